@@ -1,0 +1,129 @@
+// The control contract: one zod schema per method request/response and per event payload. The main process and
+// the control server validate every incoming payload against it; the renderer and CLI take their types from it.
+import { z } from 'zod';
+import type { EVENT_NAMES, METHOD_NAMES } from './names';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export const LogLevelSchema = z.enum(LOG_LEVELS);
+export type LogLevel = z.infer<typeof LogLevelSchema>;
+
+/** A problem found in the config, located by its dotted key path ('' for the file as a whole). */
+export const ConfigIssueSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+});
+export type ConfigIssue = z.infer<typeof ConfigIssueSchema>;
+
+export const ConfigStatusSchema = z.object({
+  /** Absolute path of the config file. */
+  file: z.string(),
+  /** sha256 of the file text as last read ('' when the file does not exist). */
+  hash: z.string(),
+  /** Does the file on disk validate? */
+  valid: z.boolean(),
+  errors: z.array(ConfigIssueSchema),
+  warnings: z.array(ConfigIssueSchema),
+  /** True when the file is invalid and the gateway runs on the last config that was valid. */
+  usingLastGood: z.boolean(),
+});
+export type ConfigStatus = z.infer<typeof ConfigStatusSchema>;
+
+export const LogEntrySchema = z.object({
+  /** Milliseconds since the epoch. */
+  time: z.number(),
+  level: LogLevelSchema,
+  subsystem: z.string(),
+  msg: z.string(),
+  /** Other structured fields of the line, secrets already redacted. */
+  fields: z.record(z.string(), z.unknown()).optional(),
+});
+export type LogEntry = z.infer<typeof LogEntrySchema>;
+
+export const HealthSchema = z.object({
+  version: z.string(),
+  pid: z.number().int(),
+  startedAt: z.string(),
+  uptimeMs: z.number(),
+  stateDir: z.string(),
+  port: z.number().int(),
+  config: ConfigStatusSchema,
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+const KeyPath = z.string().trim().min(1, 'a key path such as channels.whatsapp.dmPolicy is required').max(500);
+const Empty = z.strictObject({}).optional();
+
+export const methods = {
+  health: { request: Empty, response: HealthSchema },
+  'config.get': {
+    request: z.strictObject({ path: KeyPath.optional() }).optional(),
+    response: ConfigStatusSchema.extend({
+      /** The file text as on disk (null when it does not exist). */
+      raw: z.string().nullable(),
+      /** The effective config (defaults applied) at `path`, or all of it; undefined when the path has no value. */
+      value: z.unknown(),
+    }),
+  },
+  'config.set': {
+    request: z.strictObject({ path: KeyPath, value: z.unknown(), baseHash: z.string().optional() }),
+    response: ConfigStatusSchema,
+  },
+  'config.unset': {
+    request: z.strictObject({ path: KeyPath, baseHash: z.string().optional() }),
+    response: ConfigStatusSchema,
+  },
+  'config.apply': {
+    /** Replace the whole file with `raw` (the Settings editor); `baseHash` guards against overwriting a newer file. */
+    request: z.strictObject({ raw: z.string().max(1_000_000), baseHash: z.string().optional() }),
+    response: ConfigStatusSchema,
+  },
+  'config.validate': {
+    /** Validate `raw`, or the file on disk when omitted. Never writes. */
+    request: z.strictObject({ raw: z.string().max(1_000_000).optional() }).optional(),
+    response: z.object({ valid: z.boolean(), errors: z.array(ConfigIssueSchema), warnings: z.array(ConfigIssueSchema) }),
+  },
+  'logs.tail': {
+    request: z
+      .strictObject({
+        limit: z.number().int().min(1).max(5000).optional(),
+        subsystem: z.string().max(100).optional(),
+        minLevel: LogLevelSchema.optional(),
+      })
+      .optional(),
+    response: z.object({ entries: z.array(LogEntrySchema), file: z.string() }),
+  },
+  'events.subscribe': {
+    request: z.strictObject({ events: z.array(z.string()).min(1).max(20) }),
+    response: z.object({ subscribed: z.array(z.string()) }),
+  },
+  'events.unsubscribe': {
+    request: z.strictObject({ events: z.array(z.string()).min(1).max(20) }),
+    response: z.object({ subscribed: z.array(z.string()) }),
+  },
+  'ui.link': {
+    /** A one-time link that signs a browser into the UI served by the headless gateway. */
+    request: Empty,
+    response: z.object({ url: z.string(), expiresAt: z.string() }),
+  },
+} as const;
+
+export const events = {
+  'config.changed': ConfigStatusSchema.extend({ source: z.enum(['file', 'control', 'startup']) }),
+  log: LogEntrySchema,
+} as const;
+
+export type Methods = typeof methods;
+export type Events = typeof events;
+export type MethodRequest<M extends keyof Methods> = z.input<Methods[M]['request']>;
+export type MethodParams<M extends keyof Methods> = z.output<Methods[M]['request']>;
+export type MethodResponse<M extends keyof Methods> = z.output<Methods[M]['response']>;
+export type EventPayload<E extends keyof Events> = z.output<Events[E]>;
+
+// Compile-time check that names.ts and these tables list the same names, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _methodsMatch: Same<keyof Methods, (typeof METHOD_NAMES)[number]> = true;
+const _eventsMatch: Same<keyof Events, (typeof EVENT_NAMES)[number]> = true;
+void _methodsMatch;
+void _eventsMatch;
