@@ -110,7 +110,7 @@ export const methods = {
 } as const;
 
 export const events = {
-  'config.changed': ConfigStatusSchema.extend({ source: z.enum(['file', 'control', 'startup']) }),
+  'config.changed': ConfigStatusSchema.extend({ source: z.enum(['file', 'control']) }),
   log: LogEntrySchema,
 } as const;
 

@@ -1,0 +1,50 @@
+// The handlers behind the contract's methods. Each is a thin call into the subsystem that owns the data.
+import { isEventName, type EventName } from '../../shared/names';
+import type { ConfigService } from '../config/service';
+import { GatewayError } from '../errors';
+import type { LogHub } from '../log/hub';
+import type { Handlers } from './dispatcher';
+import type { Health } from '../../shared/contract';
+
+export interface MethodDeps {
+  config: ConfigService;
+  logs: LogHub;
+  health(): Health;
+  uiLink(): { url: string; expiresAt: string };
+}
+
+export function createHandlers(deps: MethodDeps): Handlers {
+  return {
+    health: () => deps.health(),
+    'config.get': (params) => ({
+      ...deps.config.status(),
+      raw: deps.config.raw(),
+      value: deps.config.get(params?.path),
+    }),
+    'config.set': (p) => deps.config.set(p.path, p.value, p.baseHash),
+    'config.unset': (p) => deps.config.unset(p.path, p.baseHash),
+    'config.apply': (p) => deps.config.apply(p.raw, p.baseHash),
+    'config.validate': (p) => deps.config.validate(p?.raw),
+    'logs.tail': (p) => ({
+      entries: deps.logs.tail({ limit: p?.limit, subsystem: p?.subsystem, minLevel: p?.minLevel }),
+      file: deps.logs.currentFile(),
+    }),
+    'events.subscribe': (p, caller) => {
+      for (const name of eventNames(p.events)) caller.subscriptions.add(name);
+      return { subscribed: [...caller.subscriptions] };
+    },
+    'events.unsubscribe': (p, caller) => {
+      for (const name of eventNames(p.events)) caller.subscriptions.delete(name);
+      return { subscribed: [...caller.subscriptions] };
+    },
+    'ui.link': () => deps.uiLink(),
+  };
+}
+
+function eventNames(names: string[]): EventName[] {
+  const unknown = names.filter((n) => !isEventName(n));
+  if (unknown.length > 0) {
+    throw new GatewayError('control.invalid_params', `unknown event ${JSON.stringify(unknown[0])}`);
+  }
+  return names as EventName[];
+}

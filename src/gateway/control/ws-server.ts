@@ -1,0 +1,149 @@
+// The control WebSocket at /ws. The first request must be `connect`: with the token (CLI, tools) or, from a
+// browser page we served, with a session cookie. Browsers must come from our own origin, so another site open in
+// the same browser cannot drive the gateway. Frames are size-limited; events go only to connections that
+// subscribed, and log events are shed (never queued without bound) when a client cannot keep up.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { EventName } from '../../shared/names';
+import {
+  ConnectParamsSchema,
+  PROTOCOL_VERSION,
+  RequestFrameSchema,
+  type ConnectResult,
+  type ServerFrame,
+} from '../../shared/protocol';
+import type { ApiError } from '../../shared/result';
+import type { CallerContext, Dispatch } from './dispatcher';
+import { isLoopbackHost } from './http-server';
+import { tokensEqual } from './token';
+import type { UiAuth } from './ui-auth';
+
+const AUTH_TIMEOUT_MS = 10_000;
+const MAX_FRAME_BYTES = 2 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const MAX_CLIENTS = 64;
+
+interface Client {
+  socket: WebSocket;
+  caller: CallerContext;
+  authed: boolean;
+  cookieSession: boolean;
+  seq: number;
+}
+
+export interface ControlSocketServer {
+  broadcast(event: EventName, payload: unknown): void;
+  clientCount(): number;
+  close(): Promise<void>;
+}
+
+export function attachControlSocket(opts: {
+  server: Server;
+  port: () => number;
+  token: string;
+  version: string;
+  auth: UiAuth;
+  dispatch: Dispatch;
+  log: Logger;
+}): ControlSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const clients = new Set<Client>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const reject = (status: number, why: string) => {
+      opts.log.warn({ status, why, origin: req.headers.origin }, 'control connection refused');
+      socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\n\r\n`);
+    };
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/ws') return reject(404, 'Not Found');
+    if (!isLoopbackHost(req.headers.host, opts.port())) return reject(421, 'Misdirected Request');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isLoopbackHost(origin.replace(/^https?:\/\//, ''), opts.port())) {
+      return reject(403, 'Forbidden');
+    }
+    if (clients.size >= MAX_CLIENTS) return reject(503, 'Service Unavailable');
+    const cookieSession = opts.auth.isSession(opts.auth.sessionFromCookieHeader(req.headers.cookie));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, cookieSession));
+  };
+
+  const onConnection = (socket: WebSocket, cookieSession: boolean) => {
+    const client: Client = { socket, caller: { transport: 'ws', subscriptions: new Set() }, authed: false, cookieSession, seq: 0 };
+    clients.add(client);
+    const authTimer = setTimeout(() => socket.close(4401, 'auth timeout'), AUTH_TIMEOUT_MS);
+    socket.on('message', (data, isBinary) => void onMessage(client, data, isBinary, authTimer));
+    socket.on('close', () => {
+      clearTimeout(authTimer);
+      clients.delete(client);
+    });
+    socket.on('error', (err) => opts.log.debug({ err: err.message }, 'control socket error'));
+  };
+
+  const send = (client: Client, frame: ServerFrame) => {
+    if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify(frame));
+  };
+  const sendError = (client: Client, id: string | number | null, error: ApiError) =>
+    send(client, { type: 'res', id, ok: false, error });
+
+  const onMessage = async (client: Client, data: RawData, isBinary: boolean, authTimer: NodeJS.Timeout) => {
+    let frame;
+    try {
+      if (isBinary) throw new Error('binary frame');
+      frame = RequestFrameSchema.parse(JSON.parse(data.toString()));
+    } catch {
+      return sendError(client, null, {
+        code: 'control.invalid_frame',
+        message: 'expected a JSON frame {"type":"req","id":…,"method":"…","params":…}',
+      });
+    }
+    if (frame.method === 'connect') {
+      const params = ConnectParamsSchema.safeParse(frame.params ?? {});
+      const token = params.success ? params.data.token : undefined;
+      if (token !== undefined ? tokensEqual(token, opts.token) : client.cookieSession) {
+        client.authed = true;
+        clearTimeout(authTimer);
+        const value: ConnectResult = { protocol: PROTOCOL_VERSION, server: { version: opts.version } };
+        return send(client, { type: 'res', id: frame.id, ok: true, value });
+      }
+      sendError(client, frame.id, token === undefined
+        ? { code: 'auth.missing_token', message: 'the control API needs a token: pass the gateway token in connect' }
+        : { code: 'auth.invalid_token', message: 'the token does not match this gateway’s token' });
+      client.socket.close(4401, 'unauthorized');
+      return;
+    }
+    if (!client.authed) {
+      sendError(client, frame.id, { code: 'auth.missing_token', message: 'send connect with the gateway token first' });
+      client.socket.close(4401, 'unauthorized');
+      return;
+    }
+    const result = await opts.dispatch(frame.method, frame.params, client.caller);
+    send(client, result.ok ? { type: 'res', id: frame.id, ok: true, value: result.value } : { type: 'res', id: frame.id, ok: false, error: result.error });
+  };
+
+  opts.server.on('upgrade', onUpgrade);
+
+  return {
+    broadcast(event, payload) {
+      for (const client of clients) {
+        if (!client.authed || !client.caller.subscriptions.has(event)) continue;
+        if (event === 'log' && client.socket.bufferedAmount > MAX_BUFFERED_BYTES) continue;
+        client.seq += 1;
+        send(client, { type: 'event', event, payload, seq: client.seq });
+      }
+    },
+    clientCount: () => clients.size,
+    async close() {
+      opts.server.off('upgrade', onUpgrade);
+      for (const client of clients) client.socket.close(1001, 'gateway shutting down');
+      const deadline = setTimeout(() => {
+        for (const client of clients) client.socket.terminate();
+      }, 1000);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await Promise.all(
+        [...clients].map((c) => new Promise<void>((resolve) => (c.socket.readyState === c.socket.CLOSED ? resolve() : c.socket.once('close', () => resolve())))),
+      );
+      clearTimeout(deadline);
+    },
+  };
+}

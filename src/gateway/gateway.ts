@@ -1,0 +1,203 @@
+// Composition root of the gateway: config → logs → store → control server. Runs under plain Node (CLI) and inside
+// Electron's main process alike. Everything opened here is closed by stop(), and on a failed start too.
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EventName } from '../shared/names';
+import type { Result } from '../shared/result';
+import type { Health } from '../shared/contract';
+import { resolvePaths } from './config/paths';
+import { ConfigService } from './config/service';
+import { createDispatcher, type CallerContext } from './control/dispatcher';
+import { createHttpHandler } from './control/http-server';
+import { createHandlers } from './control/methods';
+import { removeRuntimeInfo, writeRuntimeInfo } from './control/runtime-file';
+import { ensureGatewayToken } from './control/token';
+import { UiAuth } from './control/ui-auth';
+import { attachControlSocket } from './control/ws-server';
+import { createLogHub } from './log/hub';
+import { openStore } from './store/db';
+import { lastRun, recordRunStart, recordRunStop } from './store/queries/runs';
+import { VERSION } from './version';
+
+export type { CallerContext } from './control/dispatcher';
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Overrides OPENCLAW_GATEWAY_PORT and gateway.port. */
+  port?: number;
+  /** Serve the built UI over HTTP (headless mode). Electron loads it from disk instead. */
+  serveUi?: boolean;
+  /** Where the built renderer lives; found next to the bundle or in out/renderer when omitted. */
+  uiDir?: string | null;
+  /** Human-readable log lines go here too (the foreground `openclaw gateway run`). */
+  console?: NodeJS.WritableStream | null;
+}
+
+export interface Gateway {
+  readonly port: number;
+  readonly stateDir: string;
+  readonly configPath: string;
+  call(method: string, params: unknown, caller: CallerContext): Promise<Result<unknown>>;
+  onEvent(listener: (event: EventName, payload: unknown) => void): () => void;
+  health(): Health;
+  /** A one-time link that signs a browser into the served UI. */
+  uiLink(): { url: string; expiresAt: string };
+  stop(): Promise<void>;
+}
+
+/** A start-up failure with a sentence meant for the person running the gateway. */
+export class GatewayStartError extends Error {
+  override name = 'GatewayStartError';
+}
+
+export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
+  const env = opts.env ?? process.env;
+  const { stateDir, configPath } = resolvePaths(env);
+  const startedAt = new Date();
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  };
+
+  const logs = createLogHub({ console: opts.console ?? null });
+  cleanups.push(() => logs.close());
+  const log = logs.child('gateway');
+  try {
+    const config = await ConfigService.open({ configPath, stateDir, log: logs.child('config') });
+    cleanups.push(() => config.close());
+    const applyLogging = () => {
+      const { level, file, consoleLevel } = config.config.logging;
+      logs.configure({ level, file, consoleLevel });
+    };
+    applyLogging();
+
+    const store = openStore(join(stateDir, 'state.db'));
+    cleanups.push(() => store.close());
+    const previous = lastRun(store.db);
+    const runId = recordRunStart(store.db, { pid: process.pid, version: VERSION, now: startedAt.getTime() });
+    cleanups.push(() => recordRunStop(store.db, runId, Date.now()));
+    if (previous && !previous.clean) {
+      log.warn({ pid: previous.pid, startedAt: new Date(previous.startedAt).toISOString() }, 'the previous gateway run did not shut down cleanly');
+    }
+
+    const { token, source, fixedMode } = await ensureGatewayToken({ env, configToken: config.config.gateway.auth.token, stateDir });
+    logs.addSecret(token);
+    if (fixedMode) log.warn('gateway.token was readable by other users; its mode is now 0600');
+
+    const port = opts.port ?? parsePort(env.OPENCLAW_GATEWAY_PORT) ?? config.config.gateway.port;
+    const auth = new UiAuth();
+    const uiLink = () => {
+      const { code, expiresAt } = auth.issueCode();
+      return { url: `http://127.0.0.1:${port}/login?code=${code}`, expiresAt: new Date(expiresAt).toISOString() };
+    };
+    const health = (): Health => ({
+      version: VERSION,
+      pid: process.pid,
+      startedAt: startedAt.toISOString(),
+      uptimeMs: Date.now() - startedAt.getTime(),
+      stateDir,
+      port,
+      config: config.status(),
+    });
+
+    const listeners = new Set<(event: EventName, payload: unknown) => void>();
+    const emit = (event: EventName, payload: unknown) => {
+      for (const listener of listeners) {
+        try {
+          listener(event, payload);
+        } catch (err) {
+          // Not logged through the hub: a failing log listener would recurse.
+          opts.console?.write(`event listener failed: ${(err as Error).message}\n`);
+        }
+      }
+    };
+    const dispatch = createDispatcher(createHandlers({ config, logs, health, uiLink }), logs.child('control'));
+
+    const uiDir = opts.serveUi === false ? null : opts.uiDir !== undefined ? opts.uiDir : findUiDir();
+    const server = createServer(createHttpHandler({ uiDir, port: () => port, auth }));
+    await listen(server, port);
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const sockets = attachControlSocket({ server, port: () => port, token, version: VERSION, auth, dispatch, log: logs.child('control') });
+    cleanups.push(() => sockets.close());
+    listeners.add((event, payload) => sockets.broadcast(event, payload));
+
+    cleanups.push(logs.onEntry((entry) => emit('log', entry)));
+    cleanups.push(
+      config.onChange((status) => {
+        applyLogging();
+        if (config.config.gateway.port !== port && status.valid) {
+          log.warn({ configured: config.config.gateway.port, listening: port }, 'gateway.port changed: restart the gateway to move it');
+        }
+        emit('config.changed', status);
+      }),
+    );
+    await config.startWatching();
+
+    await writeRuntimeInfo(stateDir, { pid: process.pid, port, startedAt: startedAt.toISOString(), version: VERSION });
+    cleanups.push(() => removeRuntimeInfo(stateDir, process.pid));
+    log.info({ port, configPath, stateDir, tokenSource: source, ui: uiDir !== null }, 'gateway started');
+
+    let stopping: Promise<void> | null = null;
+    return {
+      port,
+      stateDir,
+      configPath,
+      call: dispatch,
+      onEvent(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      health,
+      uiLink,
+      stop() {
+        stopping ??= (async () => {
+          log.info('gateway stopping');
+          listeners.clear();
+          await cleanup();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new GatewayStartError(`OPENCLAW_GATEWAY_PORT must be a port number from 1 to 65535 (got ${JSON.stringify(value)})`);
+  }
+  return port;
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new GatewayStartError(`port ${port} on 127.0.0.1 is already in use — is another gateway running? (\`openclaw status\`), or set gateway.port`)
+          : err,
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    // Loopback only: the control API is never reachable from another machine.
+    server.listen(port, '127.0.0.1');
+  });
+}
+
+/** The built renderer sits at ../renderer next to the bundled gateway, or at out/renderer when run from source. */
+function findUiDir(): string | null {
+  const candidates = ['../renderer', '../../out/renderer'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}
