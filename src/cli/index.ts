@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// `openclaw`: talks to the running gateway over its loopback control API. Never imports Baileys.
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../gateway/version';
+import { configGet, configSet, configUnset, configValidate } from './commands/config';
+import { dashboard } from './commands/dashboard';
+import { doctor } from './commands/doctor';
+import { gatewayRun } from './commands/gateway-run';
+import { logs } from './commands/logs';
+import { status } from './commands/status';
+import { CliError } from './errors';
+
+export function buildProgram(): Command {
+  const program = new Command('openclaw')
+    .description('OpenClaw: a WhatsApp gateway for your personal AI assistant')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+
+  const gateway = program.command('gateway').description('run the gateway');
+  gateway
+    .command('run')
+    .description('run the headless gateway in the foreground (Ctrl-C stops it)')
+    .option('--port <port>', 'listen on this port of 127.0.0.1 (default: gateway.port, 18789)')
+    .action(async (opts: { port?: string }) => gatewayRun(opts));
+
+  program
+    .command('status')
+    .description('is a gateway running; its version, uptime, config path and config errors')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => exit(await status(opts)));
+
+  const config = program.command('config').description('read and change the config file');
+  config
+    .command('get [path]')
+    .description('print a value (defaults applied), or the whole config')
+    .option('--json', 'always print JSON')
+    .action(async (path: string | undefined, opts: { json?: boolean }) => exit(await configGet(path, opts)));
+  config
+    .command('set <path> <value>')
+    .description('set a value; JSON5 values (true, 42, ["+15551234567"]) are parsed, anything else is a string')
+    .option('--json', 'the value must parse as JSON5')
+    .action(async (path: string, value: string, opts: { json?: boolean }) => exit(await configSet(path, value, opts)));
+  config
+    .command('unset <path>')
+    .description('remove a key (its default applies again)')
+    .action(async (path: string) => exit(await configUnset(path)));
+  config
+    .command('validate')
+    .description('check the config file and list every problem with its key path')
+    .option('--file <file>', 'validate this file instead of the configured one')
+    .action(async (opts: { file?: string }) => exit(await configValidate(opts)));
+
+  program
+    .command('logs')
+    .description('recent gateway log lines')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('--subsystem <name>', 'only this subsystem (e.g. gateway, config, control)')
+    .option('--level <level>', 'only this level and above')
+    .option('-n, --lines <n>', 'how many recent lines', '100')
+    .option('--json', 'one JSON object per line')
+    .action(async (opts) => exit(await logs(opts)));
+
+  program
+    .command('doctor')
+    .description('check config, files, permissions, port and native modules; print a fix for each problem')
+    .action(async () => exit(await doctor()));
+
+  program
+    .command('dashboard')
+    .description('print a one-time link that opens the UI of the running gateway in a browser')
+    .action(async () => exit(await dashboard()));
+
+  return program;
+}
+
+function exit(code: number): void {
+  process.exitCode = code;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+    } else if (err instanceof CliError) {
+      console.error(err.message);
+      process.exitCode = err.exitCode;
+    } else {
+      console.error(`openclaw: unexpected error: ${(err as Error).stack ?? String(err)}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+await main(process.argv);

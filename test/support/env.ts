@@ -1,0 +1,62 @@
+// A throwaway state dir, config file and port for a test, so no test touches ~/.openclaw or /tmp/openclaw.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestEnv {
+  dir: string;
+  stateDir: string;
+  configPath: string;
+  logFile: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  writeConfig(text: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `configBody` is the inside of the top-level object; logging always goes to the test's own dir. */
+export async function makeTestEnv(configBody = ''): Promise<TestEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'openclaw-t-'));
+  const stateDir = join(dir, 'state');
+  const configPath = join(dir, 'openclaw.json');
+  const logFile = join(dir, 'logs', 'openclaw-YYYY-MM-DD.log');
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPENCLAW_STATE_DIR: stateDir,
+    OPENCLAW_CONFIG_PATH: configPath,
+    OPENCLAW_GATEWAY_PORT: String(port),
+    OPENCLAW_GATEWAY_TOKEN: '',
+  };
+  const writeConfig = (text: string) => writeFile(configPath, text, { mode: 0o600 });
+  await writeConfig(`{\n  // test config\n  logging: { file: ${JSON.stringify(logFile)} },\n${configBody}\n}\n`);
+  return { dir, stateDir, configPath, logFile, port, env, writeConfig, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Polls until `fn` returns a truthy value or the deadline passes; for state that changes asynchronously. */
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
