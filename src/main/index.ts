@@ -1,0 +1,120 @@
+// Electron entry: one instance per user, the gateway in this process, one window, a tray. The window closes to the
+// tray on every platform; Quit (tray, app menu, signal) stops the gateway cleanly before the process exits.
+import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startGateway, type Gateway } from '../gateway/gateway';
+import type { EventPayload } from '../shared/contract';
+import { createMainWindow, hardenSession } from './app-window';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
+import { bindIpc, type IpcBinding } from './ipc-binding';
+import { createTray, type AppTray } from './tray';
+import type { TrayState } from './tray-menu';
+import { isAllowedNavigation } from './window-options';
+
+const STOP_TIMEOUT_MS = 10_000;
+
+// The dev server URL is honoured only in development: a packaged app never loads a page named by the environment.
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const appUrl =
+  devUrl ?? pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void run();
+}
+
+async function run(): Promise<void> {
+  let win: BrowserWindow | null = null;
+  let tray: AppTray | null = null;
+  let ipc: IpcBinding | null = null;
+  let quitting = false;
+  let exiting: Promise<void> | null = null;
+  const trayState: TrayState = { gateway: 'starting', accounts: [] };
+
+  const showWindow = () => {
+    if (!app.isReady()) return;
+    if (!win || win.isDestroyed()) {
+      win = createMainWindow({
+        preloadPath,
+        appUrl,
+        hideOnClose: () => !quitting,
+        onLoadFailed: (err) => dialog.showErrorBox('OpenClaw could not load its window', err.message),
+      });
+    }
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+
+  let resolveGateway: (gateway: Gateway | null) => void = () => {};
+  const gatewayReady = new Promise<Gateway | null>((resolve) => (resolveGateway = resolve));
+
+  const shutdown = async () => {
+    const gateway = await gatewayReady;
+    if (gateway) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)));
+      await Promise.race([gateway.stop().catch(() => undefined), timeout]);
+      clearTimeout(timer);
+    }
+    ipc?.dispose();
+    tray?.destroy();
+  };
+
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
+  // Stay alive in the tray when the last window closes (registering a listener disables the default quit).
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', (event) => {
+    quitting = true;
+    event.preventDefault();
+    exiting ??= shutdown().finally(() => app.exit(0));
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  await app.whenReady();
+  hardenSession(session.defaultSession, devUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
+  tray = createTray({
+    resourcesDir: join(app.getAppPath(), 'resources'),
+    onOpen: showWindow,
+    onQuit: () => app.quit(),
+  });
+  tray.update(trayState);
+
+  try {
+    // The UI comes from disk in Electron; the control WebSocket still listens for the CLI.
+    const gateway = await startGateway({ serveUi: false, console: app.isPackaged ? null : process.stdout });
+    const { config } = gateway.health();
+    Object.assign(trayState, {
+      gateway: 'running',
+      config: { valid: config.valid, usingLastGood: config.usingLastGood },
+    });
+    ipc = bindIpc({
+      ipcMain,
+      gateway,
+      isTrustedSender: (sender) =>
+        win !== null &&
+        !win.isDestroyed() &&
+        sender.webContentsId === win.webContents.id &&
+        sender.isMainFrame &&
+        isAllowedNavigation(sender.frameUrl, appUrl),
+    });
+    gateway.onEvent((event, payload) => {
+      if (event !== 'config.changed') return;
+      const status = payload as EventPayload<'config.changed'>;
+      trayState.config = { valid: status.valid, usingLastGood: status.usingLastGood };
+      tray?.update(trayState);
+    });
+    resolveGateway(gateway);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    Object.assign(trayState, { gateway: 'error', detail: message });
+    resolveGateway(null);
+    dialog.showErrorBox('OpenClaw could not start its gateway', message);
+  }
+  tray.update(trayState);
+  if (!quitting) showWindow();
+}

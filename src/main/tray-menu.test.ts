@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { toMenuTemplate, trayIconState, trayMenuModel, trayTooltip, type TrayState } from './tray-menu';
+
+const running: TrayState = {
+  gateway: 'running',
+  config: { valid: true, usingLastGood: false },
+  accounts: [],
+};
+
+describe('trayMenuModel', () => {
+  it('offers Open, a disabled status line, a separator and Quit', () => {
+    expect(trayMenuModel(running)).toEqual([
+      { id: 'open', label: 'Open OpenClaw', enabled: true },
+      { id: 'status', label: 'Gateway running · config OK', enabled: false },
+      { id: 'separator', label: '', enabled: false, kind: 'separator' },
+      { id: 'quit', label: 'Quit OpenClaw', enabled: true },
+    ]);
+  });
+
+  it('says when the config has errors and the last good one is in use', () => {
+    const items = trayMenuModel({ ...running, config: { valid: false, usingLastGood: true } });
+    expect(items[1]?.label).toBe('Gateway running · config has errors (using last good)');
+  });
+
+  it('describes starting and error states, flattening long details', () => {
+    expect(trayMenuModel({ gateway: 'starting', accounts: [] })[1]?.label).toBe('Gateway starting…');
+    const detail = `port 18789 on 127.0.0.1 is already in use\n${'x'.repeat(200)}`;
+    const label = trayMenuModel({ gateway: 'error', detail, accounts: [] })[1]?.label ?? '';
+    expect(label.startsWith('Gateway error · port 18789 on 127.0.0.1 is already in use x')).toBe(true);
+    expect(label).not.toContain('\n');
+    expect(label.endsWith('…')).toBe(true);
+  });
+
+  it('adds one disabled line per account before the separator', () => {
+    const items = trayMenuModel({
+      ...running,
+      accounts: [
+        { id: 'default', state: 'open', sentence: 'Connected as +15551234567' },
+        { id: 'work', state: 'logged_out', sentence: '' },
+      ],
+    });
+    expect(items.slice(2, 4)).toEqual([
+      { id: 'account:default', label: 'default · Connected as +15551234567', enabled: false },
+      { id: 'account:work', label: 'work · logged_out', enabled: false },
+    ]);
+    expect(items[4]?.kind).toBe('separator');
+  });
+});
+
+describe('trayIconState', () => {
+  it('is ok when running with a valid config and healthy accounts', () => {
+    expect(trayIconState(running)).toBe('ok');
+    expect(trayIconState({ gateway: 'starting', accounts: [] })).toBe('ok');
+    expect(trayIconState({ ...running, accounts: [{ id: 'a', state: 'reconnecting', sentence: '' }] })).toBe(
+      'ok',
+    );
+  });
+
+  it('asks for attention on gateway errors, invalid config or accounts that need the user', () => {
+    expect(trayIconState({ gateway: 'error', accounts: [] })).toBe('attention');
+    expect(trayIconState({ ...running, config: { valid: false, usingLastGood: true } })).toBe('attention');
+    expect(trayIconState({ ...running, accounts: [{ id: 'a', state: 'logged_out', sentence: '' }] })).toBe(
+      'attention',
+    );
+  });
+});
+
+describe('toMenuTemplate', () => {
+  it('maps items to Electron template entries whose clicks report the id', () => {
+    const clicked: string[] = [];
+    const template = toMenuTemplate(trayMenuModel(running), (id) => clicked.push(id));
+    expect(template.map((t) => t.type ?? t.id)).toEqual(['open', 'status', 'separator', 'quit']);
+    expect(template[1]?.enabled).toBe(false);
+    const quit = template[3]?.click as () => void;
+    quit();
+    expect(clicked).toEqual(['quit']);
+    expect(trayTooltip(running)).toBe('OpenClaw — Gateway running · config OK');
+  });
+});

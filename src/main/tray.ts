@@ -1,0 +1,45 @@
+// The tray icon: Electron glue around the pure model in tray-menu.ts. Rebuilds the menu only when what it shows
+// changes, since gateway events can arrive many times a second.
+import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
+import { join } from 'node:path';
+import { toMenuTemplate, trayIconState, trayMenuModel, trayTooltip, type TrayState } from './tray-menu';
+
+export interface AppTray {
+  update(state: TrayState): void;
+  destroy(): void;
+}
+
+export function createTray(opts: { resourcesDir: string; onOpen(): void; onQuit(): void }): AppTray {
+  const load = (file: string): NativeImage => {
+    const image = nativeImage.createFromPath(join(opts.resourcesDir, file));
+    // The PNGs are 32 px; macOS menu bar icons are drawn at 16 pt (the 32 px image serves Retina).
+    return process.platform === 'darwin' ? image.resize({ width: 16, height: 16 }) : image;
+  };
+  const icons = { ok: load('tray.png'), attention: load('tray-attention.png') };
+  const tray = new Tray(icons.ok);
+  // Windows and Linux: a left click opens the window (macOS shows the menu instead).
+  tray.on('click', () => opts.onOpen());
+
+  const onClick = (id: string) => {
+    if (id === 'open') opts.onOpen();
+    else if (id === 'quit') opts.onQuit();
+  };
+
+  let shown = '';
+  return {
+    update(state) {
+      const items = trayMenuModel(state);
+      const icon = trayIconState(state);
+      const tooltip = trayTooltip(state);
+      const key = JSON.stringify([items, icon, tooltip]);
+      if (key === shown || tray.isDestroyed()) return;
+      shown = key;
+      tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(items, onClick)));
+      tray.setImage(icons[icon]);
+      tray.setToolTip(tooltip);
+    },
+    destroy() {
+      if (!tray.isDestroyed()) tray.destroy();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { isAllowedNavigation, isExternalHttpUrl, mainWindowOptions } from './window-options';
+
+describe('mainWindowOptions', () => {
+  it('turns on every isolation flag and off everything that widens the page', () => {
+    const options = mainWindowOptions('/app/out/preload/index.cjs');
+    expect(options.webPreferences).toMatchObject({
+      preload: '/app/out/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    });
+    expect(options.title).toBe('OpenClaw');
+    expect(options.show).toBe(false);
+    expect(options.width).toBeGreaterThanOrEqual(options.minWidth ?? 0);
+  });
+});
+
+describe('isAllowedNavigation', () => {
+  const file = 'file:///opt/OpenClaw/resources/app.asar/out/renderer/index.html';
+  it('allows our own built page, with any hash or query', () => {
+    expect(isAllowedNavigation(file, file)).toBe(true);
+    expect(isAllowedNavigation(`${file}#/settings`, file)).toBe(true);
+  });
+
+  it('blocks other files, other schemes and remote pages', () => {
+    expect(isAllowedNavigation('file:///etc/passwd', file)).toBe(false);
+    expect(isAllowedNavigation('https://example.com/', file)).toBe(false);
+    expect(isAllowedNavigation('javascript:alert(1)', file)).toBe(false);
+    expect(isAllowedNavigation('not a url', file)).toBe(false);
+  });
+
+  it('allows the dev server origin only', () => {
+    const dev = 'http://localhost:5173/';
+    expect(isAllowedNavigation('http://localhost:5173/#/logs', dev)).toBe(true);
+    expect(isAllowedNavigation('http://localhost:5174/', dev)).toBe(false);
+    expect(isAllowedNavigation('http://127.0.0.1:5173/', dev)).toBe(false);
+  });
+});
+
+describe('isExternalHttpUrl', () => {
+  it('accepts http(s) links only', () => {
+    expect(isExternalHttpUrl('https://docs.openclaw.ai/channels/whatsapp')).toBe(true);
+    expect(isExternalHttpUrl('http://example.com')).toBe(true);
+    expect(isExternalHttpUrl('file:///etc/passwd')).toBe(false);
+    expect(isExternalHttpUrl('smb://host/share')).toBe(false);
+    expect(isExternalHttpUrl('javascript:alert(1)')).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+// The main window's options and navigation policy, kept free of runtime Electron imports so tests can assert the
+// security flags under plain Node.
+import type { BrowserWindowConstructorOptions } from 'electron';
+
+export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return {
+    title: 'OpenClaw',
+    width: 1120,
+    height: 780,
+    minWidth: 760,
+    minHeight: 520,
+    // Shown on 'ready-to-show' so the user never sees an empty frame.
+    show: false,
+    backgroundColor: '#f6f7f9',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+    },
+  };
+}
+
+/**
+ * May the window navigate to `url`? Only to our own page: the same file for a packaged build (query and hash
+ * ignored), the same origin for the dev server.
+ */
+export function isAllowedNavigation(url: string, appUrl: string): boolean {
+  const target = parse(url);
+  const app = parse(appUrl);
+  if (!target || !app) return false;
+  if (app.protocol === 'file:') return target.protocol === 'file:' && target.pathname === app.pathname;
+  if (app.protocol !== 'http:' && app.protocol !== 'https:') return false;
+  return target.origin === app.origin;
+}
+
+/** Links the user may follow in their own browser (shell.openExternal): plain http(s) only. */
+export function isExternalHttpUrl(url: string): boolean {
+  const target = parse(url);
+  return (
+    target !== null && (target.protocol === 'http:' || target.protocol === 'https:') && target.hostname !== ''
+  );
+}
+
+function parse(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
