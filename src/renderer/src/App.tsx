@@ -1,0 +1,67 @@
+// The shell: navigation on the left, gateway status on top, a banner while the config is invalid, and the
+// current screen. A browser that is not signed in sees only how to sign in.
+import { useEffect, useState, type ComponentType } from 'react';
+import { ConfigBanner } from './components/ConfigBanner';
+import { Header } from './components/Header';
+import { SignedOut } from './components/SignedOut';
+import { hashFor, routeFromHash, ROUTES, type RouteId } from './routes';
+import { Logs } from './screens/Logs';
+import { AccountsScreen, LinkScreen, PairingScreen } from './screens/Placeholders';
+import { Settings } from './screens/Settings';
+import { useApp } from './store';
+
+function useRoute(): RouteId {
+  const [route, setRoute] = useState(() => routeFromHash(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(routeFromHash(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+const SCREENS: Record<RouteId, ComponentType> = {
+  link: LinkScreen,
+  accounts: AccountsScreen,
+  pairing: PairingScreen,
+  settings: Settings,
+  logs: Logs,
+};
+
+export function App() {
+  const route = useRoute();
+  const connection = useApp((s) => s.connection);
+  if (connection.status === 'unauthorized') return <SignedOut />;
+  const Screen = SCREENS[route];
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          OpenClaw
+        </div>
+        <ul>
+          {ROUTES.map((r) => (
+            <li key={r.id}>
+              <a
+                href={hashFor(r.id)}
+                data-testid={`nav-${r.id}`}
+                className={r.id === route ? 'active' : undefined}
+                aria-current={r.id === route ? 'page' : undefined}
+              >
+                {r.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="main">
+        <Header />
+        <ConfigBanner />
+        <main className="content" data-testid={`screen-${route}`}>
+          <Screen />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+// Picks the transport: inside Electron the preload has put `window.openclaw` on the page (IPC); in a browser the
+// same API object is built over the control WebSocket of the gateway that served the page.
+import { buildApi, type OpenClawApi } from '../../../shared/api';
+import { staticConnection, type ConnectionSource } from './connection';
+import { createWsClient, type WsClientOptions } from './ws-client';
+
+export interface Backend {
+  api: OpenClawApi;
+  transport: 'ipc' | 'ws';
+  connection: ConnectionSource;
+}
+
+export interface BackendEnv {
+  openclaw?: OpenClawApi;
+  location: { protocol: string; host: string };
+}
+
+/** The control WebSocket of the gateway that served this page. */
+export function wsUrlFor(location: { protocol: string; host: string }): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}
+
+export function createBackend(env: BackendEnv, wsOptions: Partial<WsClientOptions> = {}): Backend {
+  if (env.openclaw) return { api: env.openclaw, transport: 'ipc', connection: staticConnection() };
+  const client = createWsClient({ url: wsUrlFor(env.location), ...wsOptions });
+  return { api: buildApi(client), transport: 'ws', connection: client };
+}

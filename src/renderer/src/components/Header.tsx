@@ -1,0 +1,67 @@
+// Gateway status at the top of every screen: connection, version, and a retry button while disconnected.
+import { useEffect, useState } from 'react';
+import type { ConnectionState } from '../api/connection';
+import { useBackend } from '../backend-context';
+import { useApp } from '../store';
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    // The clock was frozen while inactive: catch up at once, or the first countdown shows a stale figure.
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function describe(connection: ConnectionState, now: number): { label: string; tone: 'ok' | 'busy' | 'bad' } {
+  switch (connection.status) {
+    case 'connected':
+      return { label: 'Connected', tone: 'ok' };
+    case 'connecting':
+      return {
+        label: connection.attempt > 1 ? `Connecting (attempt ${connection.attempt})…` : 'Connecting…',
+        tone: 'busy',
+      };
+    case 'disconnected': {
+      const seconds = Math.max(0, Math.ceil((connection.retryAt - now) / 1000));
+      return { label: `Disconnected — retrying in ${seconds} s`, tone: 'bad' };
+    }
+    case 'unauthorized':
+      return { label: 'Not signed in', tone: 'bad' };
+    case 'closed':
+      return { label: 'Closed', tone: 'bad' };
+  }
+}
+
+export function Header() {
+  const { connection: source, transport } = useBackend();
+  const connection = useApp((s) => s.connection);
+  const health = useApp((s) => s.health);
+  const now = useNow(connection.status === 'disconnected');
+  const { label, tone } = describe(connection, now);
+  const version = health?.version ?? (connection.status === 'connected' ? connection.serverVersion : null);
+  return (
+    <header className="header">
+      <div className="status">
+        <span className={`pill pill-${tone}`} data-testid="connection-status" data-status={connection.status}>
+          <span className="dot" aria-hidden="true" />
+          {label}
+        </span>
+        {connection.status === 'disconnected' && transport === 'ws' && (
+          <button type="button" className="link-button" onClick={() => source.retryNow()}>
+            Retry now
+          </button>
+        )}
+        {connection.status === 'disconnected' && <span className="muted small">{connection.reason}</span>}
+      </div>
+      <div className="gateway-info muted small">
+        {version && <span data-testid="gateway-version">Gateway v{version}</span>}
+        {health && <span>port {health.port}</span>}
+        <span>{transport === 'ipc' ? 'desktop app' : 'browser'}</span>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,25 @@
+// UI entry: pick the transport (Electron preload or the gateway's WebSocket), keep the store in step with the
+// gateway, render.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBackend } from './api/backend';
+import { App } from './App';
+import { startAppController } from './app-controller';
+import { BackendContext } from './backend-context';
+import { appStore } from './store';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/screens.css';
+
+const backend = createBackend({ openclaw: window.openclaw, location: window.location });
+startAppController(backend, appStore);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <BackendContext.Provider value={backend}>
+      <App />
+    </BackendContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,87 @@
+// App-wide UI state (zustand): the link to the gateway, its health, the config file's status and the log
+// buffer. Screens read it through useApp; the controllers (app-controller, log-tail) write it.
+import { createStore, useStore, type StoreApi } from 'zustand';
+import type { ConfigStatus, Health, LogEntry } from '../../shared/contract';
+import type { ApiError } from '../../shared/result';
+import type { ConnectionState } from './api/connection';
+import { appendBounded, MAX_LOG_LINES, subsystemsOf } from './logs-model';
+
+export interface AppState {
+  transport: 'ipc' | 'ws';
+  connection: ConnectionState;
+  health: Health | null;
+  healthError: ApiError | null;
+  /** The config file's status, from health and then every config.changed event. */
+  config: ConfigStatus | null;
+  /** The config file's text as last read from the gateway (null: no file yet). */
+  configRaw: string | null;
+  logs: LogEntry[];
+  logFile: string | null;
+  /** Every subsystem seen since the UI opened (not only those still in the buffer). */
+  subsystems: string[];
+
+  setTransport(transport: 'ipc' | 'ws'): void;
+  setConnection(connection: ConnectionState): void;
+  setHealth(health: Health | null, error?: ApiError | null): void;
+  setConfigStatus(status: ConfigStatus): void;
+  setConfigRaw(raw: string | null): void;
+  setLogs(entries: LogEntry[], file: string | null): void;
+  appendLogs(entries: LogEntry[]): void;
+  clearLogs(): void;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+const pickStatus = (s: ConfigStatus): ConfigStatus => ({
+  file: s.file,
+  hash: s.hash,
+  valid: s.valid,
+  errors: s.errors,
+  warnings: s.warnings,
+  usingLastGood: s.usingLastGood,
+});
+
+export function createAppStore(maxLogs = MAX_LOG_LINES): AppStore {
+  return createStore<AppState>()((set) => ({
+    transport: 'ws',
+    connection: { status: 'connecting', attempt: 1 },
+    health: null,
+    healthError: null,
+    config: null,
+    configRaw: null,
+    logs: [],
+    logFile: null,
+    subsystems: [],
+
+    setTransport: (transport) => set({ transport }),
+    setConnection: (connection) => set({ connection }),
+    setHealth: (health, error = null) =>
+      set((s) => ({ health, healthError: error, config: health ? pickStatus(health.config) : s.config })),
+    // Event payloads carry extra fields (source); keep the status shape only.
+    setConfigStatus: (status) => set({ config: pickStatus(status) }),
+    setConfigRaw: (configRaw) => set({ configRaw }),
+    setLogs: (entries, logFile) =>
+      set((s) => ({
+        logs: entries.slice(-maxLogs),
+        logFile,
+        subsystems: subsystemsOf(entries, s.subsystems),
+      })),
+    appendLogs: (entries) =>
+      set((s) => {
+        if (entries.length === 0) return s;
+        const known = entries.every((e) => s.subsystems.includes(e.subsystem));
+        return {
+          logs: appendBounded(s.logs, entries, maxLogs),
+          subsystems: known ? s.subsystems : subsystemsOf(entries, s.subsystems),
+        };
+      }),
+    clearLogs: () => set({ logs: [] }),
+  }));
+}
+
+/** The one store the UI renders from. */
+export const appStore = createAppStore();
+
+export function useApp<T>(selector: (state: AppState) => T): T {
+  return useStore(appStore, selector);
+}
