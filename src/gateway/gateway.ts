@@ -2,7 +2,7 @@
 // Electron's main process alike. Everything opened here is closed by stop(), and on a failed start too.
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName } from '../shared/names';
 import type { Result } from '../shared/result';
@@ -196,8 +196,16 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-/** The built renderer sits at ../renderer next to the bundled gateway, or at out/renderer when run from source. */
+/**
+ * The built renderer: out/renderer, found by walking up from this module, which is src/gateway when run from
+ * source and a chunk somewhere under out/main when bundled.
+ */
 function findUiDir(): string | null {
-  const candidates = ['../renderer', '../../out/renderer'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'renderer'), join(dir, 'out', 'renderer')]) {
+      if (existsSync(join(candidate, 'index.html'))) return candidate;
+    }
+  }
+  return null;
 }

@@ -199,6 +199,10 @@ export class ConfigService {
       this.effective = result.config;
       this.usingLastGood = false;
       await this.saveLastGood(raw ?? '');
+      this.opts.log.info(
+        { file: this.opts.configPath, warnings: result.warnings.length },
+        source === 'file' ? 'config file changed; reloaded' : 'config saved',
+      );
     } else {
       this.usingLastGood = true;
       this.opts.log.warn(
@@ -253,13 +257,7 @@ export class ConfigService {
           `could not write ${this.opts.configPath}: ${(err as Error).message}`,
         );
       }
-      this.rawText = next;
-      this.hash = sha256(next);
-      this.fileResult = result;
-      this.effective = result.config;
-      this.usingLastGood = false;
-      await this.saveLastGood(next);
-      this.emit('control');
+      await this.adopt(next, result, 'control');
       return this.status();
     });
   }
