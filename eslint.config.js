@@ -28,8 +28,14 @@ export default tseslint.config(
         {
           paths: uiOrShell.filter((p) => !p.includes('*')),
           patterns: [
-            { group: uiOrShell.filter((p) => p.includes('*')), message: 'The gateway runs under plain Node.' },
-            { group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/cli/**'], message: 'Gateway and shared code never import the shells.' },
+            {
+              group: uiOrShell.filter((p) => p.includes('*')),
+              message: 'The gateway runs under plain Node.',
+            },
+            {
+              group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/cli/**'],
+              message: 'Gateway and shared code never import the shells.',
+            },
           ],
         },
       ],
@@ -42,7 +48,12 @@ export default tseslint.config(
         'error',
         {
           paths: [...uiOrShell.filter((p) => !p.includes('*')), ...nodeBuiltins],
-          patterns: [{ group: ['**/gateway/**', '**/renderer/**', '**/main/**', '**/preload/**', '**/cli/**'], message: 'The contract depends on zod only.' }],
+          patterns: [
+            {
+              group: ['**/gateway/**', '**/renderer/**', '**/main/**', '**/preload/**', '**/cli/**'],
+              message: 'The contract depends on zod only.',
+            },
+          ],
         },
       ],
     },
@@ -56,7 +67,10 @@ export default tseslint.config(
         {
           paths: [...nodeBuiltins, 'electron'],
           patterns: [
-            { group: ['**/gateway/**', '**/main/**', '**/preload/**', '**/cli/**'], message: 'The renderer talks only to the API object and src/shared.' },
+            {
+              group: ['**/gateway/**', '**/main/**', '**/preload/**', '**/cli/**'],
+              message: 'The renderer talks only to the API object and src/shared.',
+            },
           ],
         },
       ],
@@ -70,7 +84,12 @@ export default tseslint.config(
         'error',
         {
           paths: ['electron', 'react', '@whiskeysockets/baileys'],
-          patterns: [{ group: ['**/gateway/whatsapp/**'], message: 'The CLI never touches Baileys; it asks the gateway.' }],
+          patterns: [
+            {
+              group: ['**/gateway/whatsapp/**'],
+              message: 'The CLI never touches Baileys; it asks the gateway.',
+            },
+          ],
         },
       ],
     },

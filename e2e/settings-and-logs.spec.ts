@@ -19,7 +19,9 @@ test('a browser without the one-time link is not signed in', async ({ page }) =>
   await expect(page.getByTestId('signed-out')).toContainText('openclaw dashboard');
 });
 
-test('edit a value in Settings, see it validated and saved, and see log lines in Logs', async ({ page }, testInfo) => {
+test('edit a value in Settings, see it validated and saved, and see log lines in Logs', async ({
+  page,
+}, testInfo) => {
   const consoleErrors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   await page.goto(gw.link);
@@ -33,7 +35,12 @@ test('edit a value in Settings, see it validated and saved, and see log lines in
   // An invalid edit: the gateway names the key path and nothing is written.
   const original = await editor.inputValue();
   const before = await readFile(gw.t.configPath, 'utf8');
-  await editor.fill(original.replace('// test config', '// test config\n  channels: { whatsapp: { dmPolicy: "allowlist" } },'));
+  await editor.fill(
+    original.replace(
+      '// test config',
+      '// test config\n  channels: { whatsapp: { dmPolicy: "allowlist" } },',
+    ),
+  );
   await page.getByTestId('config-validate').click();
   await expect(page.getByTestId('config-errors')).toContainText('channels.whatsapp.allowFrom');
   await page.getByTestId('config-save').click();
@@ -63,7 +70,9 @@ test('edit a value in Settings, see it validated and saved, and see log lines in
   expect(consoleErrors).toEqual([]);
 });
 
-test('an invalid edit on disk shows the banner and the errors while the gateway keeps running', async ({ page }) => {
+test('an invalid edit on disk shows the banner and the errors while the gateway keeps running', async ({
+  page,
+}) => {
   await page.goto(gw.link);
   await page.getByTestId('nav-settings').click();
   await expect(page.getByTestId('config-editor')).toHaveValue(/\/\/ test config/);

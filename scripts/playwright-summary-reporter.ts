@@ -7,6 +7,10 @@ export default class SummaryReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     this.outcome.set(test, result.status);
+    if (result.status === 'skipped') {
+      const reason = [...result.annotations, ...test.annotations].find((a) => a.type === 'skip')?.description;
+      process.stdout.write(`skipped: ${test.title} — ${reason ?? 'no reason given'}\n`);
+    }
   }
 
   onEnd(result: FullResult): void {

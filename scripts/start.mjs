@@ -18,7 +18,8 @@ const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: ['ignore', '
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const electron = electronBinary();
-const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const hasDisplay =
+  process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 let command;
 let args;
 if (electron && hasDisplay) {

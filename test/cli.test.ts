@@ -3,7 +3,7 @@ import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnGateway, type GatewayProcess } from './support/cli';
-import { makeTestEnv, type TestEnv } from './support/env';
+import { makeTestEnv, waitFor, type TestEnv } from './support/env';
 import { openRaw } from './support/ws-client';
 
 describe('without a running gateway', () => {
@@ -28,24 +28,39 @@ describe('without a running gateway', () => {
 
   it.each([
     ['bad JSON5', '{ channels: { whatsapp: { dmPolicy: "pairing" ', /\(file\): .*line \d+/],
-    ['an unknown dmPolicy', '{ channels: { whatsapp: { dmPolicy: "sometimes" } } }', /channels\.whatsapp\.dmPolicy: .*"sometimes"/],
-    ['allowlist with no entries', '{ channels: { whatsapp: { dmPolicy: "allowlist" } } }', /channels\.whatsapp\.allowFrom: .*at least one/],
-    ['an allowFrom entry "abc"', '{ channels: { whatsapp: { allowFrom: ["abc"] } } }', /channels\.whatsapp\.allowFrom\.0: .*"abc"/],
-  ])('config validate names the key path for %s; gateway run refuses to start', async (_name, text, pattern) => {
-    const broken = await makeTestEnv();
-    try {
-      await broken.writeConfig(text);
-      const v = await runCli(['config', 'validate'], broken.env);
-      expect(v.code).toBe(1);
-      expect(v.stdout).toMatch(pattern);
-      const run = await runCli(['gateway', 'run'], broken.env);
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/did not start: .*no earlier valid config/);
-      expect(run.stderr).toMatch(pattern);
-    } finally {
-      await broken.cleanup();
-    }
-  });
+    [
+      'an unknown dmPolicy',
+      '{ channels: { whatsapp: { dmPolicy: "sometimes" } } }',
+      /channels\.whatsapp\.dmPolicy: .*"sometimes"/,
+    ],
+    [
+      'allowlist with no entries',
+      '{ channels: { whatsapp: { dmPolicy: "allowlist" } } }',
+      /channels\.whatsapp\.allowFrom: .*at least one/,
+    ],
+    [
+      'an allowFrom entry "abc"',
+      '{ channels: { whatsapp: { allowFrom: ["abc"] } } }',
+      /channels\.whatsapp\.allowFrom\.0: .*"abc"/,
+    ],
+  ])(
+    'config validate names the key path for %s; gateway run refuses to start',
+    async (_name, text, pattern) => {
+      const broken = await makeTestEnv();
+      try {
+        await broken.writeConfig(text);
+        const v = await runCli(['config', 'validate'], broken.env);
+        expect(v.code).toBe(1);
+        expect(v.stdout).toMatch(pattern);
+        const run = await runCli(['gateway', 'run'], broken.env);
+        expect(run.code).toBe(1);
+        expect(run.stderr).toMatch(/did not start: .*no earlier valid config/);
+        expect(run.stderr).toMatch(pattern);
+      } finally {
+        await broken.cleanup();
+      }
+    },
+  );
 
   it('config set edits the file directly and still validates', async () => {
     const bad = await runCli(['config', 'set', 'channels.whatsapp.dmPolicy', 'open'], t.env);
@@ -77,7 +92,9 @@ describe('with `openclaw gateway run` going', () => {
   });
 
   it('prints a one-time UI link on start', () => {
-    expect(gw.output()).toMatch(new RegExp(`Open the UI: http://127\\.0\\.0\\.1:${t.port}/login\\?code=\\S+`));
+    expect(gw.output()).toMatch(
+      new RegExp(`Open the UI: http://127\\.0\\.0\\.1:${t.port}/login\\?code=\\S+`),
+    );
   });
 
   it('status reports the running gateway', async () => {
@@ -85,7 +102,10 @@ describe('with `openclaw gateway run` going', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Gateway: running \(pid \d+, version \d+\.\d+\.\d+, up /);
     expect(r.stdout).toContain(`Config: ${t.configPath} (valid)`);
-    const json = JSON.parse((await runCli(['status', '--json'], t.env)).stdout) as { running: boolean; port: number };
+    const json = JSON.parse((await runCli(['status', '--json'], t.env)).stdout) as {
+      running: boolean;
+      port: number;
+    };
     expect(json).toMatchObject({ running: true, port: t.port });
   });
 
@@ -102,8 +122,13 @@ describe('with `openclaw gateway run` going', () => {
     expect(await readFile(t.configPath, 'utf8')).toBe(before);
 
     const inodeBefore = (await stat(t.configPath)).ino;
-    const changed = watcher.nextEvent('config.changed', (p) => (p as { source: string }).source === 'control');
-    expect((await runCli(['config', 'set', 'channels.whatsapp.allowFrom', '["+15551234567"]'], t.env)).code).toBe(0);
+    const changed = watcher.nextEvent(
+      'config.changed',
+      (p) => (p as { source: string }).source === 'control',
+    );
+    expect(
+      (await runCli(['config', 'set', 'channels.whatsapp.allowFrom', '["+15551234567"]'], t.env)).code,
+    ).toBe(0);
     await changed;
     const ok = await runCli(['config', 'set', 'channels.whatsapp.dmPolicy', 'allowlist'], t.env);
     expect(ok.code).toBe(0);
@@ -113,7 +138,9 @@ describe('with `openclaw gateway run` going', () => {
     expect(after.ino).not.toBe(inodeBefore);
     expect(after.mode & 0o777).toBe(0o600);
     expect(await readFile(t.configPath, 'utf8')).toContain('// test config');
-    expect((await runCli(['config', 'get', 'channels.whatsapp.dmPolicy'], t.env)).stdout.trim()).toBe('allowlist');
+    expect((await runCli(['config', 'get', 'channels.whatsapp.dmPolicy'], t.env)).stdout.trim()).toBe(
+      'allowlist',
+    );
     watcher.close();
   });
 
@@ -127,7 +154,9 @@ describe('with `openclaw gateway run` going', () => {
     }
     expect(r!.stdout).toContain('INVALID — running on the last good config');
     expect(r!.stdout).toMatch(/channels\.whatsapp\.dmPolicy: /);
-    expect((await runCli(['config', 'get', 'channels.whatsapp.dmPolicy'], t.env)).stdout.trim()).toBe('allowlist');
+    expect((await runCli(['config', 'get', 'channels.whatsapp.dmPolicy'], t.env)).stdout.trim()).toBe(
+      'allowlist',
+    );
     await t.writeConfig(good);
   });
 
@@ -135,7 +164,36 @@ describe('with `openclaw gateway run` going', () => {
     const r = await runCli(['logs', '--subsystem', 'gateway'], t.env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d info +gateway gateway started/m);
-    expect(r.stdout.trim().split('\n').every((l) => / \w+ +gateway /.test(l))).toBe(true);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .every((l) => / \w+ +gateway /.test(l)),
+    ).toBe(true);
+  });
+
+  it('logs --follow prints new lines as they happen, until Ctrl-C', async () => {
+    const { spawn } = await import('node:child_process');
+    expect((await runCli(['config', 'set', 'web.heartbeatSeconds', '60'], t.env)).code).toBe(0);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/index.ts', 'logs', '--follow', '--subsystem', 'config', '-n', '1'],
+      {
+        cwd: new URL('..', import.meta.url).pathname,
+        env: t.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The follow subscription is live once the initial tail has printed.
+    await waitFor(() => out.includes(' config '), 'the initial tail');
+    const seen = out.length;
+    expect((await runCli(['config', 'set', 'web.heartbeatSeconds', '61'], t.env)).code).toBe(0);
+    await waitFor(() => out.slice(seen).includes('config saved'), 'the followed line');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 
   it('dashboard prints a fresh link', async () => {

@@ -29,7 +29,10 @@ async function authed(): Promise<RawClient> {
   return c;
 }
 
-function httpGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function httpGet(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: t.port, path, headers }, (res) => {
       let body = '';
@@ -100,7 +103,10 @@ describe('authentication', () => {
     const tcp6 = await readFile('/proc/net/tcp6', 'utf8').catch(() => '');
     const hexPort = t.port.toString(16).toUpperCase().padStart(4, '0');
     const listening = (text: string) =>
-      text.split('\n').filter((l) => l.split(/\s+/)[4] === '0A' && l.split(/\s+/)[2]?.endsWith(`:${hexPort}`)).map((l) => l.split(/\s+/)[2]);
+      text
+        .split('\n')
+        .filter((l) => l.split(/\s+/)[4] === '0A' && l.split(/\s+/)[2]?.endsWith(`:${hexPort}`))
+        .map((l) => l.split(/\s+/)[2]);
     expect(listening(table)).toEqual([`0100007F:${hexPort}`]);
     expect(listening(tcp6)).toEqual([]);
   });
@@ -109,7 +115,10 @@ describe('authentication', () => {
 describe('methods', () => {
   it('answers an unknown method with a coded error', async () => {
     const c = await authed();
-    expect(await c.request('config.explode', {})).toMatchObject({ ok: false, error: { code: 'control.unknown_method' } });
+    expect(await c.request('config.explode', {})).toMatchObject({
+      ok: false,
+      error: { code: 'control.unknown_method' },
+    });
     c.close();
   });
 
@@ -119,8 +128,14 @@ describe('methods', () => {
     const res = await c.request('config.set', { path: 42, value: 'x' });
     expect(res).toMatchObject({ ok: false, error: { code: 'control.invalid_params' } });
     expect(String((res.error as { message: string }).message)).toContain('params.path');
-    expect(await c.request('logs.tail', { limit: -1 })).toMatchObject({ ok: false, error: { code: 'control.invalid_params' } });
-    expect(await c.sendRaw('not json')).toMatchObject({ ok: false, error: { code: 'control.invalid_frame' } });
+    expect(await c.request('logs.tail', { limit: -1 })).toMatchObject({
+      ok: false,
+      error: { code: 'control.invalid_params' },
+    });
+    expect(await c.sendRaw('not json')).toMatchObject({
+      ok: false,
+      error: { code: 'control.invalid_frame' },
+    });
     expect(await readFile(t.configPath, 'utf8')).toBe(before);
     c.close();
   });
@@ -128,13 +143,18 @@ describe('methods', () => {
   it('reports health', async () => {
     const c = await authed();
     const res = await c.request('health');
-    expect(res).toMatchObject({ ok: true, value: { pid: process.pid, port: t.port, config: { valid: true, file: t.configPath } } });
+    expect(res).toMatchObject({
+      ok: true,
+      value: { pid: process.pid, port: t.port, config: { valid: true, file: t.configPath } },
+    });
     c.close();
   });
 
   it('refuses an allowlist without entries, then accepts it once allowFrom has one; subscribers see config.changed', async () => {
     const watcher = await authed();
-    expect(await watcher.request('events.subscribe', { events: ['config.changed'] })).toMatchObject({ ok: true });
+    expect(await watcher.request('events.subscribe', { events: ['config.changed'] })).toMatchObject({
+      ok: true,
+    });
     const c = await authed();
     const before = await readFile(t.configPath, 'utf8');
 
@@ -144,14 +164,21 @@ describe('methods', () => {
     expect(await readFile(t.configPath, 'utf8')).toBe(before);
 
     const changed = watcher.nextEvent('config.changed');
-    expect(await c.request('config.set', { path: 'channels.whatsapp.allowFrom', value: ['+15551234567'] })).toMatchObject({ ok: true });
+    expect(
+      await c.request('config.set', { path: 'channels.whatsapp.allowFrom', value: ['+15551234567'] }),
+    ).toMatchObject({ ok: true });
     expect(await changed).toMatchObject({ source: 'control', valid: true });
-    expect(await c.request('config.set', { path: 'channels.whatsapp.dmPolicy', value: 'allowlist' })).toMatchObject({ ok: true });
+    expect(
+      await c.request('config.set', { path: 'channels.whatsapp.dmPolicy', value: 'allowlist' }),
+    ).toMatchObject({ ok: true });
 
     const text = await readFile(t.configPath, 'utf8');
     expect(text).toContain('// test config');
     expect(text).toContain('allowlist');
-    expect(await c.request('config.get', { path: 'channels.whatsapp.dmPolicy' })).toMatchObject({ ok: true, value: { value: 'allowlist' } });
+    expect(await c.request('config.get', { path: 'channels.whatsapp.dmPolicy' })).toMatchObject({
+      ok: true,
+      value: { value: 'allowlist' },
+    });
     watcher.close();
     c.close();
   });
@@ -163,14 +190,20 @@ describe('methods', () => {
     let changed = c.nextEvent('config.changed', (p) => (p as { source: string }).source === 'file');
     await t.writeConfig(`{ logging: { file: ${JSON.stringify(t.logFile)} }, web: { heartbeatSeconds: 30 } }`);
     expect(await changed).toMatchObject({ valid: true });
-    expect(await c.request('config.get', { path: 'web.heartbeatSeconds' })).toMatchObject({ value: { value: 30 } });
+    expect(await c.request('config.get', { path: 'web.heartbeatSeconds' })).toMatchObject({
+      value: { value: 30 },
+    });
 
     changed = c.nextEvent('config.changed', (p) => (p as { source: string }).source === 'file');
-    await t.writeConfig(`{ logging: { file: ${JSON.stringify(t.logFile)} }, web: { heartbeatSeconds: 5 }, channels: { whatsapp: { dmPolicy: "sometimes" } } }`);
+    await t.writeConfig(
+      `{ logging: { file: ${JSON.stringify(t.logFile)} }, web: { heartbeatSeconds: 5 }, channels: { whatsapp: { dmPolicy: "sometimes" } } }`,
+    );
     expect(await changed).toMatchObject({ valid: false, usingLastGood: true });
     const health = (await c.request('health')) as { value: { config: { errors: Array<{ path: string }> } } };
     expect(health.value.config.errors.map((e) => e.path)).toContain('channels.whatsapp.dmPolicy');
-    expect(await c.request('config.get', { path: 'web.heartbeatSeconds' })).toMatchObject({ value: { value: 30 } });
+    expect(await c.request('config.get', { path: 'web.heartbeatSeconds' })).toMatchObject({
+      value: { value: 30 },
+    });
     c.close();
   });
 
@@ -178,14 +211,21 @@ describe('methods', () => {
     const sub = await authed();
     const other = await authed();
     await sub.request('events.subscribe', { events: ['log'] });
-    const tail = (await sub.request('logs.tail', { subsystem: 'gateway' })) as { value: { entries: Array<{ msg: string }> } };
+    const tail = (await sub.request('logs.tail', { subsystem: 'gateway' })) as {
+      value: { entries: Array<{ msg: string }> };
+    };
     expect(tail.value.entries.map((e) => e.msg)).toContain('gateway started');
 
     const next = sub.nextEvent('log', (p) => (p as { subsystem: string }).subsystem === 'config');
-    await t.writeConfig(`{ logging: { file: ${JSON.stringify(t.logFile)} }, web: { heartbeatSeconds: "x" } }`);
+    await t.writeConfig(
+      `{ logging: { file: ${JSON.stringify(t.logFile)} }, web: { heartbeatSeconds: "x" } }`,
+    );
     expect(await next).toMatchObject({ subsystem: 'config' });
     expect(other.events.filter((e) => e.event === 'log')).toEqual([]);
-    expect(await sub.request('events.subscribe', { events: ['nope'] })).toMatchObject({ ok: false, error: { code: 'control.invalid_params' } });
+    expect(await sub.request('events.subscribe', { events: ['nope'] })).toMatchObject({
+      ok: false,
+      error: { code: 'control.invalid_params' },
+    });
     sub.close();
     other.close();
   });

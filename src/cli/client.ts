@@ -30,15 +30,26 @@ export async function connectControl(where: GatewayLocation): Promise<ControlCli
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('unexpected-response', (_req, res) => {
-      reject(new CliError(`Something other than an OpenClaw gateway answers on 127.0.0.1:${where.port} (HTTP ${res.statusCode}).`));
+      reject(
+        new CliError(
+          `Something other than an OpenClaw gateway answers on 127.0.0.1:${where.port} (HTTP ${res.statusCode}).`,
+        ),
+      );
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'ECONNREFUSED' ? new GatewayNotRunningError(where.port) : new CliError(`Cannot reach the gateway on 127.0.0.1:${where.port}: ${err.message}`));
+      reject(
+        err.code === 'ECONNREFUSED'
+          ? new GatewayNotRunningError(where.port)
+          : new CliError(`Cannot reach the gateway on 127.0.0.1:${where.port}: ${err.message}`),
+      );
     });
   });
 
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   const listeners = new Map<string, Set<(payload: never) => void>>();
   const closeListeners: Array<() => void> = [];
 
@@ -91,7 +102,9 @@ export async function connectControl(where: GatewayLocation): Promise<ControlCli
   } catch (err) {
     socket.close();
     if (err instanceof RemoteError && err.error.code.startsWith('auth.')) {
-      throw new CliError(`The gateway on 127.0.0.1:${where.port} refused this CLI's token (${err.error.message}).`);
+      throw new CliError(
+        `The gateway on 127.0.0.1:${where.port} refused this CLI's token (${err.error.message}).`,
+      );
     }
     throw err;
   }
@@ -113,7 +126,10 @@ export async function connectControl(where: GatewayLocation): Promise<ControlCli
 }
 
 /** Connects, runs `fn`, and always closes the socket. */
-export async function withGateway<T>(where: GatewayLocation, fn: (client: ControlClient) => Promise<T>): Promise<T> {
+export async function withGateway<T>(
+  where: GatewayLocation,
+  fn: (client: ControlClient) => Promise<T>,
+): Promise<T> {
   const client = await connectControl(where);
   try {
     return await fn(client);

@@ -11,7 +11,9 @@ export class CliError extends Error {
 
 export class GatewayNotRunningError extends CliError {
   constructor(port: number) {
-    super(`No gateway is running on 127.0.0.1:${port}. Start one with \`openclaw gateway run\` (or open the desktop app).`);
+    super(
+      `No gateway is running on 127.0.0.1:${port}. Start one with \`openclaw gateway run\` (or open the desktop app).`,
+    );
     this.name = 'GatewayNotRunningError';
   }
 }

@@ -38,9 +38,13 @@ export function buildProgram(): Command {
     .action(async (path: string | undefined, opts: { json?: boolean }) => exit(await configGet(path, opts)));
   config
     .command('set <path> <value>')
-    .description('set a value; JSON5 values (true, 42, ["+15551234567"]) are parsed, anything else is a string')
+    .description(
+      'set a value; JSON5 values (true, 42, ["+15551234567"]) are parsed, anything else is a string',
+    )
     .option('--json', 'the value must parse as JSON5')
-    .action(async (path: string, value: string, opts: { json?: boolean }) => exit(await configSet(path, value, opts)));
+    .action(async (path: string, value: string, opts: { json?: boolean }) =>
+      exit(await configSet(path, value, opts)),
+    );
   config
     .command('unset <path>')
     .description('remove a key (its default applies again)')

@@ -25,7 +25,9 @@ export async function locateGateway(env: NodeJS.ProcessEnv = process.env): Promi
   if (envPort !== undefined && envPort !== '') {
     port = Number(envPort);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new CliError(`OPENCLAW_GATEWAY_PORT must be a port number from 1 to 65535 (got ${JSON.stringify(envPort)})`);
+      throw new CliError(
+        `OPENCLAW_GATEWAY_PORT must be a port number from 1 to 65535 (got ${JSON.stringify(envPort)})`,
+      );
     }
   } else {
     const runtime = await readRuntimeInfo(stateDir);
@@ -37,7 +39,9 @@ export async function locateGateway(env: NodeJS.ProcessEnv = process.env): Promi
 
 async function readLenient(configPath: string): Promise<{ port?: number; token?: string }> {
   try {
-    const parsed = JSON5.parse(await readFile(configPath, 'utf8')) as { gateway?: { port?: unknown; auth?: { token?: unknown } } };
+    const parsed = JSON5.parse(await readFile(configPath, 'utf8')) as {
+      gateway?: { port?: unknown; auth?: { token?: unknown } };
+    };
     const port = parsed?.gateway?.port;
     const token = parsed?.gateway?.auth?.token;
     return {

@@ -1,7 +1,10 @@
 import type { ConfigIssue } from '../shared/contract';
 
 export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.line !== undefined ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})` : '';
+  const where =
+    issue.line !== undefined
+      ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})`
+      : '';
   return `${issue.path || '(file)'}: ${issue.message}${where}`;
 }
 

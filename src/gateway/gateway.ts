@@ -79,10 +79,17 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     const runId = recordRunStart(store.db, { pid: process.pid, version: VERSION, now: startedAt.getTime() });
     cleanups.push(() => recordRunStop(store.db, runId, Date.now()));
     if (previous && !previous.clean) {
-      log.warn({ pid: previous.pid, startedAt: new Date(previous.startedAt).toISOString() }, 'the previous gateway run did not shut down cleanly');
+      log.warn(
+        { pid: previous.pid, startedAt: new Date(previous.startedAt).toISOString() },
+        'the previous gateway run did not shut down cleanly',
+      );
     }
 
-    const { token, source, fixedMode } = await ensureGatewayToken({ env, configToken: config.config.gateway.auth.token, stateDir });
+    const { token, source, fixedMode } = await ensureGatewayToken({
+      env,
+      configToken: config.config.gateway.auth.token,
+      stateDir,
+    });
     logs.addSecret(token);
     if (fixedMode) log.warn('gateway.token was readable by other users; its mode is now 0600');
 
@@ -90,7 +97,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     const auth = new UiAuth();
     const uiLink = () => {
       const { code, expiresAt } = auth.issueCode();
-      return { url: `http://127.0.0.1:${port}/login?code=${code}`, expiresAt: new Date(expiresAt).toISOString() };
+      return {
+        url: `http://127.0.0.1:${port}/login?code=${code}`,
+        expiresAt: new Date(expiresAt).toISOString(),
+      };
     };
     const health = (): Health => ({
       version: VERSION,
@@ -113,13 +123,24 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
         }
       }
     };
-    const dispatch = createDispatcher(createHandlers({ config, logs, health, uiLink }), logs.child('control'));
+    const dispatch = createDispatcher(
+      createHandlers({ config, logs, health, uiLink }),
+      logs.child('control'),
+    );
 
     const uiDir = opts.serveUi === false ? null : opts.uiDir !== undefined ? opts.uiDir : findUiDir();
     const server = createServer(createHttpHandler({ uiDir, port: () => port, auth }));
     await listen(server, port);
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const sockets = attachControlSocket({ server, port: () => port, token, version: VERSION, auth, dispatch, log: logs.child('control') });
+    const sockets = attachControlSocket({
+      server,
+      port: () => port,
+      token,
+      version: VERSION,
+      auth,
+      dispatch,
+      log: logs.child('control'),
+    });
     cleanups.push(() => sockets.close());
     listeners.add((event, payload) => sockets.broadcast(event, payload));
 
@@ -128,14 +149,22 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       config.onChange((status) => {
         applyLogging();
         if (config.config.gateway.port !== port && status.valid) {
-          log.warn({ configured: config.config.gateway.port, listening: port }, 'gateway.port changed: restart the gateway to move it');
+          log.warn(
+            { configured: config.config.gateway.port, listening: port },
+            'gateway.port changed: restart the gateway to move it',
+          );
         }
         emit('config.changed', status);
       }),
     );
     await config.startWatching();
 
-    await writeRuntimeInfo(stateDir, { pid: process.pid, port, startedAt: startedAt.toISOString(), version: VERSION });
+    await writeRuntimeInfo(stateDir, {
+      pid: process.pid,
+      port,
+      startedAt: startedAt.toISOString(),
+      version: VERSION,
+    });
     cleanups.push(() => removeRuntimeInfo(stateDir, process.pid));
     log.info({ port, configPath, stateDir, tokenSource: source, ui: uiDir !== null }, 'gateway started');
 
@@ -170,7 +199,9 @@ function parsePort(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new GatewayStartError(`OPENCLAW_GATEWAY_PORT must be a port number from 1 to 65535 (got ${JSON.stringify(value)})`);
+    throw new GatewayStartError(
+      `OPENCLAW_GATEWAY_PORT must be a port number from 1 to 65535 (got ${JSON.stringify(value)})`,
+    );
   }
   return port;
 }
@@ -181,7 +212,9 @@ function listen(server: Server, port: number): Promise<void> {
       server.off('listening', onListening);
       reject(
         err.code === 'EADDRINUSE'
-          ? new GatewayStartError(`port ${port} on 127.0.0.1 is already in use — is another gateway running? (\`openclaw status\`), or set gateway.port`)
+          ? new GatewayStartError(
+              `port ${port} on 127.0.0.1 is already in use — is another gateway running? (\`openclaw status\`), or set gateway.port`,
+            )
           : err,
       );
     };

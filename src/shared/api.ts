@@ -13,7 +13,9 @@ export interface Transport {
   subscribe(event: EventName, listener: (payload: unknown) => void): Unsubscribe;
 }
 
-export type MethodFn<M extends keyof Methods> = (params?: MethodRequest<M>) => Promise<Result<MethodResponse<M>>>;
+export type MethodFn<M extends keyof Methods> = (
+  params?: MethodRequest<M>,
+) => Promise<Result<MethodResponse<M>>>;
 
 type TopLevel = Exclude<MethodName, `${string}.${string}`>;
 type Group = MethodName extends infer M ? (M extends `${infer G}.${string}` ? G : never) : never;

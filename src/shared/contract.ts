@@ -52,7 +52,11 @@ export const HealthSchema = z.object({
 });
 export type Health = z.infer<typeof HealthSchema>;
 
-const KeyPath = z.string().trim().min(1, 'a key path such as channels.whatsapp.dmPolicy is required').max(500);
+const KeyPath = z
+  .string()
+  .trim()
+  .min(1, 'a key path such as channels.whatsapp.dmPolicy is required')
+  .max(500);
 const Empty = z.strictObject({}).optional();
 
 export const methods = {
@@ -82,7 +86,11 @@ export const methods = {
   'config.validate': {
     /** Validate `raw`, or the file on disk when omitted. Never writes. */
     request: z.strictObject({ raw: z.string().max(1_000_000).optional() }).optional(),
-    response: z.object({ valid: z.boolean(), errors: z.array(ConfigIssueSchema), warnings: z.array(ConfigIssueSchema) }),
+    response: z.object({
+      valid: z.boolean(),
+      errors: z.array(ConfigIssueSchema),
+      warnings: z.array(ConfigIssueSchema),
+    }),
   },
   'logs.tail': {
     request: z

@@ -13,7 +13,11 @@ export interface CliResult {
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...ARGS, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...ARGS, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -37,9 +41,17 @@ export interface GatewayProcess {
 }
 
 /** Starts `openclaw gateway run` and resolves once it says it is ready. */
-export function spawnGateway(env: NodeJS.ProcessEnv, extraArgs: string[] = [], timeoutMs = 20_000): Promise<GatewayProcess> {
+export function spawnGateway(
+  env: NodeJS.ProcessEnv,
+  extraArgs: string[] = [],
+  timeoutMs = 20_000,
+): Promise<GatewayProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...ARGS, 'gateway', 'run', ...extraArgs], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...ARGS, 'gateway', 'run', ...extraArgs], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     const timer = setTimeout(() => {

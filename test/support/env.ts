@@ -41,12 +41,27 @@ export async function makeTestEnv(configBody = ''): Promise<TestEnv> {
     OPENCLAW_GATEWAY_TOKEN: '',
   };
   const writeConfig = (text: string) => writeFile(configPath, text, { mode: 0o600 });
-  await writeConfig(`{\n  // test config\n  logging: { file: ${JSON.stringify(logFile)} },\n${configBody}\n}\n`);
-  return { dir, stateDir, configPath, logFile, port, env, writeConfig, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  await writeConfig(
+    `{\n  // test config\n  logging: { file: ${JSON.stringify(logFile)} },\n${configBody}\n}\n`,
+  );
+  return {
+    dir,
+    stateDir,
+    configPath,
+    logFile,
+    port,
+    env,
+    writeConfig,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Polls until `fn` returns a truthy value or the deadline passes; for state that changes asynchronously. */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -56,7 +71,8 @@ export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

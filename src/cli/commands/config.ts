@@ -25,7 +25,11 @@ async function viaGatewayOrFile<T>(
   }
   let service: ConfigService;
   try {
-    service = await ConfigService.open({ configPath: where.configPath, stateDir: where.stateDir, log: pino({ level: 'silent' }) });
+    service = await ConfigService.open({
+      configPath: where.configPath,
+      stateDir: where.stateDir,
+      log: pino({ level: 'silent' }),
+    });
   } catch (err) {
     throw new CliError((err as Error).message);
   }
@@ -40,11 +44,17 @@ async function viaGatewayOrFile<T>(
 
 /** Turns a coded config error into lines that name each offending key path. */
 function explain(err: unknown): unknown {
-  const error = err instanceof RemoteError ? err.error : err instanceof GatewayError ? err.toApiError() : null;
+  const error =
+    err instanceof RemoteError ? err.error : err instanceof GatewayError ? err.toApiError() : null;
   if (!error) return err;
   const issues = (error.details as { errors?: Parameters<typeof formatIssue>[0][] } | undefined)?.errors;
   if (error.code === 'config.invalid' && issues?.length) {
-    return new CliError(['Not saved: the change would make the config invalid:', ...issues.map((i) => `  ${formatIssue(i)}`)].join('\n'));
+    return new CliError(
+      [
+        'Not saved: the change would make the config invalid:',
+        ...issues.map((i) => `  ${formatIssue(i)}`),
+      ].join('\n'),
+    );
   }
   return new CliError(`Not saved: ${error.message}`);
 }
@@ -93,7 +103,10 @@ export async function configValidate(opts: { file?: string }): Promise<number> {
   if (raw === null && opts.file) throw new CliError(`--file: no such file ${file}`);
   if (result.ok) {
     console.log(`${file}: valid${raw === null ? ' (the file does not exist yet; defaults apply)' : ''}`);
-    printIssues(result.warnings.map((w) => ({ ...w, message: `warning: ${w.message}` })), console.log);
+    printIssues(
+      result.warnings.map((w) => ({ ...w, message: `warning: ${w.message}` })),
+      console.log,
+    );
     return 0;
   }
   console.log(`${file}: INVALID`);

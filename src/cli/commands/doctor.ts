@@ -47,23 +47,46 @@ async function checkStateDir(stateDir: string, configPath: string): Promise<Outc
   if (!info) return [{ ok: true, text: `State dir ${stateDir} does not exist yet (created on first start)` }];
   const out: Outcome[] = [];
   if (!info.isDirectory()) {
-    return [{ ok: false, text: `State dir ${stateDir} is not a directory`, fix: `move it aside or set OPENCLAW_STATE_DIR` }];
+    return [
+      {
+        ok: false,
+        text: `State dir ${stateDir} is not a directory`,
+        fix: `move it aside or set OPENCLAW_STATE_DIR`,
+      },
+    ];
   }
   try {
     await access(stateDir, constants.W_OK);
   } catch {
-    out.push({ ok: false, text: `State dir ${stateDir} is not writable`, fix: `chown it to this user, or set OPENCLAW_STATE_DIR` });
+    out.push({
+      ok: false,
+      text: `State dir ${stateDir} is not writable`,
+      fix: `chown it to this user, or set OPENCLAW_STATE_DIR`,
+    });
   }
   out.push(
     (info.mode & 0o077) === 0
       ? { ok: true, text: `State dir ${stateDir} is private (mode ${mode(info.mode)})` }
-      : { ok: 'warn', text: `State dir ${stateDir} is readable by other users (mode ${mode(info.mode)})`, fix: `chmod 700 ${stateDir}` },
+      : {
+          ok: 'warn',
+          text: `State dir ${stateDir} is readable by other users (mode ${mode(info.mode)})`,
+          fix: `chmod 700 ${stateDir}`,
+        },
   );
   // Files that hold secrets: the control token, credentials and config (it may carry gateway.auth.token).
-  for (const file of [tokenFilePath(stateDir), configPath, join(stateDir, 'config-last-good.json'), join(stateDir, 'state.db')]) {
+  for (const file of [
+    tokenFilePath(stateDir),
+    configPath,
+    join(stateDir, 'config-last-good.json'),
+    join(stateDir, 'state.db'),
+  ]) {
     const f = await stat(file).catch(() => null);
     if (f && (f.mode & 0o077) !== 0) {
-      out.push({ ok: false, text: `${file} is readable by other users (mode ${mode(f.mode)})`, fix: `chmod 600 ${file}` });
+      out.push({
+        ok: false,
+        text: `${file} is readable by other users (mode ${mode(f.mode)})`,
+        fix: `chmod 600 ${file}`,
+      });
     }
   }
   return out;
@@ -76,7 +99,11 @@ async function checkLogDir(file: string): Promise<Outcome> {
     await handle.close();
     return { ok: true, text: `Log file is writable: ${file}` };
   } catch (err) {
-    return { ok: false, text: `Cannot write the log file ${file}: ${(err as Error).message}`, fix: `set logging.file to a writable path` };
+    return {
+      ok: false,
+      text: `Cannot write the log file ${file}: ${(err as Error).message}`,
+      fix: `set logging.file to a writable path`,
+    };
   }
 }
 
@@ -101,7 +128,11 @@ async function checkPort(port: number): Promise<Outcome> {
   });
   return ours
     ? { ok: true, text: `Port ${port} on 127.0.0.1 is in use by a running OpenClaw gateway` }
-    : { ok: false, text: `Port ${port} on 127.0.0.1 is in use by another program`, fix: `stop that program or set gateway.port to a free port` };
+    : {
+        ok: false,
+        text: `Port ${port} on 127.0.0.1 is in use by another program`,
+        fix: `stop that program or set gateway.port to a free port`,
+      };
 }
 
 async function checkSqlite(dbFile: string): Promise<Outcome> {
@@ -116,7 +147,11 @@ async function checkSqlite(dbFile: string): Promise<Outcome> {
     db.close();
     const known = MIGRATIONS.at(-1)?.version ?? 0;
     return version > known
-      ? { ok: false, text: `${dbFile} has schema version ${version}; this build knows up to ${known}`, fix: 'upgrade OpenClaw, or move state.db aside' }
+      ? {
+          ok: false,
+          text: `${dbFile} has schema version ${version}; this build knows up to ${known}`,
+          fix: 'upgrade OpenClaw, or move state.db aside',
+        }
       : { ok: true, text: `Native module better-sqlite3 loads; state.db schema version ${version}` };
   } catch (err) {
     return {

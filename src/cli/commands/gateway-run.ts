@@ -13,7 +13,11 @@ export async function gatewayRun(opts: { port?: string }): Promise<void> {
   try {
     gateway = await startGateway({ port, console: process.stdout });
   } catch (err) {
-    if (err instanceof ConfigStartupError || err instanceof GatewayStartError || err instanceof StoreVersionError) {
+    if (
+      err instanceof ConfigStartupError ||
+      err instanceof GatewayStartError ||
+      err instanceof StoreVersionError
+    ) {
       throw new CliError(`The gateway did not start: ${err.message}`);
     }
     throw err;
@@ -22,9 +26,13 @@ export async function gatewayRun(opts: { port?: string }): Promise<void> {
   const health = gateway.health();
   const out = process.stdout;
   out.write(`OpenClaw gateway ${health.version} listening on 127.0.0.1:${gateway.port}\n`);
-  out.write(`Config: ${gateway.configPath} (${health.config.valid ? 'valid' : 'INVALID — running on the last good config'})\n`);
+  out.write(
+    `Config: ${gateway.configPath} (${health.config.valid ? 'valid' : 'INVALID — running on the last good config'})\n`,
+  );
   for (const issue of health.config.errors) out.write(`  ${issue.path || '(file)'}: ${issue.message}\n`);
-  out.write(`Open the UI: ${gateway.uiLink().url}\n  (a one-time link; \`openclaw dashboard\` prints a new one)\n`);
+  out.write(
+    `Open the UI: ${gateway.uiLink().url}\n  (a one-time link; \`openclaw dashboard\` prints a new one)\n`,
+  );
   out.write('Press Ctrl-C to stop.\n');
 
   await new Promise<void>((resolve) => {

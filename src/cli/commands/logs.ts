@@ -24,7 +24,8 @@ export async function logs(opts: LogsOptions): Promise<number> {
     throw new CliError(`--lines must be a whole number from 1 to 5000 (got ${JSON.stringify(opts.lines)})`);
   }
   const level = opts.level === undefined ? undefined : LogLevelSchema.safeParse(opts.level);
-  if (level && !level.success) throw new CliError(`--level must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(opts.level)})`);
+  if (level && !level.success)
+    throw new CliError(`--level must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(opts.level)})`);
   const minLevel = level?.data;
   const print = (entry: LogEntry) => console.log(opts.json ? JSON.stringify(entry) : formatEntry(entry));
 

@@ -12,10 +12,14 @@ export async function status(opts: { json?: boolean }): Promise<number> {
       console.log(JSON.stringify({ running: true, ...health }, null, 2));
       return health.config.valid ? 0 : 1;
     }
-    console.log(`Gateway: running (pid ${health.pid}, version ${health.version}, up ${formatDuration(health.uptimeMs)})`);
+    console.log(
+      `Gateway: running (pid ${health.pid}, version ${health.version}, up ${formatDuration(health.uptimeMs)})`,
+    );
     console.log(`Listening: 127.0.0.1:${health.port}`);
     const cfg = health.config;
-    console.log(`Config: ${cfg.file} (${cfg.valid ? 'valid' : cfg.usingLastGood ? 'INVALID — running on the last good config' : 'INVALID'})`);
+    console.log(
+      `Config: ${cfg.file} (${cfg.valid ? 'valid' : cfg.usingLastGood ? 'INVALID — running on the last good config' : 'INVALID'})`,
+    );
     printIssues(cfg.errors, console.log);
     console.log(`State dir: ${health.stateDir}`);
     return cfg.valid ? 0 : 1;
@@ -24,10 +28,24 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     const { result } = await loadConfigFile(where.configPath);
     const errors = result.ok ? [] : result.errors;
     if (opts.json) {
-      console.log(JSON.stringify({ running: false, port: where.port, configPath: where.configPath, configValid: result.ok, configErrors: errors }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            running: false,
+            port: where.port,
+            configPath: where.configPath,
+            configValid: result.ok,
+            configErrors: errors,
+          },
+          null,
+          2,
+        ),
+      );
       return 1;
     }
-    console.log(`Gateway: not running (nothing answers on 127.0.0.1:${where.port}); start it with \`openclaw gateway run\`.`);
+    console.log(
+      `Gateway: not running (nothing answers on 127.0.0.1:${where.port}); start it with \`openclaw gateway run\`.`,
+    );
     console.log(`Config: ${where.configPath} (${result.ok ? 'valid' : 'INVALID'})`);
     printIssues(errors, console.log);
     return 1;

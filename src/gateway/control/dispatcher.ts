@@ -29,21 +29,30 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
     }
     const parsed = methods[method].request.safeParse(params);
     if (!parsed.success) {
-      return fail('control.invalid_params', `invalid params for ${method}: ${describeZodError(parsed.error, 'params')}`);
+      return fail(
+        'control.invalid_params',
+        `invalid params for ${method}: ${describeZodError(parsed.error, 'params')}`,
+      );
     }
     try {
       const handler = handlers[method] as Handler<MethodName>;
       const value = await handler(parsed.data as never, caller);
       const checked = methods[method].response.safeParse(value);
       if (!checked.success) {
-        log.error({ method, problem: describeZodError(checked.error, 'result') }, 'handler returned a value outside the contract');
+        log.error(
+          { method, problem: describeZodError(checked.error, 'result') },
+          'handler returned a value outside the contract',
+        );
         return fail('control.internal', `internal error in ${method}: see the gateway log`);
       }
       return ok(checked.data);
     } catch (err) {
       if (err instanceof GatewayError) return { ok: false, error: err.toApiError() };
       log.error({ method, err }, 'method failed');
-      return fail('control.internal', `internal error in ${method}: ${(err as Error).message ?? String(err)}`);
+      return fail(
+        'control.internal',
+        `internal error in ${method}: ${(err as Error).message ?? String(err)}`,
+      );
     }
   };
 }

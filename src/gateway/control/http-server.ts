@@ -8,7 +8,6 @@ import { extname, join, normalize, sep } from 'node:path';
 import { UI_CSP } from '../../shared/csp';
 import type { UiAuth } from './ui-auth';
 
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -26,9 +25,15 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
 
 export function createHttpHandler(opts: { uiDir: string | null; port: () => number; auth: UiAuth }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const base = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' };
+    const base = {
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+    };
     if (!isLoopbackHost(req.headers.host, opts.port())) {
-      res.writeHead(421, { ...base, 'Content-Type': 'text/plain' }).end('This gateway answers only on 127.0.0.1.\n');
+      res
+        .writeHead(421, { ...base, 'Content-Type': 'text/plain' })
+        .end('This gateway answers only on 127.0.0.1.\n');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -44,11 +49,22 @@ export function createHttpHandler(opts: { uiDir: string | null; port: () => numb
     if (url.pathname === '/login') {
       const session = opts.auth.redeem(url.searchParams.get('code') ?? '');
       if (!session) {
-        res.writeHead(403, { ...base, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-        res.end('This sign-in link is unknown, already used or expired.\nRun `openclaw dashboard` for a new one.\n');
+        res.writeHead(403, {
+          ...base,
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Cache-Control': 'no-store',
+        });
+        res.end(
+          'This sign-in link is unknown, already used or expired.\nRun `openclaw dashboard` for a new one.\n',
+        );
         return;
       }
-      res.writeHead(303, { ...base, Location: '/', 'Set-Cookie': opts.auth.cookieFor(session), 'Cache-Control': 'no-store' });
+      res.writeHead(303, {
+        ...base,
+        Location: '/',
+        'Set-Cookie': opts.auth.cookieFor(session),
+        'Cache-Control': 'no-store',
+      });
       res.end();
       return;
     }
@@ -102,5 +118,7 @@ async function serveStatic(
     res.end();
     return;
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

@@ -69,7 +69,13 @@ export function attachControlSocket(opts: {
   };
 
   const onConnection = (socket: WebSocket, cookieSession: boolean) => {
-    const client: Client = { socket, caller: { transport: 'ws', subscriptions: new Set() }, authed: false, cookieSession, seq: 0 };
+    const client: Client = {
+      socket,
+      caller: { transport: 'ws', subscriptions: new Set() },
+      authed: false,
+      cookieSession,
+      seq: 0,
+    };
     clients.add(client);
     const authTimer = setTimeout(() => socket.close(4401, 'auth timeout'), AUTH_TIMEOUT_MS);
     socket.on('message', (data, isBinary) => void onMessage(client, data, isBinary, authTimer));
@@ -106,19 +112,34 @@ export function attachControlSocket(opts: {
         const value: ConnectResult = { protocol: PROTOCOL_VERSION, server: { version: opts.version } };
         return send(client, { type: 'res', id: frame.id, ok: true, value });
       }
-      sendError(client, frame.id, token === undefined
-        ? { code: 'auth.missing_token', message: 'the control API needs a token: pass the gateway token in connect' }
-        : { code: 'auth.invalid_token', message: 'the token does not match this gateway’s token' });
+      sendError(
+        client,
+        frame.id,
+        token === undefined
+          ? {
+              code: 'auth.missing_token',
+              message: 'the control API needs a token: pass the gateway token in connect',
+            }
+          : { code: 'auth.invalid_token', message: 'the token does not match this gateway’s token' },
+      );
       client.socket.close(4401, 'unauthorized');
       return;
     }
     if (!client.authed) {
-      sendError(client, frame.id, { code: 'auth.missing_token', message: 'send connect with the gateway token first' });
+      sendError(client, frame.id, {
+        code: 'auth.missing_token',
+        message: 'send connect with the gateway token first',
+      });
       client.socket.close(4401, 'unauthorized');
       return;
     }
     const result = await opts.dispatch(frame.method, frame.params, client.caller);
-    send(client, result.ok ? { type: 'res', id: frame.id, ok: true, value: result.value } : { type: 'res', id: frame.id, ok: false, error: result.error });
+    send(
+      client,
+      result.ok
+        ? { type: 'res', id: frame.id, ok: true, value: result.value }
+        : { type: 'res', id: frame.id, ok: false, error: result.error },
+    );
   };
 
   opts.server.on('upgrade', onUpgrade);
@@ -141,7 +162,12 @@ export function attachControlSocket(opts: {
       }, 1000);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await Promise.all(
-        [...clients].map((c) => new Promise<void>((resolve) => (c.socket.readyState === c.socket.CLOSED ? resolve() : c.socket.once('close', () => resolve())))),
+        [...clients].map(
+          (c) =>
+            new Promise<void>((resolve) =>
+              c.socket.readyState === c.socket.CLOSED ? resolve() : c.socket.once('close', () => resolve()),
+            ),
+        ),
       );
       clearTimeout(deadline);
     },
