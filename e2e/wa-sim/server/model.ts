@@ -1,12 +1,14 @@
-// What the simulated WhatsApp server knows: accounts (a phone number, its LID and its phone's account key) and
-// their linked companion devices with the keys each uploaded.
+// What the simulated WhatsApp server knows: users (accounts whose companions are real Baileys clients, and
+// contacts that exist only here), their simulated devices with real Signal state, and what each received.
 import { createHash } from 'node:crypto';
-import { Curve, type BinaryNode } from '@whiskeysockets/baileys';
+import { Curve, type BinaryNode, type proto } from '@whiskeysockets/baileys';
+import { SignalDevice } from '../signal/party';
 import type { Connection } from './connection';
 
 export const S_WHATSAPP_NET = 's.whatsapp.net';
-/** Bound on messages kept for a disconnected device, like any queue in this project. */
+/** Bounds on what the simulator keeps per device or user, like any queue in this project. */
 export const MAX_OFFLINE_QUEUE = 1000;
+export const MAX_RECORDED = 1000;
 
 export interface Companion {
   device: number;
@@ -20,16 +22,85 @@ export interface Companion {
   queue: BinaryNode[];
 }
 
-export class Account {
-  readonly accountKey = Curve.generateKeyPair();
-  readonly companions = new Map<number, Companion>();
-  private nextDevice = 1;
+/** A message as a simulated device decrypted it. */
+export interface ReceivedMessage {
+  id: string;
+  /** The sending device's JID as the server saw it (a companion's PN JID with its device). */
+  from: string;
+  /** The chat: the recipient user's JID for 1:1, the group JID for groups. */
+  chat: string;
+  /** Set on copies of the owner's own sends (deviceSentMessage): where the original went. */
+  destination?: string;
+  message: proto.IMessage;
+  encType: 'pkmsg' | 'msg' | 'skmsg';
+  stanza: BinaryNode;
+}
+
+export interface ReceiptRecord {
+  ids: string[];
+  type: 'delivery' | 'read' | 'played' | string;
+  from: string;
+}
+
+export interface PresenceRecord {
+  from: string;
+  to?: string;
+  state: string;
+}
+
+/** Recorded events with waiters, so tests wait for an event instead of sleeping. */
+export class Recorder<T> {
+  readonly items: T[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  push(item: T): void {
+    this.items.push(item);
+    if (this.items.length > MAX_RECORDED) this.items.shift();
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** The first item from index `after` on that matches, now or when it arrives. */
+  next(match: (item: T) => boolean, what: string, timeoutMs = 10_000, after = 0): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = this.items.slice(after).find(match);
+        if (!hit) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(hit);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+}
+
+export class SimUser {
+  /** Devices simulated here with real Signal state: all of a contact's, an account's phone (device 0). */
+  readonly devices = new Map<number, SignalDevice>();
+  readonly received = new Recorder<ReceivedMessage>();
+  readonly receipts = new Recorder<ReceiptRecord>();
+  readonly presence = new Recorder<PresenceRecord>();
 
   constructor(
     readonly user: string,
     readonly lidUser: string,
     public name: string,
-  ) {}
+    deviceIds: number[],
+    seed: string | undefined,
+  ) {
+    for (const id of deviceIds) {
+      const jid = id === 0 ? `${user}@${S_WHATSAPP_NET}` : `${user}:${id}@${S_WHATSAPP_NET}`;
+      this.devices.set(
+        id,
+        SignalDevice.create({ jid, seed: seed === undefined ? undefined : `${seed}:${user}:${id}` }),
+      );
+    }
+  }
 
   get jid(): string {
     return `${this.user}@${S_WHATSAPP_NET}`;
@@ -38,9 +109,23 @@ export class Account {
   get lid(): string {
     return `${this.lidUser}@lid`;
   }
+}
+
+export class Account extends SimUser {
+  readonly accountKey = Curve.generateKeyPair();
+  readonly companions = new Map<number, Companion>();
+  private nextDevice = 1;
+
+  constructor(user: string, lidUser: string, name: string, seed: string | undefined) {
+    super(user, lidUser, name, [0], seed);
+  }
 
   allocateDevice(): number {
     return this.nextDevice++;
+  }
+
+  linkedCompanions(): Companion[] {
+    return [...this.companions.values()];
   }
 }
 

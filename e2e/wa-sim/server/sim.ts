@@ -9,7 +9,8 @@ import { makeCertChain, type CertChain } from './certs';
 import { Connection } from './connection';
 import { Faults } from './faults';
 import { ownIq } from './iq';
-import { Account, MAX_OFFLINE_QUEUE, S_WHATSAPP_NET, lidFor, userOf, type Companion } from './model';
+import { Account, MAX_OFFLINE_QUEUE, S_WHATSAPP_NET, SimUser, lidFor, userOf, type Companion } from './model';
+import { jidDecode } from '@whiskeysockets/baileys';
 import {
   companionFrom,
   pairDeviceIq,
@@ -22,6 +23,8 @@ import {
 
 export interface SimOptions {
   port?: number;
+  /** Seeds every simulated device's keys, so runs are reproducible. */
+  seed?: string;
   /** How many QR refs a new client gets before Baileys gives up (WhatsApp sends 6). */
   qrRefs?: number;
 }
@@ -31,6 +34,7 @@ type NodeHandler = (conn: Connection, node: BinaryNode) => boolean;
 export class WaSimServer extends EventEmitter {
   readonly certs: CertChain = makeCertChain();
   readonly accounts = new Map<string, Account>();
+  readonly contacts = new Map<string, SimUser>();
   readonly connections = new Set<Connection>();
   /** Connection attempts per account user, so tests can assert there is no reconnect loop. */
   readonly loginAttempts = new Map<string, number>();
@@ -84,10 +88,39 @@ export class WaSimServer extends EventEmitter {
     const user = userOf(e164);
     let account = this.accounts.get(user);
     if (!account) {
-      account = new Account(user, lidFor(user), name);
+      account = new Account(user, lidFor(user), name, this.opts.seed);
       this.accounts.set(user, account);
     }
     return account;
+  }
+
+  contact(e164: string, name = '', deviceCount = 1): SimUser {
+    const user = userOf(e164);
+    if (this.accounts.has(user))
+      throw new Error(`${e164} is already an account (a phone that links devices)`);
+    let contact = this.contacts.get(user);
+    if (!contact) {
+      const ids = Array.from({ length: Math.max(1, deviceCount) }, (_, i) => i);
+      contact = new SimUser(user, lidFor(user), name, ids, this.opts.seed);
+      this.contacts.set(user, contact);
+    }
+    return contact;
+  }
+
+  /** The user behind a PN or LID JID (with or without a device), and the device it names. */
+  resolve(jid: string): { user: SimUser; device: number } | null {
+    const decoded = jidDecode(jid);
+    if (!decoded?.user) return null;
+    const byPn = decoded.server === S_WHATSAPP_NET || decoded.server === 'c.us';
+    for (const user of [...this.accounts.values(), ...this.contacts.values()]) {
+      if (
+        (byPn && user.user === decoded.user) ||
+        (decoded.server === 'lid' && user.lidUser === decoded.user)
+      ) {
+        return { user, device: decoded.device ?? 0 };
+      }
+    }
+    return null;
   }
 
   /** Later layers (messaging, groups) claim the nodes they understand. */

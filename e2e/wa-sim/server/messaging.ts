@@ -1,0 +1,291 @@
+// 1:1 messages, receipts, acks, presence and typing between real companions (Baileys) and simulated devices.
+// Everything a simulated device receives is really decrypted with its Signal state; everything it sends is
+// really encrypted for each recipient device.
+import { randomBytes } from 'node:crypto';
+import {
+  getBinaryNodeChild,
+  getBinaryNodeChildren,
+  jidDecode,
+  proto,
+  type BinaryNode,
+} from '@whiskeysockets/baileys';
+import { padMessage, unpadMessage } from '../signal/party';
+import type { Connection } from './connection';
+import { result } from './iq';
+import { answerKeyFetch, answerUsync, deviceBundle } from './keys';
+import { Account, S_WHATSAPP_NET, type Companion, type SimUser } from './model';
+import type { WaSimServer } from './sim';
+
+export interface SendOptions {
+  id?: string;
+  /** How the sender is named on the wire: by phone number (with sender_lid) or by LID (with sender_pn). */
+  addressing?: 'pn' | 'lid';
+  /** Extra stanza attributes (e.g. to pose as status@broadcast). */
+  attrs?: Record<string, string>;
+  /** Send through this chat JID instead of the sender's own (broadcasts). */
+  from?: string;
+}
+
+/** The label a simulated device files a companion's session under: its LID device JID, always the same. */
+export function companionLabel(account: Account, device: number): string {
+  return `${account.lidUser}:${device}@lid`;
+}
+
+function deviceJid(user: SimUser, device: number, server: 'pn' | 'lid' = 'pn'): string {
+  const base = server === 'lid' ? user.lidUser : user.user;
+  const domain = server === 'lid' ? 'lid' : S_WHATSAPP_NET;
+  return device === 0 ? `${base}@${domain}` : `${base}:${device}@${domain}`;
+}
+
+export function newMessageId(): string {
+  return `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
+}
+
+export class Messaging {
+  /** The "dropped acks" fault: the server stops acknowledging what companions send. */
+  dropAcks = false;
+
+  constructor(private readonly server: WaSimServer) {
+    server.addHandler((conn, node) => this.handle(conn, node));
+  }
+
+  /** A simulated device sends `message` to every linked companion of `to` (online now, or queued). */
+  async send(
+    sender: SimUser,
+    senderDevice: number,
+    to: Account,
+    message: proto.IMessage,
+    opts: SendOptions = {},
+  ): Promise<string> {
+    const device = sender.devices.get(senderDevice);
+    if (!device) throw new Error(`${sender.user} has no simulated device ${senderDevice}`);
+    const id = opts.id ?? newMessageId();
+    const own = sender === to;
+    const plaintext = proto.Message.encode(
+      own && !message.deviceSentMessage
+        ? { deviceSentMessage: { destinationJid: to.jid, message } }
+        : message,
+    ).finish();
+    const addressing = opts.addressing ?? 'pn';
+    const from = opts.from ?? deviceJid(sender, senderDevice, addressing);
+    const alt: Record<string, string> =
+      addressing === 'pn'
+        ? { sender_lid: deviceJid(sender, senderDevice, 'lid') }
+        : { sender_pn: deviceJid(sender, senderDevice, 'pn') };
+    for (const companion of to.linkedCompanions()) {
+      const label = companionLabel(to, companion.device);
+      const bundle = (await device.hasSession(label))
+        ? undefined
+        : (deviceBundle(to, companion.device) ?? undefined);
+      const { type, ciphertext } = await device.encryptFor({ address: label, bundle }, padMessage(plaintext));
+      this.server.deliver(to, companion.device, {
+        tag: 'message',
+        attrs: {
+          id,
+          from,
+          type: mediaTypeOf(message) ? 'media' : 'text',
+          t: String(Math.floor(Date.now() / 1000)),
+          notify: sender.name,
+          ...(own ? { recipient: message.deviceSentMessage?.destinationJid ?? to.jid } : alt),
+          ...opts.attrs,
+        },
+        content: [
+          {
+            tag: 'enc',
+            attrs: { v: '2', type, ...(mediaTypeOf(message) ? { mediatype: mediaTypeOf(message)! } : {}) },
+            content: ciphertext,
+          },
+        ],
+      });
+    }
+    return id;
+  }
+
+  private handle(conn: Connection, node: BinaryNode): boolean {
+    const sender = conn.user ? this.server.accounts.get(conn.user) : undefined;
+    if (!sender || conn.device === null) return false;
+    const companion = sender.companions.get(conn.device);
+    if (!companion) return false;
+    switch (node.tag) {
+      case 'iq':
+        if (node.attrs.xmlns === 'usync') return this.reply(conn, answerUsync(this.server, node));
+        if (node.attrs.xmlns === 'encrypt' && node.attrs.type === 'get' && getBinaryNodeChild(node, 'key')) {
+          return this.reply(conn, answerKeyFetch(this.server, node));
+        }
+        return false;
+      case 'message':
+        void this.onOutgoing(conn, sender, companion, node);
+        return true;
+      case 'receipt':
+        this.onReceipt(conn, sender, companion, node);
+        return true;
+      case 'presence':
+      case 'chatstate':
+        this.onPresence(sender, companion, node);
+        return true;
+      case 'ack':
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private reply(conn: Connection, node: BinaryNode): boolean {
+    void conn.send(node);
+    return true;
+  }
+
+  /** A companion sent a message: ack it, then decrypt (or forward) each per-device copy. */
+  private async onOutgoing(
+    conn: Connection,
+    sender: Account,
+    companion: Companion,
+    node: BinaryNode,
+  ): Promise<void> {
+    const to = node.attrs.to ?? '';
+    const id = node.attrs.id ?? '';
+    if (!this.dropAcks) {
+      void conn.send({
+        tag: 'ack',
+        attrs: { class: 'message', id, from: to, t: String(Math.floor(Date.now() / 1000)) },
+      });
+    }
+    const copies: Array<{ jid: string; enc: BinaryNode }> = [];
+    for (const target of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
+      const enc = getBinaryNodeChild(target, 'enc');
+      if (enc) copies.push({ jid: target.attrs.jid!, enc });
+    }
+    const recipients = new Set<SimUser>();
+    for (const { jid, enc } of copies) {
+      const found = this.server.resolve(jid);
+      if (!found) continue;
+      const simulated = found.user.devices.get(found.device);
+      const fromJid = `${sender.user}:${companion.device}@${S_WHATSAPP_NET}`;
+      if (simulated) {
+        const type = enc.attrs.type as 'pkmsg' | 'msg';
+        const plain = await simulated.decryptFrom(
+          companionLabel(sender, companion.device),
+          type,
+          enc.content as Uint8Array,
+        );
+        const decoded = proto.Message.decode(unpadMessage(plain));
+        const dsm = decoded.deviceSentMessage;
+        found.user.received.push({
+          id,
+          from: fromJid,
+          chat: dsm?.destinationJid ?? to,
+          destination: dsm?.destinationJid ?? undefined,
+          message: dsm?.message ?? decoded,
+          encType: type,
+          stanza: node,
+        });
+        if (found.user !== sender) recipients.add(found.user);
+      } else if (found.user instanceof Account && found.user.companions.has(found.device)) {
+        // Another real client (the account's other companion, or another account): forward its copy.
+        this.server.deliver(found.user, found.device, {
+          tag: 'message',
+          attrs: {
+            id,
+            from: fromJid,
+            type: node.attrs.type ?? 'text',
+            t: String(Math.floor(Date.now() / 1000)),
+            ...(found.user === sender ? { recipient: to } : {}),
+          },
+          content: [enc],
+        });
+      }
+    }
+    // Like a phone, each recipient confirms delivery as soon as it has decrypted the message.
+    for (const user of recipients) {
+      void conn.send({
+        tag: 'receipt',
+        attrs: { id, from: user.jid, t: String(Math.floor(Date.now() / 1000)) },
+      });
+    }
+  }
+
+  /** A companion sent a receipt (read, played, delivery) for a message from a simulated user. */
+  private onReceipt(conn: Connection, sender: Account, companion: Companion, node: BinaryNode): void {
+    const target = this.server.resolve(node.attrs.to ?? '');
+    const ids = [
+      node.attrs.id!,
+      ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((i) => i.attrs.id!),
+    ];
+    target?.user.receipts.push({
+      ids,
+      type: node.attrs.type ?? 'delivery',
+      from: `${sender.user}:${companion.device}@${S_WHATSAPP_NET}`,
+    });
+    void conn.send({
+      tag: 'ack',
+      attrs: { class: 'receipt', id: node.attrs.id!, from: node.attrs.to ?? S_WHATSAPP_NET },
+    });
+  }
+
+  private onPresence(sender: Account, companion: Companion, node: BinaryNode): void {
+    const from = `${sender.user}:${companion.device}@${S_WHATSAPP_NET}`;
+    const state =
+      node.tag === 'presence'
+        ? (node.attrs.type ?? 'available')
+        : ((Array.isArray(node.content) ? node.content[0]?.tag : undefined) ?? 'unknown');
+    const target = node.attrs.to ? this.server.resolve(node.attrs.to) : null;
+    (target?.user ?? sender).presence.push({ from, to: node.attrs.to, state });
+  }
+
+  /** A simulated user's receipt for a message a companion sent (delivered is automatic; read/played on demand). */
+  receipt(from: SimUser, to: Account, ids: string[], type: 'read' | 'played'): void {
+    for (const companion of to.linkedCompanions()) {
+      const [first, ...rest] = ids;
+      this.server.deliver(to, companion.device, {
+        tag: 'receipt',
+        attrs: { id: first!, from: from.jid, type, t: String(Math.floor(Date.now() / 1000)) },
+        content: rest.length
+          ? [{ tag: 'list', attrs: {}, content: rest.map((id) => ({ tag: 'item', attrs: { id } })) }]
+          : undefined,
+      });
+    }
+  }
+
+  /** Presence (available/unavailable) or a chat state (composing/paused/recording) from a simulated user. */
+  presence(
+    from: SimUser,
+    to: Account,
+    state: 'available' | 'unavailable' | 'composing' | 'paused' | 'recording',
+  ): void {
+    for (const companion of to.linkedCompanions()) {
+      const node: BinaryNode =
+        state === 'available' || state === 'unavailable'
+          ? { tag: 'presence', attrs: { from: from.jid, type: state } }
+          : {
+              tag: 'chatstate',
+              attrs: { from: from.jid },
+              content: [
+                state === 'recording'
+                  ? { tag: 'composing', attrs: { media: 'audio' } }
+                  : { tag: state, attrs: {} },
+              ],
+            };
+      this.server.deliver(to, companion.device, node);
+    }
+  }
+}
+
+const MEDIA_KEYS: Record<string, string> = {
+  imageMessage: 'image',
+  videoMessage: 'video',
+  audioMessage: 'audio',
+  documentMessage: 'document',
+  stickerMessage: 'sticker',
+};
+
+function mediaTypeOf(message: proto.IMessage): string | undefined {
+  for (const [key, type] of Object.entries(MEDIA_KEYS))
+    if ((message as Record<string, unknown>)[key])
+      return type === 'audio' && message.audioMessage?.ptt ? 'ptt' : type;
+  return undefined;
+}
+
+export function isDirectChat(jid: string): boolean {
+  const server = jidDecode(jid)?.server;
+  return server === S_WHATSAPP_NET || server === 'lid';
+}

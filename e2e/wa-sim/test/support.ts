@@ -1,0 +1,69 @@
+// Shared set-up for simulator tests: a linked Baileys client for a phone, with its events recorded.
+import type { BaileysEventMap, WAMessage } from '@whiskeysockets/baileys';
+import { connect, memoryAuth, type MemoryAuth, type SimClient } from '../client';
+import type { Phone, Sim } from '../index';
+
+export interface Linked {
+  client: SimClient;
+  auth: MemoryAuth;
+  upserts: Array<{ type: string; message: WAMessage }>;
+  updates: BaileysEventMap['messages.update'];
+  nextUpsert(match: (m: WAMessage, type: string) => boolean, timeoutMs?: number): Promise<WAMessage>;
+}
+
+export async function linkClient(
+  sim: Sim,
+  phone: Phone,
+  config: Parameters<typeof connect>[2] = {},
+): Promise<Linked> {
+  const auth = memoryAuth();
+  const pairing = connect(sim.url, auth, config);
+  const { qr } = await pairing.waitFor((u) => !!u.qr, 'a QR');
+  await phone.scan(qr!);
+  await pairing.waitFor((u) => u.connection === 'close', 'the 515 restart');
+  return openClient(sim, auth, config);
+}
+
+/** Connects an already-linked auth state and records message events from the start. */
+export async function openClient(
+  sim: Sim,
+  auth: MemoryAuth,
+  config: Parameters<typeof connect>[2] = {},
+): Promise<Linked> {
+  const client = connect(sim.url, auth, config);
+  const upserts: Linked['upserts'] = [];
+  const updates: Linked['updates'] = [];
+  const waiters = new Set<() => void>();
+  client.sock.ev.on('messages.upsert', ({ messages, type }) => {
+    for (const message of messages) upserts.push({ type, message });
+    for (const w of [...waiters]) w();
+  });
+  client.sock.ev.on('messages.update', (u) => {
+    updates.push(...u);
+    for (const w of [...waiters]) w();
+  });
+  await client.waitFor((u) => u.receivedPendingNotifications === true, 'the offline marker');
+  return {
+    client,
+    auth,
+    upserts,
+    updates,
+    nextUpsert(match, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = upserts.find((u) => match(u.message, u.type));
+          if (!hit) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(hit.message);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching messages.upsert within ${timeoutMs} ms (have ${upserts.length})`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
