@@ -11,7 +11,6 @@ import {
 } from '@whiskeysockets/baileys';
 import { padMessage, unpadMessage } from '../signal/party';
 import type { Connection } from './connection';
-import { result } from './iq';
 import { answerKeyFetch, answerUsync, deviceBundle } from './keys';
 import { Account, S_WHATSAPP_NET, type Companion, type SimUser } from './model';
 import type { WaSimServer } from './sim';
