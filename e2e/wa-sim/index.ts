@@ -1,12 +1,14 @@
 // The simulator's test API: `const sim = await startSim(); const phone = sim.phone('+15550001111');
 // await phone.scan(qr); const alice = sim.contact('+15551234567', { name: 'Alice' }); await alice.send(phone, 'hi');
 // const reply = await alice.nextMessage();`. Every wait is explicit (a promise for an event), never a sleep.
+import { deflateSync } from 'node:zlib';
 import { getBinaryNodeChild, proto, type BinaryNode } from '@whiskeysockets/baileys';
 import { encryptMedia, type SimMediaType } from './media/crypto';
+import { SimGroup, type GroupOptions } from './groups';
 import { startMediaHost, type MediaHost } from './media/host';
 import { result } from './server/iq';
 import { Messaging, newMessageId, type SendOptions } from './server/messaging';
-import type { Account, ReceiptRecord, ReceivedMessage, SimUser } from './server/model';
+import type { Account, Companion, ReceiptRecord, ReceivedMessage, SimUser } from './server/model';
 import { padMessage, unpadMessage } from './signal/party';
 import { WaSimServer, type SimOptions } from './server/sim';
 
@@ -165,6 +167,11 @@ export class Contact extends Person {
     });
   }
 
+  /** A message whose MAC does not verify (the "Bad MAC" fault); the session must already exist to show it. */
+  sendUndecryptable(to: Phone, content: Content = 'unreadable'): Promise<string> {
+    return this.send(to, content, { corrupt: true });
+  }
+
   read(to: Phone, ids: string[]): void {
     this.sim.messaging.receipt(this.user, to.account, ids, 'read');
   }
@@ -194,6 +201,17 @@ export class Sim {
     readonly mediaHost: MediaHost,
   ) {
     this.messaging = new Messaging(server);
+    // Like a phone, send a newly linked device its initial history (empty here) right after its first login;
+    // Baileys holds back events until that arrives (or for 20 s), so leaving it out would stall every test.
+    const synced = new WeakSet<Companion>();
+    server.on('login', (account: Account, companion: Companion) => {
+      if (synced.has(companion)) return;
+      synced.add(companion);
+      void this.messaging.send(account, 0, account, initialHistorySync(), {
+        peer: true,
+        attrs: { category: 'peer' },
+      });
+    });
     server.addHandler((conn, node) => {
       if (node.tag !== 'iq' || !getBinaryNodeChild(node, 'media_conn')) return false;
       void conn.send(result(node, [mediaHost.mediaConnNode()]));
@@ -213,6 +231,11 @@ export class Sim {
     return this.server.fault;
   }
 
+  /** The "dropped acks" fault: the server stops acknowledging what linked clients send (until turned off). */
+  dropAcks(on: boolean): void {
+    this.messaging.dropAcks = on;
+  }
+
   phone(e164: string, opts: { name?: string } = {}): Phone {
     const account = this.server.account(e164, opts.name ?? '');
     return this.person(account.user, () => new Phone(this, account)) as Phone;
@@ -221,6 +244,11 @@ export class Sim {
   contact(e164: string, opts: { name?: string; devices?: number } = {}): Contact {
     const contact = this.server.contact(e164, opts.name ?? '', opts.devices ?? 1);
     return this.person(contact.user, () => new Contact(this, contact)) as Contact;
+  }
+
+  /** A group chat among simulated people and linked accounts; see ./groups. */
+  group(subject: string, opts: GroupOptions): Promise<SimGroup> {
+    return SimGroup.create(this.server, subject, opts);
   }
 
   private person(user: string, make: () => Person): Person {
@@ -236,7 +264,7 @@ export class Sim {
   async deliverBetweenSimulated(from: SimUser, to: SimUser, message: proto.IMessage): Promise<string> {
     const id = newMessageId();
     const sender = from.devices.get(0)!;
-    for (const [, device] of to.devices) {
+    for (const [deviceId, device] of to.devices) {
       const bundle = (await sender.hasSession(device.jid)) ? undefined : device.bundle();
       const { type, ciphertext } = await sender.encryptFor(
         { address: device.jid, bundle },
@@ -246,7 +274,15 @@ export class Sim {
         unpadMessage(await device.decryptFrom(sender.jid, type, ciphertext)),
       );
       const stanza: BinaryNode = { tag: 'message', attrs: { id, from: from.jid, to: to.jid } };
-      to.received.push({ id, from: from.jid, chat: from.jid, message: plain, encType: type, stanza });
+      to.received.push({
+        id,
+        device: deviceId,
+        from: from.jid,
+        chat: from.jid,
+        message: plain,
+        encType: type,
+        stanza,
+      });
     }
     return id;
   }
@@ -255,6 +291,26 @@ export class Sim {
     await this.server.close();
     await this.mediaHost.close();
   }
+}
+
+/** An INITIAL_BOOTSTRAP history sync with no conversations, inline (the companion registers as supporting that). */
+function initialHistorySync(): proto.IMessage {
+  const history = proto.HistorySync.encode({
+    syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP,
+    conversations: [],
+    progress: 100,
+  }).finish();
+  return {
+    protocolMessage: {
+      type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
+      historySyncNotification: {
+        syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP as number,
+        initialHistBootstrapInlinePayload: deflateSync(history),
+        chunkOrder: 0,
+        progress: 100,
+      },
+    },
+  };
 }
 
 export async function startSim(opts: SimOptions = {}): Promise<Sim> {

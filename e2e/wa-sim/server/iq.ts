@@ -45,5 +45,30 @@ export function ownIq(iq: BinaryNode, companion: Companion): BinaryNode | null {
     return null;
   }
   if (xmlns === 'usync' || xmlns === 'w:g2' || xmlns === 'w:m') return null;
+  if (xmlns === 'w:sync:app:state') {
+    // App state (chats' archive/mute/pin…) is not modelled: every collection is empty at the version asked for.
+    const collections = getBinaryNodeChildren(getBinaryNodeChild(iq, 'sync'), 'collection');
+    return result(iq, [
+      {
+        tag: 'sync',
+        attrs: {},
+        content: collections.map((c) => ({
+          tag: 'collection',
+          attrs: { name: c.attrs.name!, version: c.attrs.version ?? '0' },
+        })),
+      },
+    ]);
+  }
+  if (xmlns === 'privacy' && iq.attrs.type === 'get') {
+    // A phone with default privacy: read receipts on, so clients send "read" rather than "read-self".
+    const categories = ['last', 'online', 'profile', 'status', 'groupadd', 'readreceipts', 'calladd'];
+    return result(iq, [
+      {
+        tag: 'privacy',
+        attrs: {},
+        content: categories.map((name) => ({ tag: 'category', attrs: { name, value: 'all' } })),
+      },
+    ]);
+  }
   return result(iq);
 }

@@ -95,7 +95,9 @@ export function answerUsync(server: WaSimServer, iq: BinaryNode): BinaryNode {
         ],
       });
     }
-    if (wantsLid) content.push({ tag: 'lid', attrs: { val: found.user.lid } });
+    // The lid protocol maps a phone number to its LID; a request that already names the LID gets nothing.
+    if (wantsLid && jidDecode(jid)?.server !== 'lid')
+      content.push({ tag: 'lid', attrs: { val: found.user.lid } });
     users.push({
       tag: 'user',
       attrs: {

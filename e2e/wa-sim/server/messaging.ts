@@ -23,6 +23,10 @@ export interface SendOptions {
   attrs?: Record<string, string>;
   /** Send through this chat JID instead of the sender's own (broadcasts). */
   from?: string;
+  /** The "Bad MAC" fault: the ciphertext's MAC is broken after encryption, so the recipient cannot decrypt it. */
+  corrupt?: boolean;
+  /** A peer message between one's own devices (history sync, app state keys): not wrapped as a sent copy. */
+  peer?: boolean;
 }
 
 /** The label a simulated device files a companion's session under: its LID device JID, always the same. */
@@ -59,7 +63,7 @@ export class Messaging {
     const device = sender.devices.get(senderDevice);
     if (!device) throw new Error(`${sender.user} has no simulated device ${senderDevice}`);
     const id = opts.id ?? newMessageId();
-    const own = sender === to;
+    const own = sender === to && !opts.peer;
     const plaintext = proto.Message.encode(
       own && !message.deviceSentMessage
         ? { deviceSentMessage: { destinationJid: to.jid, message } }
@@ -77,6 +81,7 @@ export class Messaging {
         ? undefined
         : (deviceBundle(to, companion.device) ?? undefined);
       const { type, ciphertext } = await device.encryptFor({ address: label, bundle }, padMessage(plaintext));
+      if (opts.corrupt) ciphertext[ciphertext.length - 1]! ^= 0xff;
       this.server.deliver(to, companion.device, {
         tag: 'message',
         attrs: {
@@ -105,6 +110,8 @@ export class Messaging {
     if (!sender || conn.device === null) return false;
     const companion = sender.companions.get(conn.device);
     if (!companion) return false;
+    // Group-addressed messages and receipts are server/groups.ts's, whose handler is registered after this one.
+    if (isGroupStanza(node)) return false;
     switch (node.tag) {
       case 'iq':
         if (node.attrs.xmlns === 'usync') return this.reply(conn, answerUsync(this.server, node));
@@ -121,8 +128,6 @@ export class Messaging {
       case 'presence':
       case 'chatstate':
         this.onPresence(sender, companion, node);
-        return true;
-      case 'ack':
         return true;
       default:
         return false;
@@ -162,15 +167,23 @@ export class Messaging {
       const fromJid = `${sender.user}:${companion.device}@${S_WHATSAPP_NET}`;
       if (simulated) {
         const type = enc.attrs.type as 'pkmsg' | 'msg';
-        const plain = await simulated.decryptFrom(
-          companionLabel(sender, companion.device),
-          type,
-          enc.content as Uint8Array,
-        );
+        let plain: Buffer;
+        try {
+          plain = await simulated.decryptFrom(
+            companionLabel(sender, companion.device),
+            type,
+            enc.content as Uint8Array,
+          );
+        } catch (err) {
+          // One undecryptable copy must not stop the others; tests can watch for this.
+          this.server.emit('decrypt-error', { id, jid, error: (err as Error).message });
+          continue;
+        }
         const decoded = proto.Message.decode(unpadMessage(plain));
         const dsm = decoded.deviceSentMessage;
         found.user.received.push({
           id,
+          device: found.device,
           from: fromJid,
           chat: dsm?.destinationJid ?? to,
           destination: dsm?.destinationJid ?? undefined,
@@ -210,9 +223,12 @@ export class Messaging {
       node.attrs.id!,
       ...getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((i) => i.attrs.id!),
     ];
+    // No type, or "inactive" (a client that is not in the foreground): both mean delivered.
+    const type =
+      node.attrs.type === undefined || node.attrs.type === 'inactive' ? 'delivery' : node.attrs.type;
     target?.user.receipts.push({
       ids,
-      type: node.attrs.type ?? 'delivery',
+      type,
       from: `${sender.user}:${companion.device}@${S_WHATSAPP_NET}`,
     });
     void conn.send({
@@ -287,4 +303,9 @@ function mediaTypeOf(message: proto.IMessage): string | undefined {
 export function isDirectChat(jid: string): boolean {
   const server = jidDecode(jid)?.server;
   return server === S_WHATSAPP_NET || server === 'lid';
+}
+
+/** A message or receipt addressed to a group (`…@g.us`): sender-key traffic that 1:1 handling must not claim. */
+export function isGroupStanza(node: BinaryNode): boolean {
+  return (node.tag === 'message' || node.tag === 'receipt') && !!node.attrs.to?.endsWith('@g.us');
 }

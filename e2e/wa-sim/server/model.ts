@@ -20,11 +20,15 @@ export interface Companion {
   conn: Connection | null;
   /** Stanzas that arrived while the device was offline, delivered on its next login. */
   queue: BinaryNode[];
+  /** Sent but not yet acknowledged by the client, by `<tag>:<id>`; requeued if the socket closes first. */
+  unacked: Map<string, BinaryNode>;
 }
 
 /** A message as a simulated device decrypted it. */
 export interface ReceivedMessage {
   id: string;
+  /** Which of the recipient's simulated devices decrypted it. */
+  device: number;
   /** The sending device's JID as the server saw it (a companion's PN JID with its device). */
   from: string;
   /** The chat: the recipient user's JID for 1:1, the group JID for groups. */

@@ -156,5 +156,6 @@ export function companionFrom(pending: PendingLink, device: number, platform: st
     platform,
     conn: null,
     queue: [],
+    unacked: new Map(),
   };
 }

@@ -10,7 +10,7 @@ import { Connection } from './connection';
 import { Faults } from './faults';
 import { ownIq } from './iq';
 import { Account, MAX_OFFLINE_QUEUE, S_WHATSAPP_NET, SimUser, lidFor, userOf, type Companion } from './model';
-import { jidDecode } from '@whiskeysockets/baileys';
+import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode } from '@whiskeysockets/baileys';
 import {
   companionFrom,
   pairDeviceIq,
@@ -20,6 +20,16 @@ import {
   verifyPairSign,
   type PendingLink,
 } from './pairing';
+
+interface ReplyWaiter {
+  conn: Connection;
+  timer: NodeJS.Timeout;
+  resolve(node: BinaryNode): void;
+  reject(err: Error): void;
+}
+
+/** Stanzas a client acknowledges with `<ack class=<tag> id=…>`. */
+const ACKED_TAGS = new Set(['message', 'receipt', 'notification']);
 
 export interface SimOptions {
   port?: number;
@@ -39,7 +49,7 @@ export class WaSimServer extends EventEmitter {
   /** Connection attempts per account user, so tests can assert there is no reconnect loop. */
   readonly loginAttempts = new Map<string, number>();
   private readonly pending = new Map<string, PendingLink>();
-  private readonly replyWaiters = new Map<string, (node: BinaryNode) => void>();
+  private readonly replyWaiters = new Map<string, ReplyWaiter>();
   private readonly handlers: NodeHandler[] = [];
   private http!: Server;
   private wss!: WebSocketServer;
@@ -78,7 +88,7 @@ export class WaSimServer extends EventEmitter {
 
   async close(): Promise<void> {
     for (const conn of this.connections) conn.terminate();
-    for (const waiter of this.replyWaiters.keys()) this.replyWaiters.delete(waiter);
+    this.failWaiters(() => true, 'the simulator closed');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -133,10 +143,23 @@ export class WaSimServer extends EventEmitter {
     const companion = account.companions.get(device);
     if (!companion) return;
     if (companion.conn && !companion.conn.closed) {
+      // Like WhatsApp, hold what the client must acknowledge until it does, so a socket that dies in between
+      // gets it again on its next login instead of losing it.
+      if (ACKED_TAGS.has(node.tag) && node.attrs.id && companion.unacked.size < MAX_OFFLINE_QUEUE) {
+        companion.unacked.set(`${node.tag}:${node.attrs.id}`, node);
+      }
       void companion.conn.send(node);
-    } else if (companion.queue.length < MAX_OFFLINE_QUEUE) {
-      companion.queue.push({ ...node, attrs: { ...node.attrs, offline: '1' } });
+    } else {
+      this.enqueue(companion, node);
     }
+  }
+
+  private enqueue(companion: Companion, node: BinaryNode): void {
+    if (companion.queue.length >= MAX_OFFLINE_QUEUE) {
+      this.emit('queue-full', companion, node);
+      return;
+    }
+    companion.queue.push({ ...node, attrs: { ...node.attrs, offline: '1' } });
   }
 
   /** Sends an IQ to a connection and resolves with the client's reply. */
@@ -147,12 +170,18 @@ export class WaSimServer extends EventEmitter {
         this.replyWaiters.delete(id);
         reject(new Error(`no reply to ${iq.tag} ${id} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.replyWaiters.set(id, (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      });
+      this.replyWaiters.set(id, { conn, timer, resolve, reject });
       void conn.send(iq);
     });
+  }
+
+  private failWaiters(match: (w: ReplyWaiter) => boolean, why: string): void {
+    for (const [id, waiter] of this.replyWaiters) {
+      if (!match(waiter)) continue;
+      clearTimeout(waiter.timer);
+      this.replyWaiters.delete(id);
+      waiter.reject(new Error(why));
+    }
   }
 
   // ---- linking ---------------------------------------------------------------------------------------------
@@ -258,12 +287,23 @@ export class WaSimServer extends EventEmitter {
       const waiter = this.replyWaiters.get(node.attrs.id ?? '');
       if (waiter) {
         this.replyWaiters.delete(node.attrs.id!);
-        waiter(node);
+        clearTimeout(waiter.timer);
+        waiter.resolve(node);
         return;
       }
     }
+    const companion = this.companionOf(conn);
+    if (node.tag === 'ack' && companion) {
+      companion.unacked.delete(`${node.attrs.class}:${node.attrs.id}`);
+      return;
+    }
+    // A client confirms a message with a receipt (delivered, sender, retry…), not with an ack.
+    if (node.tag === 'receipt' && companion) {
+      const items = getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item');
+      for (const id of [node.attrs.id, ...items.map((i) => i.attrs.id)])
+        companion.unacked.delete(`message:${id}`);
+    }
     if (this.handlers.some((h) => h(conn, node))) return;
-    const companion = conn.user ? this.accounts.get(conn.user)?.companions.get(conn.device!) : undefined;
     if (node.tag === 'iq' && node.attrs.type !== 'result' && node.attrs.type !== 'error') {
       const reply = companion ? ownIq(node, companion) : null;
       void conn.send(
@@ -273,8 +313,18 @@ export class WaSimServer extends EventEmitter {
     this.emit('node', conn, node);
   }
 
+  private companionOf(conn: Connection): Companion | undefined {
+    return conn.user ? this.accounts.get(conn.user)?.companions.get(conn.device!) : undefined;
+  }
+
   private onClose(conn: Connection): void {
     this.connections.delete(conn);
+    this.failWaiters((w) => w.conn === conn, 'the client disconnected before it answered');
+    const companion = this.companionOf(conn);
+    if (companion?.conn === conn) {
+      for (const node of companion.unacked.values()) this.enqueue(companion, node);
+      companion.unacked.clear();
+    }
     for (const [ref, pending] of this.pending) if (pending.conn === conn) this.pending.delete(ref);
     this.emit('close', conn);
   }

@@ -9,6 +9,9 @@ export interface Linked {
   upserts: Array<{ type: string; message: WAMessage }>;
   updates: BaileysEventMap['messages.update'];
   nextUpsert(match: (m: WAMessage, type: string) => boolean, timeoutMs?: number): Promise<WAMessage>;
+  /** Resolves once message `id` reached at least `status`, whether Baileys said so in an update or (when the
+   * receipt raced the message's own upsert and its event buffer merged them) on the upsert itself. */
+  reachesStatus(id: string, status: number, timeoutMs?: number): Promise<void>;
 }
 
 export async function linkClient(
@@ -43,11 +46,39 @@ export async function openClient(
     for (const w of [...waiters]) w();
   });
   await client.waitFor((u) => u.receivedPendingNotifications === true, 'the offline marker');
+  const statusOf = (id: string) =>
+    Math.max(
+      -1,
+      ...upserts.filter((u) => u.message.key.id === id).map((u) => u.message.status ?? -1),
+      ...updates.filter((u) => u.key.id === id).map((u) => u.update.status ?? -1),
+    );
+  const until = (done: () => boolean, what: string, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
   return {
     client,
     auth,
     upserts,
     updates,
+    reachesStatus(id, status, timeoutMs = 10_000) {
+      return until(
+        () => statusOf(id) >= status,
+        `message ${id} to reach status ${status} (now ${statusOf(id)})`,
+        timeoutMs,
+      );
+    },
     nextUpsert(match, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
