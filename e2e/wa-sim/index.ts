@@ -317,5 +317,6 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const server = new WaSimServer(opts);
   await server.start();
   const mediaHost = await startMediaHost();
+  server.extraTrust = { mediaCa: mediaHost.ca, mediaCaFile: mediaHost.caFile };
   return new Sim(server, mediaHost);
 }

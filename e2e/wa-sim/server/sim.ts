@@ -56,6 +56,8 @@ export class WaSimServer extends EventEmitter {
   private refusingUntil = 0;
   private slowMs = 0;
   port = 0;
+  /** More trust material published at /trust (the media host's CA). */
+  extraTrust: Record<string, string> = {};
   readonly fault = new Faults(this);
 
   constructor(private readonly opts: SimOptions = {}) {
@@ -68,7 +70,18 @@ export class WaSimServer extends EventEmitter {
   }
 
   async start(): Promise<void> {
-    this.http = createServer((_req, res) => res.writeHead(404).end());
+    // GET /trust tells a process that explicitly selected this simulator which certificate root to accept
+    // (see ../client.ts); real WhatsApp has no such endpoint.
+    this.http = createServer((req, res) => {
+      if (req.method !== 'GET' || req.url !== '/trust') return void res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          rootPublicKey: Buffer.from(this.certs.rootPublic).toString('hex'),
+          ...this.extraTrust,
+        }),
+      );
+    });
     this.wss = new WebSocketServer({ noServer: true });
     this.http.on('upgrade', (req, socket, head) => {
       if (Date.now() < this.refusingUntil) return socket.destroy();
@@ -82,7 +95,13 @@ export class WaSimServer extends EventEmitter {
         this.connections.add(conn);
       });
     });
-    await new Promise<void>((resolve) => this.http.listen(this.opts.port ?? 0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.opts.port ?? 0, '127.0.0.1', () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
     this.port = (this.http.address() as AddressInfo).port;
   }
 
