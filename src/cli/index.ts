@@ -2,6 +2,7 @@
 // `openclaw`: talks to the running gateway over its loopback control API. Never imports Baileys.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../gateway/version';
+import { channelsLogin, channelsLogout, channelsStatus } from './commands/channels';
 import { configGet, configSet, configUnset, configValidate } from './commands/config';
 import { dashboard } from './commands/dashboard';
 import { doctor } from './commands/doctor';
@@ -54,6 +55,27 @@ export function buildProgram(): Command {
     .description('check the config file and list every problem with its key path')
     .option('--file <file>', 'validate this file instead of the configured one')
     .action(async (opts: { file?: string }) => exit(await configValidate(opts)));
+
+  const channels = program.command('channels').description('link, unlink and inspect WhatsApp accounts');
+  channels
+    .command('login')
+    .description('link a WhatsApp account: prints a QR code to scan, refreshes it, waits until linked')
+    .option('--account <id>', 'the account (default: the default account)')
+    .option('--force', 'link again even if the account is already linked')
+    .option('--timeout <seconds>', 'how long to wait for the scan', '180')
+    .action(async (opts: { account?: string; force?: boolean; timeout?: string }) =>
+      exit(await channelsLogin(opts)),
+    );
+  channels
+    .command('logout')
+    .description('unlink an account and remove its WhatsApp credentials (keeps the shared oauth.json)')
+    .option('--account <id>', 'the account (default: the default account)')
+    .action(async (opts: { account?: string }) => exit(await channelsLogout(opts)));
+  channels
+    .command('status')
+    .description('linked / running / connected / last error per account, with warnings')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => exit(await channelsStatus(opts)));
 
   program
     .command('logs')

@@ -20,6 +20,8 @@ import { createLogHub } from './log/hub';
 import { openStore } from './store/db';
 import { lastRun, recordRunStart, recordRunStop } from './store/queries/runs';
 import { VERSION } from './version';
+import { WhatsAppManager } from './whatsapp/manager';
+import { selectSimulator, type SimulatorSelection } from './whatsapp/simulator';
 
 export type { CallerContext } from './control/dispatcher';
 
@@ -123,8 +125,24 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
         }
       }
     };
+    let simulator: SimulatorSelection | null;
+    try {
+      simulator = await selectSimulator(env, logs.child('whatsapp'));
+    } catch (err) {
+      throw new GatewayStartError((err as Error).message);
+    }
+    const whatsapp = new WhatsAppManager({
+      config: () => config.config,
+      stateDir,
+      db: store.db,
+      logs,
+      simulator,
+      onStatus: (status) => emit('channels.state', status),
+      onQr: (qr) => emit('channels.qr', qr),
+    });
+    cleanups.push(() => whatsapp.stop());
     const dispatch = createDispatcher(
-      createHandlers({ config, logs, health, uiLink }),
+      createHandlers({ config, logs, health, uiLink, whatsapp, simulator: simulator?.url ?? null }),
       logs.child('control'),
     );
 
@@ -158,6 +176,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       }),
     );
     await config.startWatching();
+    await whatsapp.start();
 
     await writeRuntimeInfo(stateDir, {
       pid: process.pid,

@@ -52,6 +52,63 @@ export const HealthSchema = z.object({
 });
 export type Health = z.infer<typeof HealthSchema>;
 
+/** One typed health state per WhatsApp account; every surface (UI, CLI, tray, logs) reads this. */
+export const ACCOUNT_STATES = [
+  'unlinked',
+  'linking',
+  'connecting',
+  'open',
+  'reconnecting',
+  'logged_out',
+  'conflict',
+  'degraded',
+  'stopped',
+] as const;
+export const AccountStateSchema = z.enum(ACCOUNT_STATES);
+export type AccountState = z.infer<typeof AccountStateSchema>;
+
+export const AccountStatusSchema = z.object({
+  accountId: z.string(),
+  name: z.string().optional(),
+  /** Has credentials (a linked device). */
+  linked: z.boolean(),
+  /** The gateway is managing a connection for it (not stopped, not given up). */
+  running: z.boolean(),
+  /** The socket is open to WhatsApp. */
+  connected: z.boolean(),
+  state: AccountStateSchema,
+  /** What the state means for the person, and what to do about it. */
+  sentence: z.string(),
+  /** The linked number in E.164 form. */
+  number: z.string().optional(),
+  connectedSince: z.string().optional(),
+  reconnectAttempts: z.number().int(),
+  /** When the next reconnect attempt is due (state reconnecting). */
+  nextAttemptAt: z.string().optional(),
+  lastInboundAt: z.string().optional(),
+  lastError: z.string().optional(),
+  /** The spec's warnings: "Not linked", "Linked but disconnected". */
+  warnings: z.array(z.string()),
+  timeline: z.array(z.object({ at: z.string(), state: AccountStateSchema, sentence: z.string() })),
+});
+export type AccountStatus = z.infer<typeof AccountStatusSchema>;
+
+export const QrEventSchema = z.object({
+  accountId: z.string(),
+  /** The raw QR content (what a phone scans). */
+  qr: z.string(),
+  /** The same as a PNG data URL, for the UI. */
+  dataUrl: z.string(),
+  /** When this QR stops being valid (Baileys shows the next one then). */
+  expiresAt: z.string(),
+});
+export type QrEvent = z.infer<typeof QrEventSchema>;
+
+const AccountIdParam = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'an account id is 1-64 letters, digits, "-" or "_"')
+  .optional();
+
 const KeyPath = z
   .string()
   .trim()
@@ -61,6 +118,34 @@ const Empty = z.strictObject({}).optional();
 
 export const methods = {
   health: { request: Empty, response: HealthSchema },
+  'channels.status': {
+    request: Empty,
+    response: z.object({
+      accounts: z.array(AccountStatusSchema),
+      defaultAccount: z.string(),
+      /** Set when every account is pointed at the loopback simulator instead of WhatsApp. */
+      simulator: z.string().nullable(),
+    }),
+  },
+  'channels.login.start': {
+    /** Starts linking (a QR) for an account; `force` re-links an account that is already linked. */
+    request: z.strictObject({ accountId: AccountIdParam, force: z.boolean().optional() }).optional(),
+    response: z.object({ accountId: z.string(), state: AccountStateSchema, qr: QrEventSchema.nullable() }),
+  },
+  'channels.login.wait': {
+    /** Resolves when the account is linked and open, or says why not (timeout, logged out…). */
+    request: z
+      .strictObject({
+        accountId: AccountIdParam,
+        timeoutMs: z.number().int().min(1000).max(600_000).optional(),
+      })
+      .optional(),
+    response: AccountStatusSchema,
+  },
+  'channels.logout': {
+    request: z.strictObject({ accountId: AccountIdParam }).optional(),
+    response: z.object({ accountId: z.string(), removed: z.boolean() }),
+  },
   'config.get': {
     request: z.strictObject({ path: KeyPath.optional() }).optional(),
     response: ConfigStatusSchema.extend({
@@ -120,6 +205,8 @@ export const methods = {
 export const events = {
   'config.changed': ConfigStatusSchema.extend({ source: z.enum(['file', 'control']) }),
   log: LogEntrySchema,
+  'channels.qr': QrEventSchema,
+  'channels.state': AccountStatusSchema,
 } as const;
 
 export type Methods = typeof methods;

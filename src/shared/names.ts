@@ -11,9 +11,13 @@ export const METHOD_NAMES = [
   'events.subscribe',
   'events.unsubscribe',
   'ui.link',
+  'channels.status',
+  'channels.login.start',
+  'channels.login.wait',
+  'channels.logout',
 ] as const;
 
-export const EVENT_NAMES = ['config.changed', 'log'] as const;
+export const EVENT_NAMES = ['config.changed', 'log', 'channels.qr', 'channels.state'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -17,6 +17,12 @@ export const ERROR_CODES = [
   'config.write_failed',
   'config.not_found',
   'logs.unavailable',
+  'whatsapp.unknown_account',
+  'whatsapp.not_linked',
+  'whatsapp.already_linked',
+  'whatsapp.disabled',
+  'whatsapp.login_failed',
+  'whatsapp.timeout',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -131,6 +131,11 @@ export const WhatsAppChannelSchema = SharedBase.extend({
 const WebSchema = z.strictObject({
   enabled: z.boolean().default(true),
   heartbeatSeconds: z.number().int().min(1).default(60),
+  /** The WhatsApp Web client version to announce (like "2.3000.1023223821"); Baileys' built-in one when unset. */
+  whatsappVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, { error: 'must look like "2.3000.1023223821"' })
+    .optional(),
   reconnect: z
     .strictObject({
       initialMs: z.number().int().min(250).default(2000),

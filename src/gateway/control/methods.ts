@@ -3,12 +3,15 @@ import { isEventName, type EventName } from '../../shared/names';
 import type { ConfigService } from '../config/service';
 import { GatewayError } from '../errors';
 import type { LogHub } from '../log/hub';
+import type { WhatsAppManager } from '../whatsapp/manager';
 import type { Handlers } from './dispatcher';
 import type { Health } from '../../shared/contract';
 
 export interface MethodDeps {
   config: ConfigService;
   logs: LogHub;
+  whatsapp: WhatsAppManager;
+  simulator: string | null;
   health(): Health;
   uiLink(): { url: string; expiresAt: string };
 }
@@ -38,6 +41,14 @@ export function createHandlers(deps: MethodDeps): Handlers {
       return { subscribed: [...caller.subscriptions] };
     },
     'ui.link': () => deps.uiLink(),
+    'channels.status': () => ({
+      accounts: deps.whatsapp.status(),
+      defaultAccount: deps.whatsapp.defaultAccount(),
+      simulator: deps.simulator,
+    }),
+    'channels.login.start': (p) => deps.whatsapp.loginStart(p?.accountId, p?.force ?? false),
+    'channels.login.wait': (p) => deps.whatsapp.loginWait(p?.accountId, p?.timeoutMs ?? 120_000),
+    'channels.logout': (p) => deps.whatsapp.logout(p?.accountId),
   };
 }
 

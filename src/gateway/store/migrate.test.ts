@@ -4,7 +4,7 @@ import { migrate, schemaVersion, StoreMigrationError, StoreVersionError } from '
 import { MIGRATIONS, type Migration } from './migrations/index';
 
 // The tables the newest schema must have; a migration that adds a table adds it here.
-const EXPECTED_TABLES = ['gateway_runs', 'meta'];
+const EXPECTED_TABLES = ['gateway_runs', 'meta', 'wa_keys'];
 const NEWEST = MIGRATIONS.length;
 
 const open: Database.Database[] = [];

@@ -1,8 +1,9 @@
 // The ordered list of schema steps. A new step is a new file here with the next version number, appended below;
 // a shipped step is never edited, because databases in the field already ran it.
 import { migration001 } from './001-initial';
+import { migration002 } from './002-whatsapp-keys';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];

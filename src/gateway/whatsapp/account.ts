@@ -1,0 +1,381 @@
+// One WhatsApp account: its credentials, at most one Baileys socket, and the lifecycle that turns Baileys'
+// connection events into one typed health state (see lifecycle.ts for what each close code means).
+import makeWASocket, {
+  jidDecode,
+  type ConnectionState,
+  type UserFacingSocketConfig,
+  type WASocket,
+} from '@whiskeysockets/baileys';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import QRCode from 'qrcode';
+import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract';
+import { GatewayError } from '../errors';
+import { openAuthState, type GatewayAuthState } from './auth/auth-state';
+import { closeOutcome, sentenceFor, warningsFor } from './lifecycle';
+import { attemptsExhausted, reconnectDelay, type ReconnectPolicy } from './reconnect-policy';
+
+const TIMELINE_LENGTH = 20;
+/** A 515 right after another means something is wrong; past this many in a row, back off like any close. */
+const MAX_RESTARTS_IN_A_ROW = 3;
+
+export interface AccountDeps {
+  accountId: string;
+  name?: string;
+  authDir: string;
+  db: Database.Database;
+  log: Logger;
+  heartbeatLog: Logger;
+  reconnectLog: Logger;
+  baileysLog: Logger;
+  policy(): ReconnectPolicy;
+  heartbeatSeconds(): number;
+  socketOptions(): Partial<UserFacingSocketConfig>;
+  random?: () => number;
+  onStatus(status: AccountStatus): void;
+  onQr(qr: QrEvent): void;
+  onSocket?(sock: WASocket): void;
+}
+
+export class WhatsAppAccount {
+  private auth!: GatewayAuthState;
+  private sock: WASocket | null = null;
+  private state: AccountState = 'unlinked';
+  private attempts = 0;
+  private restartsInARow = 0;
+  private connectionId = 0;
+  private openedAt: number | null = null;
+  private nextAttemptAt: number | null = null;
+  private lastError: string | undefined;
+  private lastInboundAt: number | null = null;
+  private messagesHandled = 0;
+  private qrShown = 0;
+  private latestQr: QrEvent | null = null;
+  private readonly timeline: AccountStatus['timeline'] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: AccountDeps) {}
+
+  get id(): string {
+    return this.deps.accountId;
+  }
+
+  /** Loads credentials and connects if the account is linked; an unlinked account waits for a login. */
+  async start(): Promise<void> {
+    this.auth = await openAuthState({
+      accountId: this.id,
+      authDir: this.deps.authDir,
+      db: this.deps.db,
+      log: this.deps.log,
+    });
+    this.startHeartbeat();
+    if (this.auth.isLinked()) this.connect('connecting');
+    else this.setState('unlinked');
+  }
+
+  /** Shows a QR for linking; `force` drops existing credentials first (re-link). */
+  async startLogin(force: boolean): Promise<QrEvent | null> {
+    if (this.auth.isLinked() && !force) {
+      if (this.state === 'open') {
+        throw new GatewayError(
+          'whatsapp.already_linked',
+          `account "${this.id}" is already linked as ${this.number() ?? 'a device'}; use --force to link again`,
+        );
+      }
+      this.connect('connecting');
+      return null;
+    }
+    if (this.auth.isLinked() || force) await this.resetCredentials();
+    this.stopped = false;
+    if (this.state !== 'linking' || !this.sock) this.connect('linking');
+    return this.latestQr ?? (await this.nextQrOrOpen(15_000));
+  }
+
+  /** Resolves when the account is open, or with the state that ended the wait (logged out, conflict…). */
+  waitUntilSettled(timeoutMs: number): Promise<AccountStatus> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.settleWaiters.delete(check);
+        resolve(this.status());
+      };
+      const check = () => {
+        if (['open', 'logged_out', 'conflict', 'degraded', 'stopped'].includes(this.state)) done();
+        else if (this.state === 'unlinked' && this.lastError) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.settleWaiters.add(check);
+      check();
+    });
+  }
+  private readonly settleWaiters = new Set<() => void>();
+
+  /** Unlinks: tells WhatsApp (when connected), then removes this account's credentials and keys. */
+  async logout(): Promise<boolean> {
+    const wasLinked = this.auth.isLinked();
+    const sock = this.sock;
+    if (sock && this.state === 'open')
+      await sock
+        .logout()
+        .catch((err: Error) =>
+          this.deps.log.warn({ err: err.message }, 'logout request failed; removing credentials anyway'),
+        );
+    await this.resetCredentials();
+    this.lastError = undefined;
+    this.setState('unlinked');
+    return wasLinked;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.closeSocket();
+    this.clearTimers();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.setState('stopped');
+    await this.auth?.flush();
+  }
+
+  status(): AccountStatus {
+    const linked = this.auth?.isLinked() ?? false;
+    const connected = this.state === 'open';
+    const base = {
+      state: this.state,
+      linked,
+      connected,
+      accountId: this.id,
+      attempts: this.attempts,
+      maxAttempts: this.deps.policy().maxAttempts,
+    };
+    return {
+      accountId: this.id,
+      name: this.deps.name,
+      linked,
+      running: !['stopped', 'logged_out', 'conflict', 'degraded'].includes(this.state),
+      connected,
+      state: this.state,
+      sentence: sentenceFor({
+        ...base,
+        number: this.number(),
+        lastError: this.lastError,
+        nextAttemptAt: this.nextAttemptAt,
+      }),
+      number: this.number(),
+      connectedSince: this.openedAt ? new Date(this.openedAt).toISOString() : undefined,
+      reconnectAttempts: this.attempts,
+      nextAttemptAt: this.nextAttemptAt ? new Date(this.nextAttemptAt).toISOString() : undefined,
+      lastInboundAt: this.lastInboundAt ? new Date(this.lastInboundAt).toISOString() : undefined,
+      lastError: this.lastError,
+      warnings: warningsFor(base),
+      timeline: [...this.timeline],
+    };
+  }
+
+  /** The live socket, for sending (later issues); null unless open. */
+  socket(): WASocket | null {
+    return this.state === 'open' ? this.sock : null;
+  }
+
+  private number(): string | undefined {
+    const user = jidDecode(this.auth?.state.creds.me?.id ?? '')?.user;
+    return user ? `+${user}` : undefined;
+  }
+
+  // ---- connection -----------------------------------------------------------------------------------------
+
+  /** Opens a socket unless one exists: never two sockets (or two connects in flight) for one account. */
+  private connect(state: AccountState): void {
+    if (this.sock || this.stopped) return;
+    this.nextAttemptAt = null;
+    this.connectionId += 1;
+    this.setState(state);
+    const sock = makeWASocket({
+      ...this.deps.socketOptions(),
+      auth: this.auth.state,
+      logger: this.deps.baileysLog,
+    });
+    this.sock = sock;
+    sock.ev.on('creds.update', () => void this.auth.saveCreds());
+    sock.ev.on('connection.update', (update) => void this.onUpdate(sock, update));
+    sock.ev.on('messages.upsert', ({ messages }) => {
+      this.messagesHandled += messages.length;
+      if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();
+    });
+    this.deps.onSocket?.(sock);
+  }
+
+  private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
+    if (sock !== this.sock) return;
+    if (update.qr) await this.showQr(update.qr);
+    if (update.connection === 'open') {
+      this.openedAt = Date.now();
+      this.restartsInARow = 0;
+      this.lastError = undefined;
+      this.latestQr = null;
+      this.setState('open');
+      // A connection that stays up for a heartbeat interval has earned a fresh set of attempts.
+      this.later(() => {
+        if (this.sock === sock && this.state === 'open') this.attempts = 0;
+      }, this.deps.heartbeatSeconds() * 1000);
+    }
+    if (update.connection === 'close') {
+      const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output
+        ?.statusCode;
+      const message = update.lastDisconnect?.error?.message;
+      this.detach(sock);
+      this.onClose(code, message);
+    }
+  }
+
+  private onClose(code: number | undefined, message: string | undefined): void {
+    if (this.stopped) return;
+    const wasLinking = this.state === 'linking';
+    const outcome = closeOutcome(code, { wasLinking, linked: this.auth.isLinked() });
+    this.openedAt = null;
+    this.lastError = outcome.error ?? (message ? `${message}${code ? ` (${code})` : ''}` : undefined);
+    if (outcome.kind === 'restart' && this.restartsInARow < MAX_RESTARTS_IN_A_ROW) {
+      this.restartsInARow += 1;
+      this.deps.reconnectLog.info(
+        { accountId: this.id, code },
+        'restart required: reconnecting once with the new credentials',
+      );
+      this.connect('connecting');
+      return;
+    }
+    if (outcome.kind === 'stop') {
+      this.deps.reconnectLog.warn({ accountId: this.id, code, state: outcome.state }, 'not reconnecting');
+      this.setState(outcome.state);
+      return;
+    }
+    this.attempts += 1;
+    if (attemptsExhausted(this.deps.policy(), this.attempts)) {
+      this.deps.reconnectLog.error(
+        { accountId: this.id, attempts: this.attempts, code },
+        'reconnect attempts exhausted; monitoring stopped',
+      );
+      this.setState('degraded');
+      return;
+    }
+    const delay = reconnectDelay(this.deps.policy(), this.attempts, this.deps.random);
+    this.nextAttemptAt = Date.now() + delay;
+    this.deps.reconnectLog.warn(
+      { accountId: this.id, code, attempt: this.attempts, delayMs: delay },
+      'connection closed; reconnecting',
+    );
+    this.setState('reconnecting');
+    this.later(() => this.connect('connecting'), delay);
+  }
+
+  private async showQr(qr: string): Promise<void> {
+    this.qrShown += 1;
+    // Baileys shows the first code for 60 s and each later one for 20 s.
+    const ttl = this.qrShown === 1 ? 60_000 : 20_000;
+    const event: QrEvent = {
+      accountId: this.id,
+      qr,
+      dataUrl: await QRCode.toDataURL(qr, { margin: 1, width: 264 }),
+      expiresAt: new Date(Date.now() + ttl).toISOString(),
+    };
+    this.latestQr = event;
+    if (this.state !== 'linking') this.setState('linking');
+    this.deps.onQr(event);
+    for (const w of [...this.qrWaiters]) w();
+  }
+  private readonly qrWaiters = new Set<() => void>();
+
+  private nextQrOrOpen(timeoutMs: number): Promise<QrEvent | null> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.qrWaiters.delete(check);
+        this.settleWaiters.delete(check);
+        resolve(this.latestQr);
+      };
+      const check = () => {
+        if (this.latestQr || this.state !== 'linking') done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.qrWaiters.add(check);
+      this.settleWaiters.add(check);
+    });
+  }
+
+  private async resetCredentials(): Promise<void> {
+    this.closeSocket();
+    this.clearTimers();
+    await this.auth.clear();
+    this.auth = await openAuthState({
+      accountId: this.id,
+      authDir: this.deps.authDir,
+      db: this.deps.db,
+      log: this.deps.log,
+    });
+    this.attempts = 0;
+    this.qrShown = 0;
+    this.latestQr = null;
+  }
+
+  /** Baileys' listeners go with the socket, so restarts never stack handlers. */
+  private detach(sock: WASocket): void {
+    for (const event of ['creds.update', 'connection.update', 'messages.upsert'] as const)
+      sock.ev.removeAllListeners(event);
+    if (this.sock === sock) this.sock = null;
+  }
+
+  private closeSocket(): void {
+    const sock = this.sock;
+    if (!sock) return;
+    this.detach(sock);
+    sock.end(undefined);
+  }
+
+  // ---- state, timers, heartbeat -------------------------------------------------------------------------------
+
+  private setState(state: AccountState): void {
+    const changed = state !== this.state;
+    this.state = state;
+    const status = this.status();
+    if (changed) {
+      this.timeline.push({ at: new Date().toISOString(), state, sentence: status.sentence });
+      if (this.timeline.length > TIMELINE_LENGTH) this.timeline.shift();
+      this.deps.log.info({ accountId: this.id, state }, status.sentence);
+    }
+    this.deps.onStatus(status);
+    for (const w of [...this.settleWaiters]) w();
+  }
+
+  private later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.nextAttemptAt = null;
+  }
+
+  private startHeartbeat(): void {
+    const beat = () =>
+      this.deps.heartbeatLog.info(
+        {
+          accountId: this.id,
+          connectionId: this.connectionId,
+          state: this.state,
+          reconnectAttempts: this.attempts,
+          messagesHandled: this.messagesHandled,
+          lastInboundAt: this.lastInboundAt ? new Date(this.lastInboundAt).toISOString() : null,
+          authAgeMs: this.auth.authAgeMs(),
+          uptimeMs: this.openedAt ? Date.now() - this.openedAt : 0,
+        },
+        'heartbeat',
+      );
+    this.heartbeat = setInterval(beat, this.deps.heartbeatSeconds() * 1000);
+    this.heartbeat.unref();
+  }
+}

@@ -1,0 +1,203 @@
+// creds.json is the one file whose loss unlinks the account (field lessons 3 and 4). Three rules keep it safe:
+// every write goes through one promise chain per file (no two writes or a write and a restore ever overlap),
+// every write is atomic (readers see the old file or the new one, never a truncated one), and creds.json.bak is
+// only ever written with bytes that were just read back from creds.json and parsed, so the backup is always usable.
+import { BufferJSON, type AuthenticationCreds } from '@whiskeysockets/baileys';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { ensurePrivateDir, writeFileAtomic } from '../../fs/atomic-write';
+
+export const CREDS_FILE = 'creds.json';
+export const CREDS_BACKUP = 'creds.json.bak';
+
+/** What reading one creds file found; `text` is kept so a restore copies the exact bytes that parsed. */
+export type CredsRead =
+  | { ok: true; creds: AuthenticationCreds; text: string }
+  | { ok: false; reason: 'missing' | 'empty' | 'unparsable' | 'unreadable'; error?: unknown };
+
+/** Serializes creds the way Baileys' own stores do (Buffers as base64), so files stay interchangeable. */
+export function serializeCreds(creds: AuthenticationCreds): string {
+  return JSON.stringify(creds, BufferJSON.replacer);
+}
+
+/** Parses creds text; null when it is not JSON or is JSON without the keys every linked or unlinked creds has. */
+export function parseCreds(text: string): AuthenticationCreds | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text, BufferJSON.reviver);
+  } catch {
+    return null;
+  }
+  // `{}` or `null` parse fine but would make Baileys start over with a fresh identity: treat them as damage.
+  const creds = value as Partial<AuthenticationCreds> | null;
+  if (!creds || typeof creds !== 'object') return null;
+  if (!Buffer.isBuffer(creds.noiseKey?.private) || !Buffer.isBuffer(creds.signedIdentityKey?.private)) {
+    return null;
+  }
+  return creds as AuthenticationCreds;
+}
+
+/** Reads and parses one creds file without ever writing anything. */
+export async function readCredsFile(file: string): Promise<CredsRead> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { ok: false, reason: missing ? 'missing' : 'unreadable', error };
+  }
+  if (text.trim() === '') return { ok: false, reason: 'empty' };
+  const creds = parseCreds(text);
+  return creds ? { ok: true, creds, text } : { ok: false, reason: 'unparsable' };
+}
+
+/**
+ * The write queue of one creds.json. Kept per path for the whole process, not per CredsFile, so two objects for
+ * the same folder (say a logout that reopens the account while the old socket still emits creds.update) still
+ * write one at a time.
+ */
+interface Lane {
+  /** Tail of the queue; never rejects, so one failed write does not poison later ones. */
+  tail: Promise<unknown>;
+  /** The newest content handed to save() that no write has picked up yet. */
+  latest: string | undefined;
+  /** Queued tasks; an idle lane with nothing left to write is dropped. */
+  pending: number;
+}
+const lanes = new Map<string, Lane>();
+
+export class CredsFile {
+  readonly file: string;
+  readonly backup: string;
+
+  constructor(
+    readonly dir: string,
+    private readonly log: Logger,
+  ) {
+    this.file = path.join(dir, CREDS_FILE);
+    this.backup = path.join(dir, CREDS_BACKUP);
+  }
+
+  /** The saved creds; restores a missing, empty or unparsable creds.json from the backup; null = not linked. */
+  load(): Promise<AuthenticationCreds | null> {
+    return this.enqueue(() => this.loadNow());
+  }
+
+  /**
+   * Persists `creds` as they are at the time of the call. Calls are applied in order, and when several queue up
+   * behind a slow disk only the newest content is written: each call resolves once its content (or newer) is on
+   * disk, so the last call's content always wins.
+   */
+  save(creds: AuthenticationCreds): Promise<void> {
+    this.lane().latest = serializeCreds(creds);
+    return this.enqueue(() => this.flushLatest());
+  }
+
+  /**
+   * Resolves once every save queued before this call has finished; content left over from a failed write is
+   * retried here, so a clean shutdown does not drop the newest creds.
+   */
+  flush(): Promise<void> {
+    return this.enqueue(() => this.flushLatest());
+  }
+
+  /** Deletes creds.json and its backup, after every save queued before this call has finished. */
+  remove(): Promise<void> {
+    return this.enqueue(async () => {
+      this.lane().latest = undefined;
+      await fsp.rm(this.file, { force: true });
+      await fsp.rm(this.backup, { force: true });
+    });
+  }
+
+  private lane(): Lane {
+    const key = path.resolve(this.file);
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = { tail: Promise.resolve(), latest: undefined, pending: 0 };
+      lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const key = path.resolve(this.file);
+    const lane = this.lane();
+    lane.pending += 1;
+    const run = lane.tail.then(task);
+    lane.tail = run
+      .catch(() => undefined)
+      .finally(() => {
+        lane.pending -= 1;
+        if (lane.pending === 0 && lane.latest === undefined && lanes.get(key) === lane) lanes.delete(key);
+      });
+    return run;
+  }
+
+  private async flushLatest(): Promise<void> {
+    const lane = this.lane();
+    const text = lane.latest;
+    // An earlier queued flush already wrote this call's content or a newer one.
+    if (text === undefined) return;
+    lane.latest = undefined;
+    try {
+      await this.writeVerified(text);
+    } catch (err) {
+      // Give the content back so the next queued save or flush retries it, unless a newer one arrived meanwhile.
+      lane.latest ??= text;
+      throw err;
+    }
+  }
+
+  /** creds.json, then — only once it reads back identical and parses — the backup with the same bytes. */
+  private async writeVerified(text: string): Promise<void> {
+    if (!parseCreds(text)) throw new Error('refusing to write creds that do not parse back');
+    await ensurePrivateDir(this.dir);
+    await writeFileAtomic(this.file, text, { mode: 0o600 });
+    const written = await fsp.readFile(this.file, 'utf8');
+    if (written !== text) throw new Error(`${this.file} did not read back as written; backup left unchanged`);
+    await writeFileAtomic(this.backup, text, { mode: 0o600 });
+  }
+
+  private async loadNow(): Promise<AuthenticationCreds | null> {
+    const main = await readCredsFile(this.file);
+    if (main.ok) {
+      // Installs from before the backup existed (or a damaged backup) get a good one now, while creds.json parses.
+      const bak = await readCredsFile(this.backup);
+      if (!bak.ok) {
+        await writeFileAtomic(this.backup, main.text, { mode: 0o600 }).catch((err: unknown) =>
+          this.log.warn({ err, file: this.backup }, 'could not refresh the WhatsApp credentials backup'),
+        );
+      }
+      return main.creds;
+    }
+
+    const bak = await readCredsFile(this.backup);
+    if (!bak.ok) {
+      if (main.reason === 'missing' && bak.reason === 'missing') return null;
+      // Nothing usable: report it and write nothing, so whatever is left stays available for manual recovery.
+      this.log.error(
+        { file: this.file, reason: main.reason, backupReason: bak.reason },
+        'WhatsApp credentials are unusable and there is no usable backup; the account must be linked again',
+      );
+      return null;
+    }
+
+    if (main.reason === 'unreadable') {
+      // The file may well be fine (a permissions slip): use the backup for now rather than replace it.
+      this.log.warn(
+        { file: this.file, err: main.error },
+        'creds.json cannot be read; using creds.json.bak for this run without replacing creds.json',
+      );
+      return bak.creds;
+    }
+    this.log.warn(
+      { file: this.file, reason: main.reason },
+      `creds.json is ${main.reason}; restoring WhatsApp credentials from creds.json.bak`,
+    );
+    await ensurePrivateDir(this.dir);
+    await writeFileAtomic(this.file, bak.text, { mode: 0o600 });
+    return bak.creds;
+  }
+}

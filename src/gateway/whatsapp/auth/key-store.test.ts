@@ -1,0 +1,152 @@
+import { addTransactionCapability, proto, type SignalDataSet } from '@whiskeysockets/baileys';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deleteAccountKeys, KEY_TYPES, sqliteKeyStore } from './key-store';
+import { keySamples, memoryLogger, tempState, type TempState } from './test-support';
+
+let t: TempState;
+beforeEach(() => {
+  t = tempState('openclaw-keys-');
+});
+afterEach(() => t.cleanup());
+
+const bytes = (...b: number[]) => new Uint8Array(b);
+const rowCount = (account?: string) =>
+  (account
+    ? t.store.db.prepare('SELECT count(*) FROM wa_keys WHERE account = ?').pluck().get(account)
+    : t.store.db.prepare('SELECT count(*) FROM wa_keys').pluck().get()) as number;
+
+const samples = keySamples();
+
+describe('sqliteKeyStore', () => {
+  it('covers every key type Baileys uses', () => {
+    expect(Object.keys(samples).sort()).toEqual([...KEY_TYPES].sort());
+  });
+
+  for (const type of KEY_TYPES) {
+    it(`round-trips ${type}`, async () => {
+      const store = sqliteKeyStore(t.store.db, 'default');
+      const { id, value } = samples[type];
+      await store.set({ [type]: { [id]: value } } as SignalDataSet);
+      const got = await store.get(type, [id, 'absent']);
+      expect(Object.keys(got)).toEqual([id]); // missing ids are left out, as Baileys expects
+      if (type === 'app-state-sync-key') {
+        const key = got[id] as proto.Message.AppStateSyncKeyData;
+        // Baileys' app-state code needs the protobuf object back, with bytes as bytes.
+        expect(key).toBeInstanceOf(proto.Message.AppStateSyncKeyData);
+        expect(Buffer.from(key.keyData!)).toEqual(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+        expect(key.fingerprint?.rawId).toBe(42);
+        expect(key.fingerprint?.deviceIndexes).toEqual([0, 2]);
+        expect(String(key.timestamp)).toBe('1700000000123');
+      } else {
+        expect(got[id]).toEqual(JSON.parse(JSON.stringify(value), reviveLikeBaileys));
+      }
+    });
+  }
+
+  it('deletes keys given null, leaving the others', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    await store.set({ 'pre-key': { '1': samples['pre-key'].value, '2': samples['pre-key'].value } });
+    await store.set({ 'pre-key': { '1': null } });
+    expect(Object.keys(await store.get('pre-key', ['1', '2']))).toEqual(['2']);
+    await store.set({ 'pre-key': { '404': null } }); // deleting what is not there is fine
+  });
+
+  it('applies a set atomically: one bad value rolls back every write and delete of that call', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    await store.set({ session: { a: bytes(1) }, 'pre-key': { '1': samples['pre-key'].value } });
+
+    const poisoned = {
+      session: { a: bytes(2), b: bytes(3) },
+      'pre-key': { '1': null },
+      // BigInt does not serialize to JSON: the write of this entry throws after the others ran.
+      'sender-key': { late: { toJSON: () => 1n } as unknown as Uint8Array },
+    } as SignalDataSet;
+    await expect(store.set(poisoned)).rejects.toThrow(/BigInt/);
+
+    expect(await store.get('session', ['a', 'b'])).toEqual({ a: Buffer.from([1]) });
+    expect(Object.keys(await store.get('pre-key', ['1']))).toEqual(['1']);
+    expect(rowCount()).toBe(2);
+  });
+
+  it('keeps accounts apart, and deleteAccountKeys removes one account only', async () => {
+    const a = sqliteKeyStore(t.store.db, 'a');
+    const b = sqliteKeyStore(t.store.db, 'b');
+    await a.set({ session: { same: bytes(1) } });
+    await b.set({ session: { same: bytes(2) } });
+    expect(await a.get('session', ['same'])).toEqual({ same: Buffer.from([1]) });
+    expect(await b.get('session', ['same'])).toEqual({ same: Buffer.from([2]) });
+
+    await a.set({ session: { same: null } });
+    expect(await b.get('session', ['same'])).toEqual({ same: Buffer.from([2]) });
+
+    await a.set({ session: { x: bytes(1), y: bytes(1) } });
+    expect(deleteAccountKeys(t.store.db, 'a')).toBe(2);
+    expect(rowCount('a')).toBe(0);
+    expect(rowCount('b')).toBe(1);
+  });
+
+  it('reads thousands of ids in one call (no SQLite variable limit)', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    const ids = Array.from({ length: 3000 }, (_, i) => String(i));
+    await store.set({ 'pre-key': Object.fromEntries(ids.map((id) => [id, samples['pre-key'].value])) });
+    expect(Object.keys(await store.get('pre-key', ids))).toHaveLength(3000);
+    expect(await store.get('pre-key', [])).toEqual({});
+  });
+
+  it('persists across connections to the same file', async () => {
+    await sqliteKeyStore(t.store.db, 'default').set({ 'lid-mapping': { '1555': '777' } });
+    const file = t.store.file;
+    t.store.close();
+    const { openStore } = await import('../../store/db');
+    t.store = openStore(file);
+    expect(await sqliteKeyStore(t.store.db, 'default').get('lid-mapping', ['1555'])).toEqual({
+      '1555': '777',
+    });
+  });
+});
+
+describe('under Baileys’ transaction layer (as makeWASocket wraps it)', () => {
+  const wrap = () =>
+    addTransactionCapability(sqliteKeyStore(t.store.db, 'default'), memoryLogger().log, {
+      maxCommitRetries: 1,
+      delayBetweenTriesMs: 0,
+    });
+
+  it('commits everything a transaction wrote, in one go', async () => {
+    const keys = wrap();
+    await keys.set({ 'pre-key': { '5': samples['pre-key'].value } });
+    await keys.transaction(async () => {
+      await keys.set({ session: { s: bytes(1) } });
+      // Like libsignal: load the pre-key, then remove it (Baileys drops in-transaction deletes of unread pre-keys).
+      expect(Object.keys(await keys.get('pre-key', ['5']))).toEqual(['5']);
+      await keys.set({ 'pre-key': { '5': null } });
+      // Reads inside the transaction see its own uncommitted writes; the database does not yet.
+      expect(await keys.get('session', ['s'])).toEqual({ s: bytes(1) });
+      expect(rowCount()).toBe(1);
+    }, 'someone@s.whatsapp.net');
+    expect(await keys.get('session', ['s'])).toEqual({ s: Buffer.from([1]) });
+    expect(await keys.get('pre-key', ['5'])).toEqual({});
+  });
+
+  it('writes nothing when the transaction’s work fails', async () => {
+    const keys = wrap();
+    await expect(
+      keys.transaction(async () => {
+        await keys.set({ session: { s: bytes(1) } });
+        throw new Error('decrypt failed');
+      }, 'someone@s.whatsapp.net'),
+    ).rejects.toThrow('decrypt failed');
+    expect(rowCount()).toBe(0);
+  });
+});
+
+// What a value looks like after JSON with Baileys' BufferJSON: byte arrays come back as Buffers.
+function reviveLikeBaileys(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k))) return Buffer.from(Object.values(value));
+    if ((value as { type?: string }).type === 'Buffer')
+      return Buffer.from((value as { data: number[] }).data);
+  }
+  return value;
+}

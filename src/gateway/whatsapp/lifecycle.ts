@@ -1,0 +1,105 @@
+// What each way a WhatsApp connection can end means for the account, and the sentences people read about it.
+// Pure functions: the one switch from Baileys close codes to our health states.
+import type { AccountState } from '../../shared/contract';
+
+export type CloseOutcome =
+  | { kind: 'restart'; error?: string }
+  | { kind: 'stop'; state: AccountState; error: string }
+  | { kind: 'retry'; error?: string };
+
+/** Baileys' DisconnectReason values this gateway treats specially. */
+const LOGGED_OUT = 401;
+const FORBIDDEN = 403;
+const VERSION_REJECTED = 405;
+const TIMED_OUT = 408;
+const REPLACED = 440;
+const RESTART_REQUIRED = 515;
+
+export function closeOutcome(
+  code: number | undefined,
+  ctx: { wasLinking: boolean; linked: boolean },
+): CloseOutcome {
+  switch (code) {
+    case RESTART_REQUIRED:
+      // WhatsApp asks for this right after pairing (and sometimes later): reconnect with the saved credentials.
+      return { kind: 'restart' };
+    case LOGGED_OUT:
+      return ctx.linked
+        ? { kind: 'stop', state: 'logged_out', error: 'WhatsApp logged this device out (401)' }
+        : { kind: 'stop', state: 'unlinked', error: 'linking was refused on the phone (401)' };
+    case FORBIDDEN:
+      return {
+        kind: 'stop',
+        state: 'logged_out',
+        error: 'WhatsApp refused this account (403): it may be banned or restricted',
+      };
+    case REPLACED:
+      return { kind: 'stop', state: 'conflict', error: 'another session took over this login (440)' };
+    case VERSION_REJECTED:
+      return {
+        kind: 'stop',
+        state: 'degraded',
+        error:
+          'WhatsApp rejected this WhatsApp Web client version (405): set web.whatsappVersion to a current version',
+      };
+    case TIMED_OUT:
+      if (ctx.wasLinking && !ctx.linked) {
+        return {
+          kind: 'stop',
+          state: 'unlinked',
+          error: 'the QR code expired before a phone scanned it; start linking again',
+        };
+      }
+      return { kind: 'retry' };
+    default:
+      return { kind: 'retry' };
+  }
+}
+
+interface SentenceInput {
+  state: AccountState;
+  accountId: string;
+  number?: string;
+  lastError?: string;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: number | null;
+}
+
+export function sentenceFor(s: SentenceInput): string {
+  const relink = `run \`openclaw channels login --account ${s.accountId}\` (or use the Link screen)`;
+  switch (s.state) {
+    case 'unlinked':
+      return s.lastError
+        ? `Not linked: ${s.lastError}. To link, ${relink}.`
+        : `Not linked. To link a phone, ${relink}.`;
+    case 'linking':
+      return 'Waiting for a phone to scan the QR code (WhatsApp → Settings → Linked devices → Link a device).';
+    case 'connecting':
+      return 'Connecting to WhatsApp…';
+    case 'open':
+      return `Connected${s.number ? ` as ${s.number}` : ''}.`;
+    case 'reconnecting': {
+      const wait = s.nextAttemptAt
+        ? ` in ${Math.max(0, Math.ceil((s.nextAttemptAt - Date.now()) / 1000))} s`
+        : '';
+      const of = s.maxAttempts > 0 ? ` of ${s.maxAttempts}` : '';
+      return `Connection lost${s.lastError ? ` (${s.lastError})` : ''}; reconnecting${wait} (attempt ${s.attempts}${of}).`;
+    }
+    case 'logged_out':
+      return `Logged out: ${s.lastError ?? 'this device was removed from the phone'}. To link again, ${relink}.`;
+    case 'conflict':
+      return `Another session took over this WhatsApp login, so this gateway stopped instead of fighting it. Close the other client (another gateway or WhatsApp Web tab), then restart the gateway or ${relink}.`;
+    case 'degraded':
+      return `Stopped trying to connect${s.lastError ? ` (${s.lastError})` : ''} after ${s.attempts} attempt(s). Check the network, then restart the gateway; \`openclaw doctor\` can help.`;
+    case 'stopped':
+      return 'Stopped.';
+  }
+}
+
+/** The spec's troubleshooting warnings, as `channels status` shows them. */
+export function warningsFor(s: { state: AccountState; linked: boolean }): string[] {
+  if (!s.linked) return ['Not linked'];
+  if (s.state !== 'open' && s.state !== 'stopped') return ['Linked but disconnected'];
+  return [];
+}

@@ -1,0 +1,158 @@
+// All WhatsApp accounts of one gateway: which exist (config), the default one, and the control operations on
+// them. Each account owns its socket; the manager only routes and reports.
+import { Agent } from 'node:https';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { AccountStatus, QrEvent } from '../../shared/contract';
+import { defaultAccountId, listAccountIds, resolveAccount } from '../config/account';
+import type { OpenClawConfig } from '../config/schema';
+import { GatewayError } from '../errors';
+import type { LogHub } from '../log/hub';
+import { WhatsAppAccount } from './account';
+import { migrateLegacyCredentials } from './auth/legacy';
+import type { SimulatorSelection } from './simulator';
+
+export interface ManagerDeps {
+  config(): OpenClawConfig;
+  stateDir: string;
+  db: Database.Database;
+  logs: LogHub;
+  simulator: SimulatorSelection | null;
+  onStatus(status: AccountStatus): void;
+  onQr(qr: QrEvent): void;
+}
+
+export class WhatsAppManager {
+  private readonly accounts = new Map<string, WhatsAppAccount>();
+  private readonly log: Logger;
+
+  constructor(private readonly deps: ManagerDeps) {
+    this.log = deps.logs.child('whatsapp');
+  }
+
+  async start(): Promise<void> {
+    const cfg = this.deps.config();
+    if (!cfg.web.enabled) {
+      this.log.info('WhatsApp is disabled (web.enabled is false); no account connects');
+      return;
+    }
+    const defaultId = defaultAccountId(cfg);
+    const defaultAuth = resolveAccount(cfg, defaultId, this.deps.stateDir).authDir;
+    await migrateLegacyCredentials({
+      credentialsDir: `${this.deps.stateDir}/credentials`,
+      accountId: defaultId,
+      authDir: defaultAuth,
+      db: this.deps.db,
+      log: this.log,
+    });
+    for (const id of listAccountIds(cfg)) await this.ensure(id);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.accounts.values()].map((a) => a.stop()));
+    this.accounts.clear();
+  }
+
+  defaultAccount(): string {
+    return defaultAccountId(this.deps.config());
+  }
+
+  status(): AccountStatus[] {
+    const cfg = this.deps.config();
+    if (!cfg.web.enabled) {
+      return listAccountIds(cfg).map((accountId) => ({
+        accountId,
+        linked: false,
+        running: false,
+        connected: false,
+        state: 'stopped' as const,
+        sentence: 'WhatsApp is disabled (web.enabled is false).',
+        reconnectAttempts: 0,
+        warnings: [],
+        timeline: [],
+      }));
+    }
+    return [...this.accounts.values()]
+      .map((a) => a.status())
+      .sort((a, b) => a.accountId.localeCompare(b.accountId));
+  }
+
+  async loginStart(
+    accountId: string | undefined,
+    force: boolean,
+  ): Promise<{ accountId: string; state: AccountStatus['state']; qr: QrEvent | null }> {
+    const account = await this.accountFor(accountId, true);
+    const qr = await account.startLogin(force);
+    return { accountId: account.id, state: account.status().state, qr };
+  }
+
+  async loginWait(accountId: string | undefined, timeoutMs: number): Promise<AccountStatus> {
+    const account = await this.accountFor(accountId, false);
+    return account.waitUntilSettled(timeoutMs);
+  }
+
+  async logout(accountId: string | undefined): Promise<{ accountId: string; removed: boolean }> {
+    const account = await this.accountFor(accountId, false);
+    return { accountId: account.id, removed: await account.logout() };
+  }
+
+  /** The live socket of an open account, or null. */
+  account(accountId: string): WhatsAppAccount | undefined {
+    return this.accounts.get(accountId);
+  }
+
+  private async accountFor(accountId: string | undefined, create: boolean): Promise<WhatsAppAccount> {
+    const cfg = this.deps.config();
+    if (!cfg.web.enabled)
+      throw new GatewayError('whatsapp.disabled', 'WhatsApp is disabled: set web.enabled to true first');
+    const id = accountId ?? this.defaultAccount();
+    const existing = this.accounts.get(id);
+    if (existing) return existing;
+    if (!create) {
+      throw new GatewayError(
+        'whatsapp.unknown_account',
+        `no WhatsApp account "${id}" (configured: ${listAccountIds(cfg).join(', ')})`,
+      );
+    }
+    return this.ensure(id);
+  }
+
+  private async ensure(id: string): Promise<WhatsAppAccount> {
+    const existing = this.accounts.get(id);
+    if (existing) return existing;
+    const cfg = this.deps.config();
+    const resolved = resolveAccount(cfg, id, this.deps.stateDir);
+    const { logs, simulator } = this.deps;
+    const mediaAgent = simulator?.mediaCa ? new Agent({ ca: simulator.mediaCa }) : undefined;
+    const account = new WhatsAppAccount({
+      accountId: id,
+      name: resolved.name,
+      authDir: resolved.authDir,
+      db: this.deps.db,
+      log: this.log,
+      heartbeatLog: logs.child('web-heartbeat'),
+      reconnectLog: logs.child('web-reconnect'),
+      baileysLog: logs.child('baileys').child({ accountId: id }, { level: 'warn' }),
+      policy: () => this.deps.config().web.reconnect,
+      heartbeatSeconds: () => this.deps.config().web.heartbeatSeconds,
+      socketOptions: () => {
+        const web = this.deps.config().web;
+        return {
+          ...(simulator ? { waWebSocketUrl: simulator.url } : {}),
+          ...(mediaAgent ? { fetchAgent: mediaAgent } : {}),
+          ...(web.whatsappVersion
+            ? { version: web.whatsappVersion.split('.').map(Number) as [number, number, number] }
+            : {}),
+          browser: ['OpenClaw', 'Desktop', '0.1.0'],
+          markOnlineOnConnect: false,
+          syncFullHistory: false,
+        };
+      },
+      onStatus: (s) => this.deps.onStatus(s),
+      onQr: (q) => this.deps.onQr(q),
+    });
+    this.accounts.set(id, account);
+    await account.start();
+    return account;
+  }
+}
