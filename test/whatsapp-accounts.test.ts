@@ -151,6 +151,47 @@ describe('the connection lifecycle', () => {
   });
 });
 
+describe('client version', () => {
+  it('a rejected WhatsApp Web version (405) stops with an error that names web.whatsappVersion', async () => {
+    const t = await makeTestEnv(fastReconnect);
+    const { client } = await gateway(t);
+    await link(client, '+15550100405');
+    sim.fault.rejectClientVersions((v) => v === '2.2000.1');
+    try {
+      await call(client, 'config.set', { path: 'web.whatsappVersion', value: '2.2000.1' });
+      const degraded = accountState(client, 'default', 'degraded');
+      sim.fault.abruptClose(sim.phone('+15550100405').account);
+      const status = (await degraded) as AccountStatus;
+      expect(status.lastError).toMatch(/405.*web\.whatsappVersion/);
+      // One reconnect after the abrupt close met the 405; a refused version is not retried further.
+      expect(status.reconnectAttempts).toBe(1);
+      expect(status.running).toBe(false);
+    } finally {
+      sim.fault.rejectClientVersions(null);
+    }
+  });
+});
+
+describe('heartbeat', () => {
+  it('logs one web-heartbeat line per account per interval with the connection figures', async () => {
+    const t = await makeTestEnv(fastReconnect);
+    const { client } = await gateway(t);
+    await link(client, '+15550100060');
+    await client.request('events.subscribe', { events: ['log'] });
+    const line = (await client.nextEvent(
+      'log',
+      (p) => (p as { subsystem: string }).subsystem === 'web-heartbeat',
+      5000,
+    )) as {
+      fields: Record<string, unknown>;
+    };
+    expect(line.fields).toMatchObject({ accountId: 'default', state: 'open', reconnectAttempts: 0 });
+    expect(Object.keys(line.fields)).toEqual(
+      expect.arrayContaining(['connectionId', 'messagesHandled', 'lastInboundAt', 'authAgeMs', 'uptimeMs']),
+    );
+  });
+});
+
 describe('several accounts', () => {
   it('two accounts fail and recover independently; logout removes only that account’s credentials', async () => {
     const t = await makeTestEnv(

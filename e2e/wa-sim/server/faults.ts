@@ -40,6 +40,11 @@ export class Faults {
     this.sim.refuseConnectionsFor(0);
   }
 
+  /** WhatsApp refuses outdated clients with 405; `null` accepts every version again. */
+  rejectClientVersions(predicate: ((version: string) => boolean) | null): void {
+    this.sim.rejectVersion = predicate;
+  }
+
   /** Every node the server sends waits this long first (0 to stop). */
   slowResponses(ms: number): void {
     this.sim.setSlowResponses(ms);

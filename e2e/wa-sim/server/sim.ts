@@ -54,6 +54,8 @@ export class WaSimServer extends EventEmitter {
   private http!: Server;
   private wss!: WebSocketServer;
   private refusingUntil = 0;
+  /** The "outdated client" fault: logins from versions this rejects get `<failure reason=405>`. */
+  rejectVersion: ((version: string) => boolean) | null = null;
   private slowMs = 0;
   port = 0;
   /** More trust material published at /trust (the media host's CA). */
@@ -258,6 +260,12 @@ export class WaSimServer extends EventEmitter {
   // ---- wire events -----------------------------------------------------------------------------------------
 
   private onLogin(conn: Connection, payload: proto.ClientPayload): void {
+    const v = payload.userAgent?.appVersion;
+    const version = `${v?.primary ?? 0}.${v?.secondary ?? 0}.${v?.tertiary ?? 0}`;
+    if (this.rejectVersion?.(version)) {
+      void conn.send({ tag: 'failure', attrs: { reason: '405', location: 'sim' } }).then(() => conn.close());
+      return;
+    }
     if (payload.devicePairingData) {
       const pending = pendingFromPayload(conn, payload, this.opts.qrRefs ?? 6);
       for (const ref of pending.refs) this.pending.set(ref, pending);

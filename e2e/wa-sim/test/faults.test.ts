@@ -129,6 +129,22 @@ describe('faults', () => {
     client.end();
   });
 
+  it('an outdated client version is refused with 405', async () => {
+    const { auth, client } = await linked('+15550000405');
+    client.end();
+    sim.fault.rejectClientVersions((v) => v.startsWith('2.2000.'));
+    try {
+      const old = connect(sim.url, auth, { version: [2, 2000, 1] });
+      await old.waitFor((u) => u.connection === 'close', 'refused');
+      expect(old.closeCode()).toBe(405);
+      const current = connect(sim.url, auth);
+      await current.waitFor((u) => u.connection === 'open', 'a current version is accepted');
+      current.end();
+    } finally {
+      sim.fault.rejectClientVersions(null);
+    }
+  });
+
   it('linking is rejected by the phone → 401; QR refs running out → timed out', async () => {
     const auth = memoryAuth();
     const c = connect(sim.url, auth);

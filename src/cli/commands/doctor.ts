@@ -10,8 +10,7 @@ import { tokenFilePath } from '../../gateway/control/token';
 import { MIGRATIONS } from '../../gateway/store/migrations/index';
 import { locateGateway } from '../locate';
 import { formatIssue } from '../output';
-
-type Outcome = { ok: true; text: string } | { ok: 'warn' | false; text: string; fix: string };
+import { checkWhatsApp, type Outcome } from './doctor-whatsapp';
 
 export async function doctor(): Promise<number> {
   const where = await locateGateway();
@@ -31,6 +30,7 @@ export async function doctor(): Promise<number> {
   outcomes.push(await checkLogDir(resolveLogFile(result.ok ? result.config.logging.file : DEFAULT_LOG_FILE)));
   outcomes.push(await checkPort(where.port));
   outcomes.push(await checkSqlite(join(where.stateDir, 'state.db')));
+  if (result.ok) outcomes.push(...(await checkWhatsApp(where, result.config, process.env)));
 
   for (const o of outcomes) {
     const mark = o.ok === true ? '✓' : o.ok === 'warn' ? '!' : '✗';
