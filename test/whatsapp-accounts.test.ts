@@ -133,9 +133,30 @@ describe('the connection lifecycle', () => {
     await link(client, '+15550100428');
     const phone = sim.phone('+15550100428');
     const reconnecting = accountState(client, 'default', 'reconnecting');
+    const logins = (sim.server.loginAttempts.get('15550100428') ?? 0) + 1;
+    let reloggedAt = 0;
+    const onLogin = () => {
+      if (!reloggedAt && (sim.server.loginAttempts.get('15550100428') ?? 0) >= logins)
+        reloggedAt = Date.now();
+    };
+    sim.server.on('login', onLogin);
     sim.fault.abruptClose(phone.account);
-    expect(((await reconnecting) as AccountStatus).reconnectAttempts).toBe(1);
+    const first = (await reconnecting) as AccountStatus;
+    expect(first.reconnectAttempts).toBe(1);
+    // The policy without jitter says 250 ms for the first attempt, and the reconnect does not come earlier.
+    const scheduledAt = Date.parse(first.timeline.at(-1)!.at);
+    // (The two clocks are read a few statements apart, so allow for that, not for a different delay.)
+    expect(Date.parse(first.nextAttemptAt!) - scheduledAt).toBeGreaterThan(200);
+    expect(Date.parse(first.nextAttemptAt!) - scheduledAt).toBeLessThanOrEqual(250);
     await accountState(client, 'default', 'open');
+    sim.server.off('login', onLogin);
+    expect(reloggedAt).toBeGreaterThanOrEqual(Date.parse(first.nextAttemptAt!) - 5);
+    // Up for a heartbeat interval (1 s here): the attempts start from zero again.
+    await client.nextEvent(
+      'channels.state',
+      (p) => (p as AccountStatus).state === 'open' && (p as AccountStatus).reconnectAttempts === 0,
+      5000,
+    );
 
     sim.fault.refuseConnections();
     try {
@@ -193,6 +214,23 @@ describe('heartbeat', () => {
 });
 
 describe('several accounts', () => {
+  it('linking a new account id adds it to the config (keeping the implicit default), so it survives a restart', async () => {
+    const t = await makeTestEnv(fastReconnect);
+    let { gw, client } = await gateway(t);
+    await link(client, '+15550100033', 'travel');
+    const cfg = await call<{ value: Record<string, unknown> }>(client, 'config.get', {
+      path: 'channels.whatsapp.accounts',
+    });
+    expect(Object.keys(cfg.value).sort()).toEqual(['default', 'travel']);
+    await gw.stop();
+    running.splice(0);
+    ({ client } = await gateway(t));
+    await waitFor(async () => {
+      const s = await call<{ accounts: AccountStatus[] }>(client, 'channels.status');
+      return s.accounts.map((a) => `${a.accountId}:${a.state}`).join(',') === 'default:unlinked,travel:open';
+    }, 'both accounts after the restart');
+  });
+
   it('two accounts fail and recover independently; logout removes only that account’s credentials', async () => {
     const t = await makeTestEnv(
       `${fastReconnect} channels: { whatsapp: { accounts: { home: {}, work: {} } } },`,

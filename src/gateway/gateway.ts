@@ -139,6 +139,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       simulator,
       onStatus: (status) => emit('channels.state', status),
       onQr: (qr) => emit('channels.qr', qr),
+      persistAccounts: async (ids) => {
+        for (const id of ids) await config.set(`channels.whatsapp.accounts.${id}`, {});
+      },
     });
     cleanups.push(() => whatsapp.stop());
     const dispatch = createDispatcher(

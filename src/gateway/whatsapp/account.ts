@@ -217,7 +217,9 @@ export class WhatsAppAccount {
       this.setState('open');
       // A connection that stays up for a heartbeat interval has earned a fresh set of attempts.
       this.later(() => {
-        if (this.sock === sock && this.state === 'open') this.attempts = 0;
+        if (this.sock !== sock || this.state !== 'open' || this.attempts === 0) return;
+        this.attempts = 0;
+        this.deps.onStatus(this.status());
       }, this.deps.heartbeatSeconds() * 1000);
     }
     if (update.connection === 'close') {
@@ -336,13 +338,14 @@ export class WhatsAppAccount {
   private setState(state: AccountState): void {
     const changed = state !== this.state;
     this.state = state;
-    const status = this.status();
     if (changed) {
-      this.timeline.push({ at: new Date().toISOString(), state, sentence: status.sentence });
+      // Recorded first, so the status this emits already shows the transition it announces.
+      const { sentence } = this.status();
+      this.timeline.push({ at: new Date().toISOString(), state, sentence });
       if (this.timeline.length > TIMELINE_LENGTH) this.timeline.shift();
-      this.deps.log.info({ accountId: this.id, state }, status.sentence);
+      this.deps.log.info({ accountId: this.id, state }, sentence);
     }
-    this.deps.onStatus(status);
+    this.deps.onStatus(this.status());
     for (const w of [...this.settleWaiters]) w();
   }
 

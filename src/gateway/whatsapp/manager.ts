@@ -20,6 +20,8 @@ export interface ManagerDeps {
   simulator: SimulatorSelection | null;
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;
+  /** Writes `channels.whatsapp.accounts.<id>: {}` to the config, so an account added for linking survives a restart. */
+  persistAccounts(ids: string[]): Promise<void>;
 }
 
 export class WhatsAppManager {
@@ -81,6 +83,16 @@ export class WhatsAppManager {
     accountId: string | undefined,
     force: boolean,
   ): Promise<{ accountId: string; state: AccountStatus['state']; qr: QrEvent | null }> {
+    const configured = Object.keys(this.deps.config().channels.whatsapp.accounts);
+    if (
+      accountId &&
+      !configured.includes(accountId) &&
+      !(configured.length === 0 && accountId === 'default')
+    ) {
+      // The implicit "default" account becomes explicit too, or adding a second account would hide it.
+      const implicit = configured.length === 0 && this.accounts.has('default') ? ['default'] : [];
+      await this.deps.persistAccounts([...implicit, accountId]);
+    }
     const account = await this.accountFor(accountId, true);
     const qr = await account.startLogin(force);
     return { accountId: account.id, state: account.status().state, qr };
