@@ -216,13 +216,14 @@ describe('heartbeat', () => {
 describe('several accounts', () => {
   it('linking a new account id adds it to the config (keeping the implicit default), so it survives a restart', async () => {
     const t = await makeTestEnv(fastReconnect);
-    let { gw, client } = await gateway(t);
+    const first = await gateway(t);
+    let { client } = first;
     await link(client, '+15550100033', 'travel');
     const cfg = await call<{ value: Record<string, unknown> }>(client, 'config.get', {
       path: 'channels.whatsapp.accounts',
     });
     expect(Object.keys(cfg.value).sort()).toEqual(['default', 'travel']);
-    await gw.stop();
+    await first.gw.stop();
     running.splice(0);
     ({ client } = await gateway(t));
     await waitFor(async () => {
