@@ -26,3 +26,33 @@ it('links a fresh Baileys client by QR, restarts once (515), then logs in', asyn
   expect(companion.preKeys.size).toBeGreaterThan(0);
   second.end();
 });
+
+it('closing the simulator releases its servers, sockets and timers', async () => {
+  const count = () => {
+    const all = process.getActiveResourcesInfo();
+    return {
+      servers: all.filter((r) => r === 'TCPServerWrap').length,
+      sockets: all.filter((r) => r === 'TCPSocketWrap').length,
+      timers: all.filter((r) => r === 'Timeout').length,
+    };
+  };
+  const before = count();
+  const { startSim } = await import('../index');
+  const other = await startSim();
+  trustSimulator(other.rootPublicKey);
+  const client = connect(other.url, memoryAuth());
+  const { qr } = await client.waitFor((u) => !!u.qr, 'a QR');
+  expect(qr).toBeTruthy();
+  expect(count().servers).toBeGreaterThan(before.servers);
+  client.end();
+  await other.close();
+  trustSimulator(sim.certs.rootPublic);
+  // Sockets finish closing on the next turns of the event loop.
+  const leftover = () => {
+    const now = count();
+    return now.servers > before.servers || now.sockets > before.sockets || now.timers > before.timers;
+  };
+  for (let i = 0; i < 50 && leftover(); i++) await new Promise((r) => setTimeout(r, 20));
+  // Nothing the simulator (or the client we ended) opened is still there; earlier tests' leftovers may close too.
+  expect(leftover()).toBe(false);
+});
