@@ -112,6 +112,8 @@ describe('the connection lifecycle', () => {
     expect(status.sentence).toContain('openclaw channels login');
     expect(status.warnings).toEqual(['Linked but disconnected']);
     expect(sim.server.loginAttempts.get('15550100401')).toBe(attempts);
+    // Linking again needs no --force: logged-out credentials are dead anyway.
+    await link(client, '+15550100401');
   });
 
   it('440 conflict → conflict, and no reconnect loop', async () => {

@@ -77,17 +77,23 @@ export class WhatsAppAccount {
 
   /** Shows a QR for linking; `force` drops existing credentials first (re-link). */
   async startLogin(force: boolean): Promise<QrEvent | null> {
-    if (this.auth.isLinked() && !force) {
+    // Credentials WhatsApp logged out are dead: linking again is the only way forward.
+    const relink = force || this.state === 'logged_out';
+    if (this.auth.isLinked() && !relink) {
       if (this.state === 'open') {
         throw new GatewayError(
           'whatsapp.already_linked',
           `account "${this.id}" is already linked as ${this.number() ?? 'a device'}; use --force to link again`,
         );
       }
+      // A person asking again (after a conflict or giving up) gets a fresh set of attempts.
+      this.stopped = false;
+      this.attempts = 0;
+      this.clearTimers();
       this.connect('connecting');
       return null;
     }
-    if (this.auth.isLinked() || force) await this.resetCredentials();
+    if (this.auth.isLinked() || relink) await this.resetCredentials();
     this.stopped = false;
     if (this.state !== 'linking' || !this.sock) this.connect('linking');
     return this.latestQr ?? (await this.nextQrOrOpen(15_000));
