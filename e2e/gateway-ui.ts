@@ -1,5 +1,6 @@
 // Starts the built headless gateway (`node bin/openclaw.js gateway run`) for a UI spec and hands back its
-// one-time sign-in link.
+// one-time sign-in link. Extra environment (say OPENCLAW_WA_SIMULATOR) goes to the gateway and stays in `t.env`,
+// so CLI commands run with `t.env` reach the same gateway under the same settings.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { makeTestEnv, type TestEnv } from '../test/support/env';
@@ -13,8 +14,12 @@ export interface UiGateway {
   stop(): Promise<number | null>;
 }
 
-export async function startUiGateway(configBody = ''): Promise<UiGateway> {
+export async function startUiGateway(
+  configBody = '',
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<UiGateway> {
   const t = await makeTestEnv(configBody);
+  Object.assign(t.env, opts.env);
   const child: ChildProcess = spawn(process.execPath, ['bin/openclaw.js', 'gateway', 'run'], {
     cwd: ROOT,
     env: t.env,

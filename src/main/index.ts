@@ -4,11 +4,12 @@ import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startGateway, type Gateway } from '../gateway/gateway';
-import type { EventPayload } from '../shared/contract';
+import type { EventPayload, MethodResponse } from '../shared/contract';
 import { createMainWindow, hardenSession } from './app-window';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 import { bindIpc, type IpcBinding } from './ipc-binding';
 import { createTray, type AppTray } from './tray';
+import { createTrayAccounts } from './tray-accounts';
 import type { TrayState } from './tray-menu';
 import { isAllowedNavigation } from './window-options';
 
@@ -102,12 +103,30 @@ async function run(): Promise<void> {
         sender.isMainFrame &&
         isAllowedNavigation(sender.frameUrl, appUrl),
     });
+    // One tray line per WhatsApp account: events as they come, the snapshot for accounts not heard from yet.
+    const accounts = createTrayAccounts();
+    const showAccounts = (changed: boolean) => {
+      if (!changed) return;
+      trayState.accounts = accounts.list();
+      tray?.update(trayState);
+    };
     gateway.onEvent((event, payload) => {
+      if (event === 'channels.state') {
+        showAccounts(accounts.apply(payload as EventPayload<'channels.state'>));
+        return;
+      }
       if (event !== 'config.changed') return;
       const status = payload as EventPayload<'config.changed'>;
       trayState.config = { valid: status.valid, usingLastGood: status.usingLastGood };
       tray?.update(trayState);
     });
+    void gateway
+      .call('channels.status', undefined, { transport: 'ipc', subscriptions: new Set() })
+      .then((result) => {
+        if (result.ok)
+          showAccounts(accounts.seed((result.value as MethodResponse<'channels.status'>).accounts));
+      })
+      .catch(() => undefined);
     resolveGateway(gateway);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -48,20 +48,36 @@ describe('trayMenuModel', () => {
 });
 
 describe('trayIconState', () => {
-  it('is ok when running with a valid config and healthy accounts', () => {
+  const account = (state: string) => ({ id: 'a', state, sentence: '' });
+
+  it('is ok when running with a valid config and every account open', () => {
     expect(trayIconState(running)).toBe('ok');
     expect(trayIconState({ gateway: 'starting', accounts: [] })).toBe('ok');
-    expect(trayIconState({ ...running, accounts: [{ id: 'a', state: 'reconnecting', sentence: '' }] })).toBe(
+    expect(trayIconState({ ...running, accounts: [account('open'), { ...account('open'), id: 'b' }] })).toBe(
       'ok',
     );
   });
 
-  it('asks for attention on gateway errors, invalid config or accounts that need the user', () => {
+  it('asks for attention on gateway errors or an invalid config', () => {
     expect(trayIconState({ gateway: 'error', accounts: [] })).toBe('attention');
     expect(trayIconState({ ...running, config: { valid: false, usingLastGood: true } })).toBe('attention');
-    expect(trayIconState({ ...running, accounts: [{ id: 'a', state: 'logged_out', sentence: '' }] })).toBe(
-      'attention',
-    );
+  });
+
+  it('asks for attention when any account is not open', () => {
+    for (const state of [
+      'unlinked',
+      'linking',
+      'connecting',
+      'reconnecting',
+      'logged_out',
+      'conflict',
+      'degraded',
+      'stopped',
+    ]) {
+      expect(trayIconState({ ...running, accounts: [account('open'), account(state)] }), state).toBe(
+        'attention',
+      );
+    }
   });
 });
 

@@ -26,9 +26,6 @@ export interface TrayMenuItem {
   kind?: 'separator';
 }
 
-/** Account states that need the user to act (relink, close the other session, look at the logs). */
-const ATTENTION_STATES = new Set(['logged_out', 'conflict', 'degraded']);
-
 export function gatewayStatusLine(state: TrayState): string {
   if (state.gateway === 'starting') return 'Gateway starting…';
   if (state.gateway === 'error')
@@ -54,10 +51,14 @@ export function trayMenuModel(state: TrayState): TrayMenuItem[] {
   ];
 }
 
+/**
+ * 'attention' when something is not working: the gateway failed, the config is invalid, or an account is not
+ * open — unlinked, linking, reconnecting and stopped included, since no messages flow through it meanwhile.
+ */
 export function trayIconState(state: TrayState): 'ok' | 'attention' {
   if (state.gateway === 'error') return 'attention';
   if (state.config && !state.config.valid) return 'attention';
-  return state.accounts.some((a) => ATTENTION_STATES.has(a.state)) ? 'attention' : 'ok';
+  return state.accounts.some((a) => a.state !== 'open') ? 'attention' : 'ok';
 }
 
 export function trayTooltip(state: TrayState): string {

@@ -35,7 +35,7 @@ export async function gatewayRun(opts: { port?: string }): Promise<void> {
   );
   out.write('Press Ctrl-C to stop.\n');
 
-  await new Promise<void>((resolve) => {
+  await new Promise<never>(() => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -48,7 +48,9 @@ export async function gatewayRun(opts: { port?: string }): Promise<void> {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         out.write('Gateway stopped.\n');
-        resolve();
+        // Everything of ours is closed and flushed. Baileys leaves a 30 s pre-key upload timer running
+        // (socket.js never clears it), which would hold the process open; exit rather than linger.
+        process.exit(process.exitCode ?? 0);
       });
     };
     process.on('SIGINT', onSignal);

@@ -6,7 +6,9 @@ import { Header } from './components/Header';
 import { SignedOut } from './components/SignedOut';
 import { hashFor, routeFromHash, ROUTES, type RouteId } from './routes';
 import { Logs } from './screens/Logs';
-import { AccountsScreen, LinkScreen, PairingScreen } from './screens/Placeholders';
+import { AccountsScreen } from './screens/Accounts';
+import { LinkScreen } from './screens/Link';
+import { PairingScreen } from './screens/Placeholders';
 import { Settings } from './screens/Settings';
 import { useApp } from './store';
 

@@ -1,18 +1,22 @@
 // UI entry: pick the transport (Electron preload or the gateway's WebSocket), keep the store in step with the
-// gateway, render.
+// gateway (health, config, WhatsApp accounts), render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBackend } from './api/backend';
 import { App } from './App';
 import { startAppController } from './app-controller';
 import { BackendContext } from './backend-context';
+import { startChannelsController } from './channels-controller';
 import { appStore } from './store';
 import './styles/base.css';
 import './styles/shell.css';
 import './styles/screens.css';
+import './styles/channels.css';
+import './styles/accounts.css';
 
 const backend = createBackend({ openclaw: window.openclaw, location: window.location });
 startAppController(backend, appStore);
+startChannelsController(backend.api, appStore);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

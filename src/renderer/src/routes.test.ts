@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashFor, routeFromHash } from './routes';
+import { accountFromHash, hashFor, routeFromHash } from './routes';
 
 describe('routes', () => {
   it('reads the screen from the hash and falls back to Link', () => {
@@ -9,5 +9,15 @@ describe('routes', () => {
     expect(routeFromHash('')).toBe('link');
     expect(routeFromHash('#/nope')).toBe('link');
     expect(hashFor('pairing')).toBe('#/pairing');
+  });
+
+  it('carries an account in the hash', () => {
+    const hash = hashFor('link', { account: 'work_2' });
+    expect(hash).toBe('#/link?account=work_2');
+    expect(routeFromHash(hash)).toBe('link');
+    expect(accountFromHash(hash)).toBe('work_2');
+    expect(accountFromHash('#/link')).toBeNull();
+    expect(accountFromHash('#/link?account=')).toBeNull();
+    expect(hashFor('accounts', {})).toBe('#/accounts');
   });
 });

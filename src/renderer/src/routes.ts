@@ -1,4 +1,5 @@
-// Screens are addressed by the URL hash (#/logs), so a reload keeps the screen and links work in both shells.
+// Screens are addressed by the URL hash (#/logs, #/link?account=work), so a reload keeps the screen and links
+// work in both shells.
 export const ROUTES = [
   { id: 'link', label: 'Link' },
   { id: 'accounts', label: 'Accounts' },
@@ -16,6 +17,15 @@ export function routeFromHash(hash: string): RouteId {
   return ROUTES.some((r) => r.id === id) ? (id as RouteId) : DEFAULT_ROUTE;
 }
 
-export function hashFor(route: RouteId): string {
-  return `#/${route}`;
+/** `#/link?account=work` links to a screen about one account. */
+export function hashFor(route: RouteId, params: { account?: string } = {}): string {
+  return params.account ? `#/${route}?account=${encodeURIComponent(params.account)}` : `#/${route}`;
+}
+
+/** The account a hash names (`?account=`), or null. */
+export function accountFromHash(hash: string): string | null {
+  const query = hash.indexOf('?');
+  if (query < 0) return null;
+  const value = new URLSearchParams(hash.slice(query + 1)).get('account');
+  return value ? value : null;
 }

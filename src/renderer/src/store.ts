@@ -1,9 +1,18 @@
-// App-wide UI state (zustand): the link to the gateway, its health, the config file's status and the log
-// buffer. Screens read it through useApp; the controllers (app-controller, log-tail) write it.
+// App-wide UI state (zustand): the link to the gateway, its health, the config file's status, the log buffer
+// and the WhatsApp accounts. Screens read it through useApp; the controllers (app-controller, log-tail,
+// channels-controller) write it.
 import { createStore, useStore, type StoreApi } from 'zustand';
-import type { ConfigStatus, Health, LogEntry } from '../../shared/contract';
+import type { AccountStatus, ConfigStatus, Health, LogEntry, QrEvent } from '../../shared/contract';
 import type { ApiError } from '../../shared/result';
 import type { ConnectionState } from './api/connection';
+import {
+  applyQr,
+  applySnapshot,
+  applyStatus,
+  EMPTY_CHANNELS,
+  type ChannelsSnapshot,
+  type ChannelsState,
+} from './channels-state';
 import { appendBounded, MAX_LOG_LINES, subsystemsOf } from './logs-model';
 
 export interface AppState {
@@ -19,6 +28,8 @@ export interface AppState {
   logFile: string | null;
   /** Every subsystem seen since the UI opened (not only those still in the buffer). */
   subsystems: string[];
+  /** WhatsApp accounts, their QR codes while linking, the default account and the simulator. */
+  channels: ChannelsState;
 
   setTransport(transport: 'ipc' | 'ws'): void;
   setConnection(connection: ConnectionState): void;
@@ -28,6 +39,11 @@ export interface AppState {
   setLogs(entries: LogEntry[], file: string | null): void;
   appendLogs(entries: LogEntry[]): void;
   clearLogs(): void;
+  /** A channels.status answer to a request made when `channels.seq` was `requestedAt`. */
+  setChannels(snapshot: ChannelsSnapshot, requestedAt: number): void;
+  setChannelsError(error: ApiError): void;
+  setAccountStatus(status: AccountStatus): void;
+  setQr(event: QrEvent): void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -52,6 +68,7 @@ export function createAppStore(maxLogs = MAX_LOG_LINES): AppStore {
     logs: [],
     logFile: null,
     subsystems: [],
+    channels: EMPTY_CHANNELS,
 
     setTransport: (transport) => set({ transport }),
     setConnection: (connection) => set({ connection }),
@@ -76,6 +93,11 @@ export function createAppStore(maxLogs = MAX_LOG_LINES): AppStore {
         };
       }),
     clearLogs: () => set({ logs: [] }),
+    setChannels: (snapshot, requestedAt) =>
+      set((s) => ({ channels: applySnapshot(s.channels, snapshot, requestedAt) })),
+    setChannelsError: (error) => set((s) => ({ channels: { ...s.channels, error } })),
+    setAccountStatus: (status) => set((s) => ({ channels: applyStatus(s.channels, status) })),
+    setQr: (event) => set((s) => ({ channels: applyQr(s.channels, event) })),
   }));
 }
 

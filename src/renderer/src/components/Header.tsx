@@ -1,20 +1,9 @@
-// Gateway status at the top of every screen: connection, version, and a retry button while disconnected.
-import { useEffect, useState } from 'react';
+// Gateway status at the top of every screen: connection, version, a retry button while disconnected, and a
+// badge while the gateway talks to the WhatsApp simulator instead of WhatsApp.
 import type { ConnectionState } from '../api/connection';
 import { useBackend } from '../backend-context';
 import { useApp } from '../store';
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    // The clock was frozen while inactive: catch up at once, or the first countdown shows a stale figure.
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
+import { useNow } from '../use-now';
 
 function describe(connection: ConnectionState, now: number): { label: string; tone: 'ok' | 'busy' | 'bad' } {
   switch (connection.status) {
@@ -40,6 +29,7 @@ export function Header() {
   const { connection: source, transport } = useBackend();
   const connection = useApp((s) => s.connection);
   const health = useApp((s) => s.health);
+  const simulator = useApp((s) => s.channels.simulator);
   const now = useNow(connection.status === 'disconnected');
   const { label, tone } = describe(connection, now);
   const version = health?.version ?? (connection.status === 'connected' ? connection.serverVersion : null);
@@ -56,6 +46,15 @@ export function Header() {
           </button>
         )}
         {connection.status === 'disconnected' && <span className="muted small">{connection.reason}</span>}
+        {simulator && (
+          <span
+            className="sim-badge"
+            data-testid="simulator-badge"
+            title={`Every WhatsApp account talks to the loopback simulator at ${simulator}`}
+          >
+            Simulator — not WhatsApp
+          </span>
+        )}
       </div>
       <div className="gateway-info muted small">
         {version && <span data-testid="gateway-version">Gateway v{version}</span>}

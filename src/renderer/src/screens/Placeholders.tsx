@@ -1,5 +1,5 @@
-// Link, Accounts and Pairing: what each screen will do, stated plainly. No sample data: nothing here pretends
-// a WhatsApp account exists before linking is built.
+// Pairing: what the screen will do, stated plainly. No sample data: nothing here pretends a pairing request
+// exists before pairing is built.
 import type { ReactNode } from 'react';
 
 function Placeholder(props: { id: string; title: string; children: ReactNode }) {
@@ -8,31 +8,9 @@ function Placeholder(props: { id: string; title: string; children: ReactNode }) 
       <h1>{props.title}</h1>
       {props.children}
       <p className="notice">
-        WhatsApp linking arrives in a later version of OpenClaw. Nothing is connected yet.
+        Pairing arrives in a later version of OpenClaw. No pairing requests are kept yet.
       </p>
     </section>
-  );
-}
-
-export function LinkScreen() {
-  return (
-    <Placeholder id="link" title="Link a WhatsApp account">
-      <p>
-        Here you will link a phone: the gateway shows a QR code, you scan it in WhatsApp under{' '}
-        <em>Settings → Linked devices → Link a device</em>, and the assistant starts answering on that number.
-      </p>
-    </Placeholder>
-  );
-}
-
-export function AccountsScreen() {
-  return (
-    <Placeholder id="accounts" title="Accounts">
-      <p>
-        Here you will see every linked WhatsApp account with its connection state (connected, reconnecting,
-        logged out…) in one sentence, and be able to relink or remove it.
-      </p>
-    </Placeholder>
   );
 }
 
