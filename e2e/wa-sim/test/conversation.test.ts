@@ -1,10 +1,9 @@
 // Everything around a 1:1 conversation: self-chat and sent copies, receipts and presence both ways,
 // broadcasts, the offline queue, LID addressing, contacts with several devices, Bad MAC and dropped acks.
 import { proto } from '@whiskeysockets/baileys';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trustSimulator } from '../client';
-import { startSim, type Contact, type Phone, type Sim } from '../index';
-import { linkClient, openClient, type Linked } from './support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Contact, Phone, Sim } from '../index';
+import { openClient, endConversation, startConversation, type Linked } from './support';
 
 const Status = proto.WebMessageInfo.Status;
 let sim: Sim;
@@ -13,19 +12,14 @@ let alice: Contact;
 let linked: Linked;
 
 beforeAll(async () => {
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  sim = await startSim({ seed: 'conversation' });
-  trustSimulator(sim.rootPublicKey);
-  phone = sim.phone('+15550003333', { name: 'Owner' });
-  alice = sim.contact('+15553456789', { name: 'Alice' });
-  linked = await linkClient(sim, phone);
+  ({ sim, phone, alice, linked } = await startConversation({
+    seed: 'conversation',
+    phone: '+15550003333',
+    alice: '+15553456789',
+  }));
 });
 
-afterAll(async () => {
-  linked?.client.end();
-  await sim?.close();
-});
+afterAll(() => endConversation({ sim, linked }));
 
 describe('own messages', () => {
   it('self-chat from the phone reaches Baileys as fromMe in the own chat', async () => {

@@ -2,11 +2,10 @@
 import { Agent } from 'node:https';
 import { downloadMediaMessage, type WAMessage } from '@whiskeysockets/baileys';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trustSimulator } from '../client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptMedia, type SimMediaType } from '../media/crypto';
-import { startSim, type Contact, type Phone, type Sim } from '../index';
-import { linkClient, type Linked } from './support';
+import type { Contact, Phone, Sim } from '../index';
+import { endConversation, startConversation, type Linked } from './support';
 
 let sim: Sim;
 let phone: Phone;
@@ -14,19 +13,15 @@ let alice: Contact;
 let linked: Linked;
 
 beforeAll(async () => {
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  sim = await startSim({ seed: 'kinds' });
-  trustSimulator(sim.rootPublicKey);
-  phone = sim.phone('+15550002222', { name: 'Owner' });
-  alice = sim.contact('+15552345678', { name: 'Alice' });
-  linked = await linkClient(sim, phone, { fetchAgent: new Agent({ ca: sim.mediaHost.ca }) });
+  ({ sim, phone, alice, linked } = await startConversation({
+    seed: 'kinds',
+    phone: '+15550002222',
+    alice: '+15552345678',
+    config: (s) => ({ fetchAgent: new Agent({ ca: s.mediaHost.ca }) }),
+  }));
 });
 
-afterAll(async () => {
-  linked?.client.end();
-  await sim?.close();
-});
+afterAll(() => endConversation({ sim, linked }));
 
 /** Baileys downloads with global fetch; trust the simulator's self-signed media host only for that call. */
 async function download(msg: WAMessage): Promise<Buffer> {

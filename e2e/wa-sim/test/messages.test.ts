@@ -1,8 +1,7 @@
 // 1:1 messages in both directions through the real Baileys client, plaintext asserted on both ends.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trustSimulator } from '../client';
-import { startSim, type Contact, type Phone, type Sim } from '../index';
-import { linkClient, type Linked } from './support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Contact, Phone, Sim } from '../index';
+import { endConversation, startConversation, type Linked } from './support';
 
 let sim: Sim;
 let phone: Phone;
@@ -10,20 +9,14 @@ let alice: Contact;
 let linked: Linked;
 
 beforeAll(async () => {
-  // libsignal narrates every session it opens on the console.
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  sim = await startSim({ seed: 'messages' });
-  trustSimulator(sim.rootPublicKey);
-  phone = sim.phone('+15550001111', { name: 'Owner' });
-  alice = sim.contact('+15551234567', { name: 'Alice' });
-  linked = await linkClient(sim, phone);
+  ({ sim, phone, alice, linked } = await startConversation({
+    seed: 'messages',
+    phone: '+15550001111',
+    alice: '+15551234567',
+  }));
 });
 
-afterAll(async () => {
-  linked?.client.end();
-  await sim?.close();
-});
+afterAll(() => endConversation({ sim, linked }));
 
 describe('text', () => {
   it('a contact’s text reaches Baileys as a notify upsert, and the contact gets the delivery receipt', async () => {

@@ -1,6 +1,8 @@
 // Shared set-up for simulator tests: a linked Baileys client for a phone, with its events recorded.
 import type { BaileysEventMap, WAMessage } from '@whiskeysockets/baileys';
-import { connect, memoryAuth, type MemoryAuth, type SimClient } from '../client';
+import { vi } from 'vitest';
+import { connect, memoryAuth, trustSimulator, type MemoryAuth, type SimClient } from '../client';
+import { startSim, type Contact } from '../index';
 import type { Phone, Sim } from '../index';
 
 export interface Linked {
@@ -97,4 +99,41 @@ export async function openClient(
       });
     },
   };
+}
+
+export interface Conversation {
+  sim: Sim;
+  phone: Phone;
+  alice: Contact;
+  linked: Linked;
+}
+
+/**
+ * A simulator with a phone linked to a real Baileys client and one contact, Alice. libsignal narrates every
+ * session it opens on the console, so that is muted for the file.
+ */
+export async function startConversation(opts: {
+  seed: string;
+  phone: string;
+  alice: string;
+  /** Socket options, or a function of the started simulator (e.g. to trust its media host). */
+  config?: Parameters<typeof connect>[2] | ((sim: Sim) => Parameters<typeof connect>[2]);
+}): Promise<Conversation> {
+  vi.spyOn(console, 'info').mockImplementation(() => undefined);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const sim = await startSim({ seed: opts.seed });
+  trustSimulator(sim.rootPublicKey);
+  const phone = sim.phone(opts.phone, { name: 'Owner' });
+  const alice = sim.contact(opts.alice, { name: 'Alice' });
+  const linked = await linkClient(
+    sim,
+    phone,
+    typeof opts.config === 'function' ? opts.config(sim) : opts.config,
+  );
+  return { sim, phone, alice, linked };
+}
+
+export async function endConversation(c: { sim?: Sim; linked?: Linked }): Promise<void> {
+  c.linked?.client.end();
+  await c.sim?.close();
 }
