@@ -66,10 +66,14 @@ export function QrCard(props: { qr: QrEvent; simulator: string | null }) {
           says the device is linked.
         </p>
         {simulator && (
-          <p className="notice notice-warn small">
-            The gateway is talking to the WhatsApp simulator: scan with a simulated phone (the simulator’s
-            admin page takes the QR text), not with a real one.
-          </p>
+          <div className="notice notice-warn small">
+            <p>
+              The gateway is talking to the WhatsApp simulator: scan with a simulated phone, not with a real
+              one. Copy this QR text into the simulator’s admin page and press Scan:
+            </p>
+            {/* Only in simulator mode: a real phone scans the image; a simulated one takes the text. */}
+            <textarea className="qr-text" data-testid="link-qr-text" readOnly rows={3} value={qr.qr} />
+          </div>
         )}
       </div>
     </div>
