@@ -1,39 +1,44 @@
-// WhatsApp cost of the gateway next to bare Baileys, on one loopback simulator in this process (issue target: within
-// 1.15× of bare Baileys for both figures). Prints figures; no pass/fail.
+// WhatsApp cost of the gateway next to bare Baileys on the same loopback simulator (run in this process) in the same
+// run. Issue target: within 1.15× of bare Baileys for both figures. Prints figures; no pass/fail.
 //
-// 1. Connect-to-open of a linked account. Bare: a linked in-memory auth state; each sample is a new makeWASocket
-//    with it, timed to connection 'open' and to receivedPendingNotifications (the offline marker), then ended.
-//    Gateway: a linked state dir; each sample is a whole new gateway (startGateway) on it, timed from the start of
-//    its WhatsApp manager (after config, SQLite and the control server are up: credentials load, key store,
-//    makeWASocket and the handshake are all inside) to its channels.state event 'open', and to the socket's
-//    offline marker; then the gateway is stopped. Bare and gateway samples alternate, after warm-ups.
-// 2. Resident memory per extra linked account: child processes (so runs do not pollute each other, and so the
-//    simulator, which stays here, is not counted) link K = 1 and K = 6 accounts, force GC and report RSS;
-//    per extra account = (RSS(6) − RSS(1)) / 5, median of a few children per configuration.
+// 1. Connect-to-open of a linked account, three kinds of sample taken in rotation (each kind follows each other
+//    kind equally often, so what one sample leaves behind is shared fairly), after warm-ups:
+//    - bare: a new makeWASocket on an already linked in-memory auth state, timed to connection 'open' and to
+//      receivedPendingNotifications (the offline marker); then ended, and the simulator sees it go.
+//    - gateway: a whole new gateway (startGateway) on an already linked state dir, timed from the start of its
+//      WhatsApp manager (config, state.db and the control server are up by then) to the account's 'open' state
+//      (the status behind its channels.state event) and to its socket's offline marker; then stopped. This
+//      includes loading creds.json, the SQLite key store, makeWASocket and the whole handshake, and everything
+//      else the gateway still does while the account connects.
+//    - account restart: the WhatsApp manager of a gateway that keeps running is stopped and started again,
+//      timed the same way: the account's own cost without the rest of a gateway start.
+// 2. Resident memory per extra linked account: one child process per mode (bare | gateway) links six accounts
+//    and reports RSS after a forced GC once the first is open and once all six are; per extra account =
+//    (RSS(6) − RSS(1)) / 5, median over several children. The simulator stays in this process, so only the
+//    client side is counted, and bare and gateway never share a process.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { ConnectionState, WASocket } from '@whiskeysockets/baileys';
 import { build } from 'esbuild';
 import { connect, trustSimulator, type MemoryAuth } from '../e2e/wa-sim/client';
 import { startSim, type Sim } from '../e2e/wa-sim/index';
 import type { Connection } from '../e2e/wa-sim/server/connection';
-import { startGateway } from '../src/gateway/gateway';
+import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { WhatsAppAccount } from '../src/gateway/whatsapp/account';
 import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { makeTestEnv, type TestEnv } from '../test/support/env';
 import { accountStates, linkBare, linkGatewayAccount, muteConsole, type Scan } from './support/whatsapp';
 import type { ToChild, ToParent } from './whatsapp-rss';
 
-const WARMUPS = 5;
-const SAMPLES = 40;
-const MEMORY_REPEATS = 5;
+const WARMUPS = 6;
+const SAMPLES = 36;
+const MEMORY_CHILDREN = 5;
+const ACCOUNTS = 6;
 const TARGET = 1.15;
 
-// ---- figures -------------------------------------------------------------------------------------------------
+// ---- figures ---------------------------------------------------------------------------------------------------
 
 function quantile(samples: number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -43,6 +48,7 @@ const median = (s: number[]) => quantile(s, 0.5);
 const ms = (s: number[]) => `${median(s).toFixed(1)} ms median (p90 ${quantile(s, 0.9).toFixed(1)})`;
 const ratio = (gateway: number, bare: number) =>
   `ratio ${(gateway / bare).toFixed(2)}× (target ≤ ${TARGET.toFixed(2)}×)`;
+const mb = (bytes: number) => bytes / 1024 / 1024;
 
 // ---- the simulator side ----------------------------------------------------------------------------------------
 
@@ -55,7 +61,7 @@ const scanWithNewPhone =
     await sim.phone(`+1555020${String(phones).padStart(4, '0')}`).scan(qr);
   };
 
-/** Resolves when the simulator has seen `user`'s connection go away (so the next login is not a 440 takeover). */
+/** Resolves when the simulator has seen `user`'s connection go (so the next login is not a 440 takeover). */
 function simClosed(sim: Sim, user: string): Promise<void> {
   return new Promise((resolve) => {
     const onClose = (conn: Connection) => {
@@ -67,7 +73,15 @@ function simClosed(sim: Sim, user: string): Promise<void> {
   });
 }
 
-const userOf = (auth: { creds: { me?: { id: string } | null } }) => auth.creds.me!.id.split(/[:@]/)[0]!;
+function withTimeout<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    }),
+  ]);
+}
 
 // ---- 1. connect-to-open ----------------------------------------------------------------------------------------
 
@@ -76,8 +90,8 @@ interface Sample {
   offline: number;
 }
 
-async function bareSample(sim: Sim, auth: MemoryAuth): Promise<Sample> {
-  const closed = simClosed(sim, userOf(auth.state));
+async function bareSample(sim: Sim, auth: MemoryAuth, user: string): Promise<Sample> {
+  const closed = simClosed(sim, user);
   const start = performance.now();
   const client = connect(sim.url, auth);
   const marks: Partial<Sample> = {};
@@ -95,8 +109,9 @@ async function bareSample(sim: Sim, auth: MemoryAuth): Promise<Sample> {
 /**
  * Instrumentation of the gateway's own classes, from outside (startGateway can return after the account is
  * already open: it fsyncs gateway.json after starting WhatsApp, so a listener added afterwards may be too late):
- * when the WhatsApp manager starts; when an account first reports 'open' (status() builds the channels.state
- * payload at that very moment); and the socket it opens, for the offline marker, which is no gateway state.
+ * when the WhatsApp manager starts; when an account reports 'connecting' (right before makeWASocket) and 'open'
+ * (status() builds the channels.state payload at that very moment); and the socket it opens, for the offline
+ * marker, which is no gateway state.
  */
 const probe = {
   waStart: 0,
@@ -104,15 +119,18 @@ const probe = {
   openAt: 0,
   offlineAt: 0,
   sockets: 0,
-  /** Called whenever a mark is set, so a sample waits on events rather than polling. */
-  changed: () => undefined as void,
+  manager: null as WhatsAppManager | null,
+  /** Called whenever a mark is set, so a sample waits on events instead of polling. */
+  changed: (): void => undefined,
 };
+
 function instrumentGateway(): () => void {
   const manager = WhatsAppManager.prototype;
   const account = WhatsAppAccount.prototype;
   const original = { managerStart: manager.start, accountStart: account.start, status: account.status };
   manager.start = function (this: WhatsAppManager) {
     probe.waStart = performance.now();
+    probe.manager = this;
     return original.managerStart.call(this);
   };
   account.start = async function (this: WhatsAppAccount) {
@@ -145,16 +163,16 @@ function instrumentGateway(): () => void {
 }
 
 interface GatewaySample extends Sample {
-  /** From calling startGateway() to 'open': the whole gateway start, for context. */
-  wholeStart: number;
-  /** From the manager's start to the account's 'connecting' state, i.e. up to makeWASocket. */
+  /** Manager start → the account's 'connecting' state (legacy-credentials check, creds.json load). */
   beforeSocket: number;
-  /** From 'connecting' (makeWASocket) to 'open': the part that bare Baileys also does. */
+  /** 'connecting' (makeWASocket) → 'open': the part bare Baileys does too. */
   socketToOpen: number;
+  /** startGateway() called → 'open': the whole start of a gateway, for context. */
+  wholeStart: number;
 }
 
-async function gatewaySample(sim: Sim, t: TestEnv, user: string): Promise<GatewaySample> {
-  const env = { ...t.env, OPENCLAW_WA_SIMULATOR: sim.url };
+/** Arms the probe, runs `start` (which must start the WhatsApp manager once), waits for open + offline marker. */
+async function timedStart(start: () => Promise<unknown>): Promise<GatewaySample> {
   Object.assign(probe, { waStart: 0, connectingAt: 0, openAt: 0, offlineAt: 0, sockets: 0 });
   const settled = new Promise<void>((resolve) => {
     probe.changed = () => {
@@ -162,121 +180,134 @@ async function gatewaySample(sim: Sim, t: TestEnv, user: string): Promise<Gatewa
     };
   });
   const called = performance.now();
+  await start();
+  if (probe.sockets !== 1)
+    throw new Error(`expected one socket for the linked account, saw ${probe.sockets}`);
+  await withTimeout(settled, 15_000, "the account's 'open' state and the offline marker");
+  const { waStart, connectingAt, openAt, offlineAt } = probe;
+  return {
+    open: openAt - waStart,
+    offline: offlineAt - waStart,
+    beforeSocket: connectingAt - waStart,
+    socketToOpen: openAt - connectingAt,
+    wholeStart: openAt - called,
+  };
+}
+
+interface LinkedGateway {
+  t: TestEnv;
+  env: NodeJS.ProcessEnv;
+  user: string;
+}
+
+async function linkedGateway(sim: Sim, scan: Scan): Promise<LinkedGateway & { gw: Gateway }> {
+  const t = await makeTestEnv();
+  const env = { ...t.env, OPENCLAW_WA_SIMULATOR: sim.url };
   const gw = await startGateway({ env, serveUi: false });
+  const status = await linkGatewayAccount(gw, 'default', scan);
+  return { t, env, gw, user: status.number!.slice(1) };
+}
+
+async function stopGateway(sim: Sim, gw: Gateway, user: string): Promise<void> {
+  const closed = simClosed(sim, user);
+  await gw.stop();
+  await closed;
+}
+
+async function gatewaySample(sim: Sim, g: LinkedGateway): Promise<GatewaySample> {
+  let gw: Gateway | null = null;
   try {
-    if (probe.sockets !== 1) throw new Error('the gateway opened no socket for its linked account');
-    await withTimeout(settled, 15_000, "the gateway's 'open' state and the offline marker");
-    if ((await accountStates(gw)).get('default') !== 'open') throw new Error('the account is not open');
-    const { waStart, connectingAt, openAt, offlineAt } = probe;
-    return {
-      open: openAt - waStart,
-      offline: offlineAt - waStart,
-      wholeStart: openAt - called,
-      beforeSocket: connectingAt - waStart,
-      socketToOpen: openAt - connectingAt,
-    };
+    const sample = await timedStart(async () => {
+      gw = await startGateway({ env: g.env, serveUi: false });
+    });
+    // What the control API says, not only what the probe saw.
+    const state = (await accountStates(gw!)).get('default');
+    if (state !== 'open') throw new Error(`the gateway's account is ${state}, not open`);
+    return sample;
   } finally {
-    const closed = simClosed(sim, user);
-    await gw.stop();
-    await closed;
+    if (gw) await stopGateway(sim, gw, g.user);
   }
 }
 
-const gc = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
-
-/**
- * Runs a sample from a quiet start: what the previous sample left behind (a stopped gateway is a lot of garbage)
- * is collected first, so each sample pays only for its own allocations and not for its predecessor's.
- */
-async function quiet<T>(sample: () => Promise<T>): Promise<T> {
-  if (process.env.X_NOQUIET) return sample();
-  await new Promise((r) => setTimeout(r, 10));
-  gc();
-  return sample();
-}
-
-function withTimeout<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-    }),
-  ]);
+async function accountRestartSample(
+  sim: Sim,
+  manager: WhatsAppManager,
+  user: string,
+): Promise<GatewaySample> {
+  const closed = simClosed(sim, user);
+  await manager.stop();
+  await closed;
+  const sample = await timedStart(() => manager.start());
+  return { ...sample, wholeStart: Number.NaN };
 }
 
 async function connectToOpen(sim: Sim): Promise<void> {
   const scan = scanWithNewPhone(sim);
   const bareAuth = await linkBare(sim.url, scan);
+  const bareUser = bareAuth.state.creds.me!.id.split(/[:@]/)[0]!;
 
-  const t = await makeTestEnv();
-  if (process.env.X_LOGWARN)
-    await t.writeConfig(`{ logging: { file: ${JSON.stringify(t.logFile)}, level: 'error' } }`);
   const restore = instrumentGateway();
+  // Linked once each through the control API; every sample then starts from what is on disk.
+  const restarted = await linkedGateway(sim, scan);
+  await stopGateway(sim, restarted.gw, restarted.user);
+  const running = await linkedGateway(sim, scan);
+  const manager = probe.manager!;
   try {
-    // Link the gateway's default account once, through the control API; every sample then starts from disk.
-    const first = await startGateway({ env: { ...t.env, OPENCLAW_WA_SIMULATOR: sim.url }, serveUi: false });
-    let user = '';
-    try {
-      user = (await linkGatewayAccount(first, 'default', scan)).number!.slice(1);
-    } finally {
-      const closed = user ? simClosed(sim, user) : Promise.resolve();
-      await first.stop();
-      await closed;
-    }
-
-    if (process.env.X_NOSAVE) CredsFile.prototype.save = async () => undefined;
-    const bare: Sample[] = [];
-    const gateway: GatewaySample[] = [];
+    const kinds = {
+      bare: () => bareSample(sim, bareAuth, bareUser),
+      gateway: () => gatewaySample(sim, restarted),
+      account: () => accountRestartSample(sim, manager, running.user),
+    };
+    const names = Object.keys(kinds) as Array<keyof typeof kinds>;
+    const samples = { bare: [] as Sample[], gateway: [] as GatewaySample[], account: [] as GatewaySample[] };
     for (let i = 0; i < WARMUPS + SAMPLES; i++) {
-      // Alternate which goes first, so neither always runs right after the other's teardown.
-      const b = i % 2 === 0 ? await quiet(() => bareSample(sim, bareAuth)) : null;
-      const g = await quiet(() => gatewaySample(sim, t, user));
-      const b2 = b ?? (await quiet(() => bareSample(sim, bareAuth)));
-      if (i < WARMUPS) continue;
-      bare.push(b2);
-      gateway.push(g);
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(i + j) % names.length]!;
+        // Let the previous sample's asynchronous teardown (socket end handlers, file removals) finish first.
+        await new Promise((r) => setTimeout(r, 20));
+        const sample = await kinds[name]();
+        if (i >= WARMUPS) (samples[name] as Sample[]).push(sample);
+      }
     }
 
-    const pick = <S extends Sample>(s: S[], k: keyof S) => s.map((x) => x[k] as number);
+    const of = <S extends Sample>(s: S[], k: keyof S) => s.map((x) => x[k] as number);
+    const { bare, gateway, account } = samples;
+    const line = (what: string, k: keyof Sample) =>
+      `${what}: bare ${ms(of(bare, k))} · gateway ${ms(of(gateway, k))} · ${ratio(median(of(gateway, k)), median(of(bare, k)))}`;
+    console.log(line('connect-to-open (linked account)', 'open'));
+    console.log(line('connect-to-offline-marker (receivedPendingNotifications)', 'offline'));
     console.log(
-      `connect-to-open (linked account): bare ${ms(pick(bare, 'open'))} · gateway ${ms(pick(gateway, 'open'))} · ${ratio(median(pick(gateway, 'open')), median(pick(bare, 'open')))}`,
+      `  gateway, split: manager start → makeWASocket (legacy check, creds.json + .bak load) ${ms(of(gateway, 'beforeSocket'))} · makeWASocket → 'open' ${ms(of(gateway, 'socketToOpen'))}`,
     );
     console.log(
-      `connect-to-offline-marker (receivedPendingNotifications): bare ${ms(pick(bare, 'offline'))} · gateway ${ms(pick(gateway, 'offline'))} · ${ratio(median(pick(gateway, 'offline')), median(pick(bare, 'offline')))}`,
+      `  account restart inside a running gateway (manager stop/start): 'open' ${ms(of(account, 'open'))}, ratio ${(median(of(account, 'open')) / median(of(bare, 'open'))).toFixed(2)}× · offline marker ${ms(of(account, 'offline'))}`,
     );
     console.log(
-      `  (gateway breakdown: manager start → makeWASocket (legacy check, creds.json load) ${ms(pick(gateway, 'beforeSocket'))} · makeWASocket → 'open' ${ms(pick(gateway, 'socketToOpen'))})`,
-    );
-    console.log(
-      `  (gateway, for context: startGateway() → 'open', the whole start of a gateway with one linked account: ${ms(pick(gateway, 'wholeStart'))}; n=${SAMPLES} each after ${WARMUPS} warm-ups)`,
+      `  whole gateway start, startGateway() → 'open': ${ms(of(gateway, 'wholeStart'))} · n=${SAMPLES} of each kind after ${WARMUPS} warm-ups, in rotation`,
     );
   } finally {
+    await stopGateway(sim, running.gw, running.user);
     restore();
-    await t.cleanup();
+    await restarted.t.cleanup();
+    await running.t.cleanup();
   }
 }
 
-// ---- 2. memory per extra linked account ------------------------------------------------------------------------
-
-const CHILD_SOURCE = fileURLToPath(new URL('./whatsapp-rss.ts', import.meta.url));
+// ---- 2. memory per extra linked account -----------------------------------------------------------------------
 
 /**
- * The child runs as plain JavaScript, bundled once with esbuild (what tsx compiles with anyway): under
- * `--import tsx` the TypeScript loader lives on a hooks thread with its own V8 heap (~55 MB of RSS that global.gc()
- * never collects), whose ups and downs (±10 MB between identical runs) are larger than what is measured here.
- * Packages stay external, so the bundle sits under node_modules/.cache to resolve them like the sources do.
+ * The child runs as plain JavaScript, bundled once with esbuild (which tsx compiles with anyway): under
+ * `--import tsx` the TypeScript loader lives on a module-hooks thread with its own V8 heap, ~55 MB of RSS that
+ * global.gc() never collects and that swings by ±10 MB between identical runs, more than what is measured here.
+ * Packages stay external, so the bundle sits under node_modules/.cache and resolves them like the sources do.
  */
 async function bundleChild(): Promise<{ file: string; remove(): Promise<void> }> {
   const cache = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
   await mkdir(cache, { recursive: true });
-  const dir = await mkdtemp(join(cache, 'wa-bench-'));
+  const dir = await mkdtemp(join(cache, 'openclaw-wa-bench-'));
   const file = join(dir, 'whatsapp-rss.mjs');
   await build({
-    entryPoints: [CHILD_SOURCE],
+    entryPoints: [fileURLToPath(new URL('./whatsapp-rss.ts', import.meta.url))],
     outfile: file,
     bundle: true,
     platform: 'node',
@@ -288,101 +319,92 @@ async function bundleChild(): Promise<{ file: string; remove(): Promise<void> }>
   return { file, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-function runChild(
-  sim: Sim,
-  script: string,
-  mode: 'bare' | 'gateway',
-  accounts: number,
-): Promise<NodeJS.MemoryUsage> {
+/** RSS (and heap) of one child after 1 and after ACCOUNTS linked accounts. */
+function runChild(sim: Sim, script: string, mode: 'bare' | 'gateway'): Promise<NodeJS.MemoryUsage[]> {
   const scan = scanWithNewPhone(sim);
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', script, '--mode', mode, '--accounts', String(accounts), '--sim', sim.url],
+      // --no-flush-bytecode: the second measurement comes after more GCs than the first; without it, V8 would by
+      // then have dropped the bytecode of start-up code run once, which has nothing to do with accounts.
+      [
+        '--expose-gc',
+        '--no-flush-bytecode',
+        script,
+        ...['--mode', mode, '--accounts', String(ACCOUNTS), '--sim', sim.url],
+      ],
       { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
-    let memory: NodeJS.MemoryUsage | null = null;
+    const memory: NodeJS.MemoryUsage[] = [];
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the ${mode} child with ${accounts} accounts took longer than 60 s`));
+      reject(new Error(`the ${mode} memory child took longer than 60 s`));
     }, 60_000);
     child.on('message', (msg: ToParent) => {
-      if (msg.type === 'result') memory = msg.memory;
+      if (msg.type === 'memory') memory.push(msg.memory);
       else if (msg.type === 'scan') {
+        const reply = (error?: string) =>
+          child.connected && child.send({ type: 'scanned', id: msg.id, error } satisfies ToChild);
         scan(msg.qr).then(
-          () => child.connected && child.send({ type: 'scanned', id: msg.id } satisfies ToChild),
-          (err: Error) =>
-            child.connected &&
-            child.send({ type: 'scanned', id: msg.id, error: err.message } satisfies ToChild),
+          () => reply(),
+          (err: Error) => reply(err.message),
         );
       }
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0 && memory) resolve(memory);
-      else reject(new Error(`the ${mode} child with ${accounts} accounts exited with ${signal ?? code}`));
+      if (code === 0 && memory.length === 2) resolve(memory);
+      else reject(new Error(`the ${mode} memory child exited with ${signal ?? code}`));
     });
   });
 }
 
 async function memoryPerAccount(sim: Sim): Promise<void> {
-  const runs: Record<string, NodeJS.MemoryUsage[]> = {};
-  const configs = [
-    ['bare', 1],
-    ['gateway', 1],
-    ['bare', 6],
-    ['gateway', 6],
-  ] as const;
+  const runs = { bare: [] as NodeJS.MemoryUsage[][], gateway: [] as NodeJS.MemoryUsage[][] };
   const child = await bundleChild();
   try {
-    for (let r = 0; r < MEMORY_REPEATS; r++) {
-      for (const [mode, k] of configs)
-        (runs[`${mode}${k}`] ??= []).push(await runChild(sim, child.file, mode, k));
+    for (let r = 0; r < MEMORY_CHILDREN; r++) {
+      for (const mode of r % 2 === 0 ? (['bare', 'gateway'] as const) : (['gateway', 'bare'] as const))
+        runs[mode].push(await runChild(sim, child.file, mode));
     }
   } finally {
     await child.remove();
   }
-  const mb = (bytes: number) => bytes / 1024 / 1024;
-  const perAccount = (mode: string, field: keyof NodeJS.MemoryUsage) =>
-    mb(median(runs[`${mode}6`]!.map((m) => m[field])) - median(runs[`${mode}1`]!.map((m) => m[field]))) / 5;
-  const bare = perAccount('bare', 'rss');
-  const gateway = perAccount('gateway', 'rss');
+  const extra = ACCOUNTS - 1;
+  const perAccount = (mode: keyof typeof runs, field: (m: NodeJS.MemoryUsage) => number) =>
+    median(runs[mode].map(([one, all]) => mb(field(all!) - field(one!)) / extra));
+  const rss = { bare: perAccount('bare', (m) => m.rss), gateway: perAccount('gateway', (m) => m.rss) };
   console.log(
-    `memory per extra linked account (RSS): bare ${bare.toFixed(2)} MB · gateway ${gateway.toFixed(2)} MB · ${ratio(gateway, bare)}`,
+    `memory per extra linked account (RSS): bare ${rss.bare.toFixed(2)} MB · gateway ${rss.gateway.toFixed(2)} MB · ${ratio(rss.gateway, rss.bare)}`,
   );
-  const heap = (mode: string) => perAccount(mode, 'heapUsed') + perAccount(mode, 'external');
+  const heap = (mode: keyof typeof runs) => perAccount(mode, (m) => m.heapUsed + m.external).toFixed(2);
+  const spread = (mode: keyof typeof runs) =>
+    runs[mode].map(([one, all]) => (mb(all!.rss - one!.rss) / extra).toFixed(2)).join(', ');
   console.log(
-    `  (JS heap + external per extra account: bare ${heap('bare').toFixed(2)} MB · gateway ${heap('gateway').toFixed(2)} MB)`,
+    `  (RSS(${ACCOUNTS}) − RSS(1)) / ${extra} in each of ${MEMORY_CHILDREN} children: bare ${spread('bare')} · gateway ${spread('gateway')}; JS heap + external per extra account: bare ${heap('bare')} MB · gateway ${heap('gateway')} MB`,
   );
-  const rss = (key: string) => mb(median(runs[key]!.map((m) => m.rss))).toFixed(1);
-  if (process.env.WA_BENCH_VERBOSE)
-    for (const [key, list] of Object.entries(runs))
-      console.log(
-        `  ${key}: ${list.map((m) => `${mb(m.rss).toFixed(1)}/${mb(m.heapUsed).toFixed(1)}`).join(' ')}`,
-      );
+  const base = (mode: keyof typeof runs) => mb(median(runs[mode].map(([one]) => one!.rss))).toFixed(1);
   console.log(
-    `  (RSS, median of ${MEMORY_REPEATS} children each: bare K=1 ${rss('bare1')} MB, K=6 ${rss('bare6')} MB · gateway K=1 ${rss('gateway1')} MB, K=6 ${rss('gateway6')} MB)`,
+    `  RSS with one linked account (median): bare ${base('bare')} MB · gateway ${base('gateway')} MB`,
   );
 }
 
 // ---- run -------------------------------------------------------------------------------------------------------
 
 const restoreConsole = muteConsole();
-const { CredsFile } = await import('../src/gateway/whatsapp/auth/creds-file');
-if (process.env.X_NOLOG) {
-  const hub = await import('../src/gateway/log/hub');
-  void hub;
-}
-
 const started = performance.now();
 const sim = await startSim({ seed: 'bench' });
 try {
   trustSimulator(sim.rootPublicKey);
   await connectToOpen(sim);
-  if (!process.env.TMP_CONNECT_ONLY) await memoryPerAccount(sim);
+  await memoryPerAccount(sim);
 } finally {
   await sim.close();
   restoreConsole();
 }
-console.log(`(whatsapp bench took ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+console.log(`(whatsapp bench: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+// Not a natural exit: Baileys (rc14) leaves timers behind ended sockets (the 60 s timeout of every query still
+// unanswered when a socket ended, the 30 s race timer of a pre-key upload) that would keep this process alive for
+// up to a minute after everything of ours (simulator, gateways, children) is closed.
+process.exit(0);

@@ -1,95 +1,366 @@
 #!/usr/bin/env node
-// `npm run demo`: the loopback WhatsApp simulator and a headless gateway wired to it, so a person can link a
-// simulated phone from the UI and talk to it as simulated contacts. The gateway keeps its state in a throwaway
-// folder unless OPENCLAW_STATE_DIR says otherwise: credentials linked to the simulator mean nothing elsewhere.
+// `npm run demo`: the WhatsApp simulator (`npm run sim`) and, wired to it, the headless gateway, so the whole app can
+// be tried without a phone or a WhatsApp account. Builds first (like `npm start`), keeps its state in a throwaway
+// folder, prints where to click, and Ctrl-C stops both: the gateway first, then the simulator.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
-const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-if (build.status !== 0) {
-  console.error('demo: the build failed (run `npm run build` to see why)');
-  process.exit(build.status ?? 1);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEMO_PHONE = '+15550001111';
+/** First line of the config the demo writes: marks the folder as the demo's own, safe to empty. */
+const DEMO_MARK = '// openclaw demo: throwaway state, emptied on every run';
+const GATEWAY_STATE = new Set([
+  'openclaw.json',
+  'config-last-good.json',
+  'gateway.token',
+  'gateway.json',
+  'credentials',
+  'logs',
+]);
+const DEFAULT_GATEWAY_PORT = 18789;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+/** `gateway run` has stopped everything of its own when it says so; Baileys may leave timers that keep it alive. */
+const LINGER_AFTER_STOPPED_MS = 1_500;
+// Own process groups, so a Ctrl-C in the terminal reaches only this script, which then stops them in order.
+const DETACHED = process.platform !== 'win32';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const fail = (line) => process.stderr.write(`demo: ${line}\n`);
+
+// ---- where the demo keeps its state ------------------------------------------------------------------------------
+
+function chooseState() {
+  const env = { ...process.env };
+  const fromUser = env.OPENCLAW_STATE_DIR?.trim();
+  if (fromUser) {
+    const dir = resolve(fromUser.replace(/^~(?=$|[/\\])/, homedir()));
+    if (dir === resolve(homedir(), '.openclaw')) {
+      fail(
+        `OPENCLAW_STATE_DIR is your real state folder (${dir}). The demo links accounts to the simulator, which ` +
+          'would replace your real WhatsApp credentials there; unset it (the demo then uses a throwaway folder) or pick another.',
+      );
+      process.exit(2);
+    }
+    // Kept as it is: an account linked in an earlier run is refused (401) by the new simulator; link it again.
+    return {
+      env: { ...env, OPENCLAW_STATE_DIR: dir },
+      dir,
+      note: 'from OPENCLAW_STATE_DIR; link again after a restart',
+    };
+  }
+  // Simulator-linked credentials mean nothing to real WhatsApp: never mix them into ~/.openclaw.
+  const dir = join(tmpdir(), 'openclaw-demo');
+  const config = join(dir, 'openclaw.json');
+  if (existsSync(dir)) {
+    // Ours: marked by this script, or holding nothing but what a gateway keeps in a state folder (an earlier demo).
+    const ours =
+      readText(config).startsWith(DEMO_MARK) ||
+      readdirSync(dir).every((name) => GATEWAY_STATE.has(name) || /^state\.db(-wal|-shm)?$/.test(name));
+    if (!ours) {
+      fail(`${dir} exists but was not made by the demo; move it away, or set OPENCLAW_STATE_DIR`);
+      process.exit(2);
+    }
+    const pid = Number(JSON.parse(readText(join(dir, 'gateway.json')) || '{}').pid);
+    if (pid && isAlive(pid)) {
+      fail(`another demo gateway (pid ${pid}) is using ${dir}; stop it first`);
+      process.exit(2);
+    }
+    // The simulator forgets every link when it stops, so an earlier demo's link would only be refused (401).
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Logs next to the demo state instead of the shared default file a real gateway writes.
+  const logFile = join(dir, 'logs', 'openclaw-YYYY-MM-DD.log');
+  writeFileSync(config, `${DEMO_MARK}\n{\n  logging: { file: ${JSON.stringify(logFile)} },\n}\n`, {
+    mode: 0o600,
+  });
+  const overridden = env.OPENCLAW_CONFIG_PATH?.trim() ? ` (OPENCLAW_CONFIG_PATH ignored)` : '';
+  return {
+    env: { ...env, OPENCLAW_STATE_DIR: dir, OPENCLAW_CONFIG_PATH: config },
+    dir,
+    note: `throwaway, emptied on every run; OPENCLAW_STATE_DIR picks another folder${overridden}`,
+  };
 }
 
-const children = [];
-let stopping = false;
+function readText(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
-/** Starts a child and resolves once `pattern` matched its output (or rejects if it exits first). */
-function start(name, command, args, env, pattern) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push({ name, child });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      out += chunk.toString();
-      const match = pattern.exec(out);
-      if (match) {
-        child.stdout.off('data', onData);
-        resolve({ child, match, output: () => out });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (c) => (out += c.toString()));
-    child.on('exit', (code) => {
-      if (!stopping) {
-        console.error(
-          `demo: the ${name} exited (${code ?? 'signal'}); stopping.\n${out.split('\n').slice(-15).join('\n')}`,
-        );
-        void stop(1);
-      }
-      reject(new Error(`${name} exited`));
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+function isFree(port) {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
+}
+
+function freePort() {
+  return new Promise((done, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
     });
   });
 }
 
-async function stop(code) {
-  if (stopping) return;
-  stopping = true;
-  // The gateway first (it holds the sockets to the simulator), then the simulator.
-  for (const { child } of [...children].reverse()) {
-    if (child.exitCode !== null) continue;
-    child.kill('SIGINT');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-  process.exit(code);
+// ---- children --------------------------------------------------------------------------------------------------
+
+/** Output lines of the children, prefixed with who said them. */
+const tagged = (label, line) => `${label.padEnd(7)} │ ${line}`;
+
+/** A child whose stdout lines go to `onLine` and whose stderr lines go to stderr, tagged with `label`. */
+function start(name, label, args, env, onLine) {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: DETACHED,
+  });
+  const proc = { name, child, exited: null };
+  proc.done = new Promise((done) => {
+    child.once('exit', (code, signal) => {
+      proc.exited = { code, signal };
+      done(proc.exited);
+    });
+  });
+  child.once('error', (err) => fail(`could not start the ${name}: ${err.message}`));
+  // Blank lines (the children space their own output) would only pad the interleaved log here.
+  createInterface({ input: child.stdout }).on('line', (line) => line.trim() && onLine(line));
+  createInterface({ input: child.stderr }).on(
+    'line',
+    (line) => line.trim() && process.stderr.write(`${tagged(label, line)}\n`),
+  );
+  return proc;
 }
 
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
+const describeExit = ({ code, signal }) => (signal ? `signal ${signal}` : `code ${code}`);
 
-const stateDir = process.env.OPENCLAW_STATE_DIR ?? join(tmpdir(), 'openclaw-demo');
-mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+/** Resolves with the value handed to the callback `register` receives, or rejects if the child exits or times out. */
+function waitForOutput(proc, what, register) {
+  return new Promise((done, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the ${proc.name} did not report ${what} within ${START_TIMEOUT_MS / 1000} s`)),
+      START_TIMEOUT_MS,
+    );
+    register((value) => {
+      clearTimeout(timer);
+      done(value);
+    });
+    void proc.done.then((exit) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${proc.name} exited (${describeExit(exit)}) before it reported ${what}`));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * Sends `signal` and waits for the exit. A gateway that said "Gateway stopped." but is still alive a moment later is
+ * only held by timers Baileys leaves behind; `gateway run` has removed its signal handlers by then, so SIGTERM ends it.
+ */
+async function stopChild(proc, signal, saidStopped = () => false) {
+  if (proc.exited) return proc.exited;
+  proc.child.kill(signal);
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  let stoppedAt = 0;
+  while (!proc.exited && Date.now() < deadline) {
+    await Promise.race([proc.done, sleep(100)]);
+    if (proc.exited || !saidStopped()) continue;
+    stoppedAt ||= Date.now();
+    if (Date.now() - stoppedAt < LINGER_AFTER_STOPPED_MS) continue;
+    proc.child.kill('SIGTERM');
+    await Promise.race([proc.done, sleep(2_000)]);
+    if (proc.exited) return { code: 0, signal: null, lingered: true };
+    break;
+  }
+  if (proc.exited) return proc.exited;
+  fail(`the ${proc.name} did not stop within ${STOP_TIMEOUT_MS / 1000} s; killing it`);
+  proc.child.kill('SIGKILL');
+  return { ...(await proc.done), killed: true };
+}
+
+// ---- main ------------------------------------------------------------------------------------------------------
+
+const state = chooseState();
+
+say('Building the app (electron-vite build)…');
+const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
+if (built.status !== 0) {
+  process.stderr.write(built.stdout ?? '');
+  process.stderr.write(built.stderr ?? '');
+  fail(`the build failed (${built.error?.message ?? `exit code ${built.status}`})`);
+  process.exit(built.status || 1);
+}
+
+const running = [];
+let stopping = null;
+let gatewayStopped = false;
+let onSimReady;
+let onUiLink;
+
+/** Gateway first (it holds the WhatsApp sockets), then the simulator; exits 0 only when both stopped cleanly. */
+function shutdown(reason, exitCode) {
+  stopping ??= (async () => {
+    if (reason) say(`\n${reason}`);
+    let code = exitCode;
+    for (const proc of [...running].reverse()) {
+      if (proc.exited) continue;
+      const exit = await stopChild(
+        proc,
+        'SIGINT',
+        proc.name === 'gateway' ? () => gatewayStopped : undefined,
+      );
+      if (exit.lingered) {
+        say(
+          `(the gateway had stopped but stayed alive ${LINGER_AFTER_STOPPED_MS / 1000}+ s on leftover timers; ended it)`,
+        );
+      } else if (exit.killed || exit.code !== 0) {
+        fail(`the ${proc.name} did not stop cleanly (${describeExit(exit)})`);
+        code = code || 1;
+      }
+    }
+    say(code === 0 ? 'Demo stopped.' : 'Demo stopped, with errors (see above).');
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    const now = Date.now();
+    if (!firstSignalAt) {
+      firstSignalAt = now;
+      void shutdown(
+        `${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the gateway, then the simulator…`,
+        0,
+      );
+      return;
+    }
+    // npm passes a Ctrl-C on to this script as well: the same keypress can arrive twice.
+    if (now - firstSignalAt < 1_000) return;
+    fail('stopping immediately');
+    for (const proc of running) if (!proc.exited) proc.child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+// Should this script die in an unplanned way, take the children along rather than leave them running.
+process.on('exit', () => {
+  for (const proc of running) if (!proc.exited) proc.child.kill('SIGKILL');
+});
+
+function watchForCrash(proc, other) {
+  void proc.done.then((exit) => {
+    if (stopping) return;
+    void shutdown(
+      `demo: the ${proc.name} exited unexpectedly (${describeExit(exit)}); stopping the ${other}.`,
+      exit.code || 1,
+    );
+  });
+}
+
+// The simulator: its banner gives the URLs (ports may have moved if the defaults were busy); afterwards its
+// links, logins and disconnects are worth seeing.
+let simBannerDone = false;
+const sim = { url: '', admin: '', ca: '' };
+const simProc = start('simulator', 'sim', ['--import', 'tsx', 'e2e/wa-sim/cli.ts'], process.env, (line) => {
+  if (simBannerDone || line.startsWith('note:')) return say(tagged('sim', line));
+  const field = (label) => new RegExp(`^\\s*${label}\\s+(\\S.*)$`).exec(line)?.[1]?.trim();
+  sim.url ||= field('WhatsApp socket') ?? '';
+  sim.admin ||= field('Admin page') ?? '';
+  sim.ca ||= field('Media host CA') ?? '';
+  if (line.startsWith('Link a client:')) {
+    simBannerDone = true;
+    onSimReady?.();
+  }
+});
+running.push(simProc);
 
 try {
-  const sim = await start(
-    'simulator',
-    process.execPath,
-    ['--import', 'tsx', 'e2e/wa-sim/cli.ts'],
-    {},
-    /WhatsApp socket\s+(ws:\S+)[\s\S]*Admin page\s+(http:\S+)[\s\S]*Media host CA\s+(\S+)/,
-  );
-  const [, socketUrl, adminUrl, caFile] = sim.match;
-  const gateway = await start(
-    'gateway',
-    process.execPath,
-    ['bin/openclaw.js', 'gateway', 'run'],
-    { OPENCLAW_STATE_DIR: stateDir, OPENCLAW_WA_SIMULATOR: socketUrl, NODE_EXTRA_CA_CERTS: caFile },
-    /Open the UI: (\S+)/,
-  );
-  console.log(`OpenClaw demo — a gateway wired to the WhatsApp simulator (not WhatsApp)
-
-  UI (one-time link)   ${gateway.match[1]}
-  Simulator admin      ${adminUrl}
-  Gateway state        ${stateDir}
-
-  1. Open the UI link, go to Link and press Link: a QR code appears.
-  2. Copy the QR text shown under the code (simulator mode only), paste it on the simulator admin page and
-     press Scan with the phone +15550001111.
-  3. Accounts shows the account open as +15550001111; send messages as Alice or Bob from the admin page.
-
-Ctrl-C stops both.`);
-} catch {
-  // stop() already explained which child failed.
+  say('Starting the WhatsApp simulator…');
+  await waitForOutput(simProc, 'its URLs', (done) => (onSimReady = done));
+  if (!sim.url || !sim.admin || !sim.ca)
+    throw new Error('the simulator printed no socket URL, admin URL or CA file');
+} catch (err) {
+  fail(err.message);
+  await shutdown('', 1);
 }
+watchForCrash(simProc, 'gateway');
+
+// The gateway, pointed at the simulator. Its own start-up banner is replaced by the block below.
+const portArgs = [];
+if (!process.env.OPENCLAW_GATEWAY_PORT?.trim() && !(await isFree(DEFAULT_GATEWAY_PORT))) {
+  const port = await freePort();
+  say(`note: port ${DEFAULT_GATEWAY_PORT} is busy (another gateway?); the demo gateway uses ${port} instead`);
+  portArgs.push('--port', String(port));
+}
+const gatewayEnv = { ...state.env, OPENCLAW_WA_SIMULATOR: sim.url, NODE_EXTRA_CA_CERTS: sim.ca };
+const gatewayProc = start(
+  'gateway',
+  'gateway',
+  ['bin/openclaw.js', 'gateway', 'run', ...portArgs],
+  gatewayEnv,
+  (line) => {
+    const link = /^Open the UI: (\S+)/.exec(line)?.[1];
+    if (link) return onUiLink?.(link);
+    if (/^\s+\(a one-time link;/.test(line) || line === 'Press Ctrl-C to stop.') return;
+    if (line === 'Gateway stopped.') gatewayStopped = true;
+    say(tagged('gateway', line));
+  },
+);
+running.push(gatewayProc);
+
+let uiLink;
+try {
+  say('Starting the gateway…');
+  uiLink = await waitForOutput(gatewayProc, 'its UI link', (done) => (onUiLink = done));
+} catch (err) {
+  fail(err.message);
+  await shutdown('', 1);
+}
+watchForCrash(gatewayProc, 'simulator');
+
+const newLink = `OPENCLAW_STATE_DIR=${state.dir} node bin/openclaw.js dashboard`;
+const rule = '─'.repeat(78);
+say(
+  [
+    '',
+    rule,
+    'OpenClaw demo — the gateway talks to the WhatsApp simulator, never to real WhatsApp',
+    '',
+    `  UI (one-time link)  ${uiLink}`,
+    `  Simulator admin     ${sim.admin}`,
+    `  State               ${state.dir}  (${state.note})`,
+    '',
+    '  1. Open the UI link → Link → Link: a QR code appears; copy the QR text shown under it.',
+    `  2. Paste it into the simulator admin page → Scan with phone ${DEMO_PHONE}.`,
+    '  3. The account opens; send messages as Alice (or Bob) from the admin page.',
+    '',
+    `  Another UI link: ${newLink}`,
+    '  Ctrl-C stops the gateway, then the simulator.',
+    rule,
+    '',
+  ].join('\n'),
+);
