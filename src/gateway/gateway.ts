@@ -179,8 +179,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       }),
     );
     await config.startWatching();
-    await whatsapp.start();
-
+    // The runtime file (an fsynced write) goes first so it does not compete with the accounts' handshakes; a CLI
+    // that finds it this early sees the accounts as they appear, which the control API already allows for.
     await writeRuntimeInfo(stateDir, {
       pid: process.pid,
       port,
@@ -188,6 +188,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       version: VERSION,
     });
     cleanups.push(() => removeRuntimeInfo(stateDir, process.pid));
+    await whatsapp.start();
     log.info({ port, configPath, stateDir, tokenSource: source, ui: uiDir !== null }, 'gateway started');
 
     let stopping: Promise<void> | null = null;

@@ -47,7 +47,8 @@ export class WhatsAppManager {
       db: this.deps.db,
       log: this.log,
     });
-    for (const id of listAccountIds(cfg)) await this.ensure(id);
+    // Accounts are independent: one slow disk or handshake must not hold the others back.
+    await Promise.all(listAccountIds(cfg).map((id) => this.ensure(id)));
   }
 
   async stop(): Promise<void> {

@@ -133,7 +133,8 @@ describe('CredsFile.load', () => {
 
     expect((await file.load())?.nextPreKeyId).toBe(9);
     expect(fs.readFileSync(file.file, 'utf8')).toBe(good);
-    // The good copy replaces the damaged backup.
+    // The good copy replaces the damaged backup, in the file's write lane (load does not wait for it).
+    await file.flush();
     expect(fs.readFileSync(file.backup, 'utf8')).toBe(good);
   });
 

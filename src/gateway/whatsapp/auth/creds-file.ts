@@ -160,16 +160,20 @@ export class CredsFile {
     await writeFileAtomic(this.backup, text, { mode: 0o600 });
   }
 
+  private async refreshBackup(text: string): Promise<void> {
+    if ((await readCredsFile(this.backup)).ok) return;
+    await writeFileAtomic(this.backup, text, { mode: 0o600 }).catch((err: unknown) =>
+      this.log.warn({ err, file: this.backup }, 'could not refresh the WhatsApp credentials backup'),
+    );
+  }
+
   private async loadNow(): Promise<AuthenticationCreds | null> {
     const main = await readCredsFile(this.file);
     if (main.ok) {
-      // Installs from before the backup existed (or a damaged backup) get a good one now, while creds.json parses.
-      const bak = await readCredsFile(this.backup);
-      if (!bak.ok) {
-        await writeFileAtomic(this.backup, main.text, { mode: 0o600 }).catch((err: unknown) =>
-          this.log.warn({ err, file: this.backup }, 'could not refresh the WhatsApp credentials backup'),
-        );
-      }
+      // Installs from before the backup existed (or a damaged backup) get a good one, while creds.json parses.
+      // Queued behind this load rather than awaited: connecting need not wait for it, and as a lane task it still
+      // runs before any later save, so it can never overwrite a newer backup.
+      void this.enqueue(() => this.refreshBackup(main.text));
       return main.creds;
     }
 
