@@ -104,6 +104,68 @@ export const QrEventSchema = z.object({
 });
 export type QrEvent = z.infer<typeof QrEventSchema>;
 
+/** An unknown sender waiting for the owner to approve them (DM policy "pairing"). */
+export const PairingRequestSchema = z.object({
+  accountId: z.string(),
+  /** The sender's number in E.164 form. */
+  sender: z.string(),
+  /** The name the sender chose in WhatsApp, when known. */
+  name: z.string().optional(),
+  code: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type PairingRequest = z.infer<typeof PairingRequestSchema>;
+
+export const ApprovedSenderSchema = z.object({
+  accountId: z.string(),
+  sender: z.string(),
+  name: z.string().optional(),
+  approvedAt: z.string(),
+  /** How the sender got in: approved from a pairing request, or imported from a reference install's file. */
+  via: z.enum(['pairing', 'import']),
+});
+export type ApprovedSender = z.infer<typeof ApprovedSenderSchema>;
+
+export const PairingSnapshotSchema = z.object({
+  pending: z.array(PairingRequestSchema),
+  approved: z.array(ApprovedSenderSchema),
+});
+export type PairingSnapshot = z.infer<typeof PairingSnapshotSchema>;
+
+/** A message handed on to the next stage (the agent): what the model sees, and where a reply goes. */
+export const AcceptedMessageSchema = z.object({
+  seq: z.number().int(),
+  accountId: z.string(),
+  /** E.164 for direct chats, the group JID for groups. */
+  from: z.string(),
+  chatType: z.enum(['dm', 'group']),
+  messageId: z.string(),
+  agentId: z.string(),
+  sessionKey: z.string(),
+  /** The envelope: header, body, quoted reply and (groups) injected history. */
+  body: z.string(),
+  sender: z.object({ e164: z.string().optional(), name: z.string().optional() }),
+  replyToId: z.string().optional(),
+  replyToBody: z.string().optional(),
+  replyToSender: z.string().optional(),
+  mediaPath: z.string().optional(),
+  mediaType: z.string().optional(),
+  acceptedAt: z.string(),
+});
+export type AcceptedMessage = z.infer<typeof AcceptedMessageSchema>;
+
+const PairingChannel = z.literal('whatsapp', {
+  error: 'the only pairing channel is "whatsapp"',
+});
+const PairingCode = z
+  .string()
+  .trim()
+  .min(1, 'a pairing code is required')
+  .max(32)
+  .transform((s) => s.toUpperCase());
+const E164Param = z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164 form, like +15551234567');
+
 const AccountIdParam = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'an account id is 1-64 letters, digits, "-" or "_"')
@@ -195,6 +257,32 @@ export const methods = {
     request: z.strictObject({ events: z.array(z.string()).min(1).max(20) }),
     response: z.object({ subscribed: z.array(z.string()) }),
   },
+  'pairing.list': {
+    /** Pending requests (expired ones are dropped first) and approved senders, for one account or all. */
+    request: z.strictObject({ channel: PairingChannel.optional(), accountId: AccountIdParam }).optional(),
+    response: PairingSnapshotSchema,
+  },
+  'pairing.approve': {
+    /** Approves a pending code; the sender is told (pairing confirmation) when the account is connected. */
+    request: z.strictObject({ channel: PairingChannel, code: PairingCode, accountId: AccountIdParam }),
+    response: z.object({ approved: ApprovedSenderSchema, confirmationSent: z.boolean() }),
+  },
+  'pairing.deny': {
+    request: z.strictObject({ channel: PairingChannel, code: PairingCode, accountId: AccountIdParam }),
+    response: z.object({ denied: PairingRequestSchema }),
+  },
+  'pairing.revoke': {
+    /** Removes an approved sender; their next message is treated as from an unknown sender again. */
+    request: z.strictObject({ channel: PairingChannel, sender: E164Param, accountId: AccountIdParam }),
+    response: z.object({ accountId: z.string(), sender: z.string(), removed: z.boolean() }),
+  },
+  'inbound.recent': {
+    /** The newest messages handed on to the agent stage, newest last. */
+    request: z
+      .strictObject({ accountId: AccountIdParam, limit: z.number().int().min(1).max(500).optional() })
+      .optional(),
+    response: z.object({ messages: z.array(AcceptedMessageSchema) }),
+  },
   'ui.link': {
     /** A one-time link that signs a browser into the UI served by the headless gateway. */
     request: Empty,
@@ -207,6 +295,11 @@ export const events = {
   log: LogEntrySchema,
   'channels.qr': QrEventSchema,
   'channels.state': AccountStatusSchema,
+  /** Any change to pending requests or approved senders; carries the whole new snapshot. */
+  'pairing.changed': PairingSnapshotSchema,
+  /** A new pairing request (for a desktop notification). */
+  'pairing.requested': PairingRequestSchema,
+  'inbound.accepted': AcceptedMessageSchema,
 } as const;
 
 export type Methods = typeof methods;

@@ -15,9 +15,22 @@ export const METHOD_NAMES = [
   'channels.login.start',
   'channels.login.wait',
   'channels.logout',
+  'pairing.list',
+  'pairing.approve',
+  'pairing.deny',
+  'pairing.revoke',
+  'inbound.recent',
 ] as const;
 
-export const EVENT_NAMES = ['config.changed', 'log', 'channels.qr', 'channels.state'] as const;
+export const EVENT_NAMES = [
+  'config.changed',
+  'log',
+  'channels.qr',
+  'channels.state',
+  'pairing.changed',
+  'pairing.requested',
+  'inbound.accepted',
+] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -92,6 +92,8 @@ const SharedBase = z.strictObject({
     group: AckGroup.optional(),
   }),
   debounceMs: Int0,
+  /** What an approved sender is told once the owner approves their pairing code; "" sends nothing. */
+  pairingConfirmation: z.string().max(1000).optional(),
 });
 
 export const SHARED_ACCOUNT_KEYS = Object.keys(SharedBase.shape) as (keyof typeof SharedBase.shape)[];

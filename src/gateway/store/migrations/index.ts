@@ -2,8 +2,9 @@
 // a shipped step is never edited, because databases in the field already ran it.
 import { migration001 } from './001-initial';
 import { migration002 } from './002-whatsapp-keys';
+import { migration003 } from './003-inbound';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
