@@ -8,6 +8,7 @@ import { dashboard } from './commands/dashboard';
 import { doctor } from './commands/doctor';
 import { gatewayRun } from './commands/gateway-run';
 import { logs } from './commands/logs';
+import { pairingApprove, pairingDeny, pairingList, pairingRevoke } from './commands/pairing';
 import { status } from './commands/status';
 import { CliError } from './errors';
 
@@ -76,6 +77,42 @@ export function buildProgram(): Command {
     .description('linked / running / connected / last error per account, with warnings')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => exit(await channelsStatus(opts)));
+
+  const pairing = program
+    .command('pairing')
+    .description('approve, deny and revoke who may message the assistant (dmPolicy "pairing")');
+  pairing
+    .command('list [channel]')
+    .description('pending pairing requests (number, name, code, age, expiry) and approved senders')
+    .option('--account <id>', 'only this account (default: all accounts)')
+    .option('--json', 'machine-readable output')
+    .action(async (channel: string | undefined, opts: { account?: string; json?: boolean }) =>
+      exit(await pairingList(channel, opts)),
+    );
+  pairing
+    .command('approve <channel> <code>')
+    .description('let the sender of this code talk to the assistant, and tell them so')
+    .option('--account <id>', 'the account the code must belong to')
+    .option('--json', 'machine-readable output')
+    .action(async (channel: string, code: string, opts: { account?: string; json?: boolean }) =>
+      exit(await pairingApprove(channel, code, opts)),
+    );
+  pairing
+    .command('deny <channel> <code>')
+    .description('drop a pending request without approving it')
+    .option('--account <id>', 'the account the code must belong to')
+    .option('--json', 'machine-readable output')
+    .action(async (channel: string, code: string, opts: { account?: string; json?: boolean }) =>
+      exit(await pairingDeny(channel, code, opts)),
+    );
+  pairing
+    .command('revoke <channel> <e164>')
+    .description('remove an approved sender; their next message is from an unknown sender again')
+    .option('--account <id>', 'the account (default: the default account)')
+    .option('--json', 'machine-readable output')
+    .action(async (channel: string, e164: string, opts: { account?: string; json?: boolean }) =>
+      exit(await pairingRevoke(channel, e164, opts)),
+    );
 
   program
     .command('logs')

@@ -23,6 +23,9 @@ export const ERROR_CODES = [
   'whatsapp.disabled',
   'whatsapp.login_failed',
   'whatsapp.timeout',
+  'pairing.code_unknown',
+  'pairing.code_expired',
+  'pairing.account_mismatch',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

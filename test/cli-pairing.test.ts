@@ -1,0 +1,200 @@
+// `openclaw pairing …` as the owner uses it: the real CLI in its own process, over the real control WebSocket, with
+// pending requests written into the same state.db by another connection (WAL makes that safe), as the inbound
+// stage does. TEMPORARY: the control socket is served in-process with only the pairing handlers, because the
+// gateway process cannot start until the inbound wiring lands; then `startControl` becomes `spawnGateway(t.env)`.
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PairingService } from '../src/gateway/access/pairing-service';
+import { isApproved, PAIRING_TTL_MS, requestPairing } from '../src/gateway/access/pairing-store';
+import { createDispatcher, type Handlers } from '../src/gateway/control/dispatcher';
+import { pairingHandlers } from '../src/gateway/control/pairing-methods';
+import { UiAuth } from '../src/gateway/control/ui-auth';
+import { attachControlSocket, type ControlSocketServer } from '../src/gateway/control/ws-server';
+import { openStore, type Store } from '../src/gateway/store/db';
+import { runCli } from './support/cli';
+import { makeTestEnv, type TestEnv } from './support/env';
+
+const ALICE = '+15550300001';
+const BOB = '+15550300002';
+const CAROL = '+15550300003';
+const TOKEN = 'cli-pairing-test-token-0123456789abcdef';
+
+let t: TestEnv;
+let seed: Store;
+let control: { close(): Promise<void> };
+
+async function startControl(env: TestEnv): Promise<{ close(): Promise<void> }> {
+  const store = openStore(join(env.stateDir, 'state.db'));
+  const pairing = new PairingService({
+    db: store.db,
+    log: pino({ level: 'silent' }),
+    emit: () => undefined,
+    confirm: async () => false,
+    defaultAccount: () => 'default',
+  });
+  const server: Server = createServer((_req, res) => res.writeHead(404).end());
+  await new Promise<void>((resolve) => server.listen(env.port, '127.0.0.1', resolve));
+  const sockets: ControlSocketServer = attachControlSocket({
+    server,
+    port: () => env.port,
+    token: TOKEN,
+    version: 'test',
+    auth: new UiAuth(),
+    dispatch: createDispatcher(pairingHandlers(pairing) as Handlers, pino({ level: 'silent' })),
+    log: pino({ level: 'silent' }),
+  });
+  return {
+    async close() {
+      await sockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}
+
+function pend(sender: string, opts: { account?: string; name?: string; now?: number } = {}): string {
+  const r = requestPairing(seed.db, {
+    account: opts.account ?? 'default',
+    sender,
+    name: opts.name,
+    chat: `${sender.slice(1)}@s.whatsapp.net`,
+    now: opts.now ?? Date.now(),
+  });
+  if (r.kind === 'cap') throw new Error('unexpected cap');
+  return r.request.code;
+}
+
+beforeAll(async () => {
+  t = await makeTestEnv();
+  t.env.OPENCLAW_GATEWAY_TOKEN = TOKEN;
+  control = await startControl(t);
+  seed = openStore(join(t.stateDir, 'state.db'));
+});
+
+afterAll(async () => {
+  seed?.close();
+  await control?.close();
+  await t?.cleanup();
+});
+
+describe('openclaw pairing', () => {
+  it('says when no gateway runs, and checks arguments before looking for one', async () => {
+    const other = await makeTestEnv();
+    try {
+      const [list, approve, channel, number, code] = await Promise.all([
+        runCli(['pairing', 'list'], other.env),
+        runCli(['pairing', 'approve', 'whatsapp', 'ABCD2345'], other.env),
+        runCli(['pairing', 'approve', 'telegram', 'ABCD2345'], other.env),
+        runCli(['pairing', 'revoke', 'whatsapp', '555-0100'], other.env),
+        runCli(['pairing', 'deny', 'whatsapp', 'AB-CD'], other.env),
+      ]);
+      for (const r of [list, approve]) {
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim()).toMatch(/^No gateway is running on 127\.0\.0\.1:\d+/);
+      }
+      expect(channel).toMatchObject({ code: 1, stdout: '' });
+      expect(channel.stderr.trim()).toBe(
+        'Unknown channel "telegram": the only pairing channel is "whatsapp".',
+      );
+      expect(number.code).toBe(1);
+      expect(number.stderr).toContain('<e164> must be a phone number in E.164 form');
+      expect(number.stderr).toContain('(got "555-0100")');
+      expect(code.code).toBe(1);
+      expect(code.stderr).toContain('<code> must be the pairing code the sender received');
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('lists pending requests as a table with number, name, code, age and expiry; --json agrees', async () => {
+    const aliceCode = pend(ALICE, { name: 'Alice', now: Date.now() - 10 * 60_000 });
+    const bobCode = pend(BOB, { account: 'work' });
+    const [text, json, work] = await Promise.all([
+      runCli(['pairing', 'list', 'whatsapp'], t.env),
+      runCli(['pairing', 'list', '--json'], t.env),
+      runCli(['pairing', 'list', 'whatsapp', '--account', 'work'], t.env),
+    ]);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toBe('Pending pairing requests:');
+    expect(lines[1]).toMatch(/^ {2}NUMBER +NAME +CODE +AGE +EXPIRES IN +ACCOUNT$/);
+    expect(lines[2]).toMatch(new RegExp(`^  \\${ALICE} +Alice +${aliceCode} +10m +(49|50)m +default$`));
+    expect(lines[3]).toMatch(new RegExp(`^  \\${BOB} +- +${bobCode} +\\d+s +(59m|1h 0m) +work$`));
+    expect(text.stdout).toContain('Approve one with: openclaw pairing approve whatsapp <code>');
+    expect(text.stdout).toContain('No approved senders.');
+
+    expect(json.code).toBe(0);
+    const snapshot = JSON.parse(json.stdout) as {
+      pending: Array<Record<string, unknown>>;
+      approved: unknown[];
+    };
+    expect(snapshot.pending.map((r) => [r.sender, r.code, r.accountId])).toEqual([
+      [ALICE, aliceCode, 'default'],
+      [BOB, bobCode, 'work'],
+    ]);
+    expect(snapshot.pending[0]).not.toHaveProperty('chat');
+    expect(work.stdout).toContain('Pending pairing requests on account "work":');
+    expect(work.stdout).not.toContain(ALICE);
+  });
+
+  it('approves a code typed in lower case; the sender is approved in state.db', async () => {
+    const code = pend(CAROL, { name: 'Carol' });
+    const r = await runCli(['pairing', 'approve', 'whatsapp', code.toLowerCase()], t.env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Approved ${CAROL} (Carol) on account "default".`);
+    expect(r.stdout).toContain('No confirmation was sent');
+    expect(isApproved(seed.db, 'default', CAROL)).toBe(true);
+    const list = await runCli(['pairing', 'list'], t.env);
+    expect(list.stdout).toMatch(
+      new RegExp(`Approved senders:\\n.*\\n  \\${CAROL} +Carol +\\d+s ago +pairing +default`),
+    );
+  });
+
+  it('refuses an unknown code, an expired code and a code of another account, each with a sentence', async () => {
+    const bobCode = (
+      JSON.parse((await runCli(['pairing', 'list', '--json'], t.env)).stdout) as {
+        pending: Array<{ sender: string; code: string }>;
+      }
+    ).pending.find((p) => p.sender === BOB)!.code;
+    // Seeded after that list, which (like the gateway's sweep) drops expired requests.
+    const expired = pend('+15550300009', { now: Date.now() - PAIRING_TTL_MS - 1000 });
+    const [unknown, old, wrong] = await Promise.all([
+      runCli(['pairing', 'approve', 'whatsapp', 'ZZZZ9999'], t.env),
+      runCli(['pairing', 'approve', 'whatsapp', expired], t.env),
+      runCli(['pairing', 'approve', 'whatsapp', bobCode, '--account', 'default'], t.env),
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe(
+      'No pending pairing request has the code ZZZZ9999. Codes expire after 1 hour; list the pending ones with `openclaw pairing list whatsapp`.',
+    );
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain(`The pairing code ${expired} (from +15550300009) expired at`);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.trim()).toBe(`The pairing code ${bobCode} is for account "work", not "default".`);
+    expect(isApproved(seed.db, 'work', BOB)).toBe(false);
+  });
+
+  it('denies a pending request and revokes an approved sender', async () => {
+    const list = JSON.parse((await runCli(['pairing', 'list', '--json'], t.env)).stdout) as {
+      pending: Array<{ sender: string; code: string }>;
+    };
+    const aliceCode = list.pending.find((p) => p.sender === ALICE)!.code;
+    const deny = await runCli(['pairing', 'deny', 'whatsapp', aliceCode], t.env);
+    expect(deny.code).toBe(0);
+    expect(deny.stdout.trim()).toBe(
+      `Denied the pairing request from ${ALICE} (Alice) (code ${aliceCode}) on account "default".`,
+    );
+    expect(isApproved(seed.db, 'default', ALICE)).toBe(false);
+
+    const revoke = await runCli(['pairing', 'revoke', 'whatsapp', '+1 555 030 0003'], t.env);
+    expect(revoke.code).toBe(0);
+    expect(revoke.stdout).toContain(`Revoked ${CAROL} on account "default"`);
+    expect(isApproved(seed.db, 'default', CAROL)).toBe(false);
+    const again = await runCli(['pairing', 'revoke', 'whatsapp', CAROL, '--json'], t.env);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toEqual({ accountId: 'default', sender: CAROL, removed: false });
+  });
+});
