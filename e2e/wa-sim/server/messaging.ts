@@ -19,6 +19,8 @@ export interface SendOptions {
   id?: string;
   /** How the sender is named on the wire: by phone number (with sender_lid) or by LID (with sender_pn). */
   addressing?: 'pn' | 'lid';
+  /** Leave out sender_pn / sender_lid: a LID sender whose phone number the recipient cannot learn. */
+  omitAlt?: boolean;
   /** Extra stanza attributes (e.g. to pose as status@broadcast). */
   attrs?: Record<string, string>;
   /** Send through this chat JID instead of the sender's own (broadcasts). */
@@ -90,7 +92,11 @@ export class Messaging {
           type: mediaTypeOf(message) ? 'media' : 'text',
           t: String(Math.floor(Date.now() / 1000)),
           notify: sender.name,
-          ...(own ? { recipient: message.deviceSentMessage?.destinationJid ?? to.jid } : alt),
+          ...(own
+            ? { recipient: message.deviceSentMessage?.destinationJid ?? to.jid }
+            : opts.omitAlt
+              ? {}
+              : alt),
           ...opts.attrs,
         },
         content: [
