@@ -21,6 +21,10 @@ import { openStore } from './store/db';
 import { lastRun, recordRunStart, recordRunStop } from './store/queries/runs';
 import { VERSION } from './version';
 import { WhatsAppManager } from './whatsapp/manager';
+import { PairingService } from './access/pairing-service';
+import { pairingHandlers } from './control/pairing-methods';
+import { InboundPipeline } from './inbound/pipeline';
+import { importLegacyPairing, sendPairingConfirmation } from './inbound/pairing-glue';
 import { selectSimulator, type SimulatorSelection } from './whatsapp/simulator';
 
 export type { CallerContext } from './control/dispatcher';
@@ -131,7 +135,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     } catch (err) {
       throw new GatewayStartError((err as Error).message);
     }
-    const whatsapp = new WhatsAppManager({
+    const inboundLog = logs.child('whatsapp/inbound');
+    // Declared before the manager so its callbacks can reach the pipeline; both exist before any socket opens.
+    let pipeline: InboundPipeline | null = null;
+    const whatsapp: WhatsAppManager = new WhatsAppManager({
       config: () => config.config,
       stateDir,
       db: store.db,
@@ -139,13 +146,46 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       simulator,
       onStatus: (status) => emit('channels.state', status),
       onQr: (qr) => emit('channels.qr', qr),
+      onInbound: (raw) => pipeline?.intake(raw),
       persistAccounts: async (ids) => {
         for (const id of ids) await config.set(`channels.whatsapp.accounts.${id}`, {});
       },
     });
-    cleanups.push(() => whatsapp.stop());
+    const pairing = new PairingService({
+      db: store.db,
+      log: logs.child('pairing'),
+      emit: (event, payload) => emit(event, payload),
+      confirm: (accountId, request) =>
+        sendPairingConfirmation(config.config, whatsapp, stateDir, accountId, request),
+      defaultAccount: () => whatsapp.defaultAccount(),
+    });
+    pipeline = new InboundPipeline({
+      db: store.db,
+      log: inboundLog,
+      config: () => config.config,
+      stateDir,
+      pairing,
+      port: (accountId) => whatsapp.port(accountId),
+      emit: (event, payload) => emit(event, payload),
+      processDelayMs: faultDelay(env, inboundLog),
+    });
+    const inbound = pipeline;
+    // Stopped in this order (cleanups run in reverse): sockets first, so nothing new arrives, then the pipeline.
+    cleanups.push(() => inbound.stop());
+    cleanups.push(() => whatsapp.close());
     const dispatch = createDispatcher(
-      createHandlers({ config, logs, health, uiLink, whatsapp, simulator: simulator?.url ?? null }),
+      {
+        ...createHandlers({
+          config,
+          logs,
+          health,
+          uiLink,
+          whatsapp,
+          simulator: simulator?.url ?? null,
+          db: store.db,
+        }),
+        ...pairingHandlers(pairing),
+      },
       logs.child('control'),
     );
 
@@ -188,6 +228,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       version: VERSION,
     });
     cleanups.push(() => removeRuntimeInfo(stateDir, process.pid));
+    importLegacyPairing(pairing, config.config, stateDir, logs.child('pairing'));
+    // Messages a previous run stored but did not finish are handed on before new ones arrive.
+    inbound.replay();
     await whatsapp.start();
     log.info({ port, configPath, stateDir, tokenSource: source, ui: uiDir !== null }, 'gateway started');
 
@@ -216,6 +259,17 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     await cleanup();
     throw err;
   }
+}
+
+/** Crash tests slow processing down so a kill lands while messages are in flight; loud, and never a default. */
+function faultDelay(
+  env: NodeJS.ProcessEnv,
+  log: { warn(obj: object, msg: string): void },
+): number | undefined {
+  const value = Number(env.OPENCLAW_FAULT_INBOUND_DELAY_MS);
+  if (!env.OPENCLAW_FAULT_INBOUND_DELAY_MS || !Number.isFinite(value) || value <= 0) return undefined;
+  log.warn({ delayMs: value }, 'FAULT INJECTION: every inbound message waits before it is processed');
+  return Math.min(value, 10_000);
 }
 
 function parsePort(value: string | undefined): number | undefined {

@@ -13,6 +13,15 @@ const quote = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 export const isE164 = (s: string): boolean => E164_RE.test(s);
 
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Milliseconds for a duration like "30m", "1h", "45s", "0"; a bare number counts in `defaultUnit`. */
 export function parseDurationMs(
   s: string,
@@ -157,6 +166,13 @@ const MessagesSchema = z.strictObject({
   groupChat: z
     .strictObject({ mentionPatterns: MentionPatterns, historyLimit: Int0.default(50) })
     .prefault({}),
+  /** The time zone of envelope timestamps: the gateway's local one, "utc", or an IANA name. */
+  envelopeTimezone: z
+    .string()
+    .refine((tz) => tz === 'local' || tz === 'utc' || isTimeZone(tz), {
+      error: (iss) => `${quote(iss.input)} is not "local", "utc" or an IANA time zone like "Europe/Vienna"`,
+    })
+    .default('local'),
   // Accepted so reference files load; WhatsApp ignores both (a warning says so).
   ackReaction: z.unknown().optional(),
   ackReactionScope: z.unknown().optional(),

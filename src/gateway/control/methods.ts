@@ -6,8 +6,12 @@ import type { LogHub } from '../log/hub';
 import type { WhatsAppManager } from '../whatsapp/manager';
 import type { Handlers } from './dispatcher';
 import type { Health } from '../../shared/contract';
+import type Database from 'better-sqlite3';
+import { toAcceptedMessage } from '../inbound/accepted-message';
+import { recentAccepted } from '../store/queries/inbox';
 
 export interface MethodDeps {
+  db: Database.Database;
   config: ConfigService;
   logs: LogHub;
   whatsapp: WhatsAppManager;
@@ -16,7 +20,7 @@ export interface MethodDeps {
   uiLink(): { url: string; expiresAt: string };
 }
 
-export function createHandlers(deps: MethodDeps): Handlers {
+export function createHandlers(deps: MethodDeps): Omit<Handlers, `pairing.${string}`> {
   return {
     health: () => deps.health(),
     'config.get': (params) => ({
@@ -49,6 +53,9 @@ export function createHandlers(deps: MethodDeps): Handlers {
     'channels.login.start': (p) => deps.whatsapp.loginStart(p?.accountId, p?.force ?? false),
     'channels.login.wait': (p) => deps.whatsapp.loginWait(p?.accountId, p?.timeoutMs ?? 120_000),
     'channels.logout': (p) => deps.whatsapp.logout(p?.accountId),
+    'inbound.recent': (p) => ({
+      messages: recentAccepted(deps.db, p?.accountId ?? null, p?.limit ?? 100).map(toAcceptedMessage),
+    }),
   };
 }
 

@@ -4,7 +4,17 @@ import { migrate, schemaVersion, StoreMigrationError, StoreVersionError } from '
 import { MIGRATIONS, type Migration } from './migrations/index';
 
 // The tables the newest schema must have; a migration that adds a table adds it here.
-const EXPECTED_TABLES = ['gateway_runs', 'meta', 'wa_keys'];
+const EXPECTED_TABLES = [
+  'accepted',
+  'approved_senders',
+  'gateway_runs',
+  'group_activation',
+  'inbox',
+  'meta',
+  'pairing_requests',
+  'sent_messages',
+  'wa_keys',
+];
 const NEWEST = MIGRATIONS.length;
 
 const open: Database.Database[] = [];

@@ -11,7 +11,11 @@ import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract';
 import { GatewayError } from '../errors';
+import type { InboundPort } from '../inbound/port';
+import type { RawInbound } from '../inbound/types';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
+import { toRawInbound } from './inbound-adapter';
+import { createInboundPort, selfIdentity } from './inbound-port';
 import { closeOutcome, sentenceFor, warningsFor } from './lifecycle';
 import { attemptsExhausted, reconnectDelay, type ReconnectPolicy } from './reconnect-policy';
 
@@ -35,6 +39,13 @@ export interface AccountDeps {
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;
   onSocket?(sock: WASocket): void;
+  /** Each inbound message, converted, in the order Baileys delivered them. */
+  onInbound?(raw: RawInbound): void;
+  /** Where inbound media of this account is saved. */
+  mediaDir: string;
+  /** Extra fetch options for media downloads (the simulator's CA). */
+  mediaFetchOptions?: RequestInit;
+  inboundLog: Logger;
 }
 
 export class WhatsAppAccount {
@@ -45,6 +56,8 @@ export class WhatsAppAccount {
   private restartsInARow = 0;
   private connectionId = 0;
   private openedAt: number | null = null;
+  /** When the current socket was created (the offline backlog is what arrives from then on). */
+  private socketSince: number | null = null;
   private nextAttemptAt: number | null = null;
   private lastError: string | undefined;
   private lastInboundAt: number | null = null;
@@ -55,8 +68,22 @@ export class WhatsAppAccount {
   private readonly timers = new Set<NodeJS.Timeout>();
   private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Converts upserts one batch after another, so messages reach the pipeline in the order Baileys gave them. */
+  private inboundChain: Promise<void> = Promise.resolve();
+  readonly port: InboundPort;
 
-  constructor(private readonly deps: AccountDeps) {}
+  constructor(private readonly deps: AccountDeps) {
+    this.port = createInboundPort({
+      accountId: deps.accountId,
+      db: deps.db,
+      // Offline messages arrive before Baileys reports 'open', on a socket that is already logged in: receipts
+      // and replies for them go out on it rather than fail.
+      socket: () => this.sock,
+      connectedAt: () => this.socketSince,
+      mediaDir: deps.mediaDir,
+      fetchOptions: deps.mediaFetchOptions,
+    });
+  }
 
   get id(): string {
     return this.deps.accountId;
@@ -203,11 +230,36 @@ export class WhatsAppAccount {
       logger: this.deps.baileysLog,
     });
     this.sock = sock;
+    this.socketSince = Date.now();
     sock.ev.on('creds.update', () => void this.auth.saveCreds());
     sock.ev.on('connection.update', (update) => void this.onUpdate(sock, update));
-    sock.ev.on('messages.upsert', ({ messages }) => {
+    sock.ev.on('messages.upsert', ({ messages, type }) => {
       this.messagesHandled += messages.length;
       if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();
+      const onInbound = this.deps.onInbound;
+      if (!onInbound) return;
+      const upsertType = type === 'append' ? 'append' : 'notify';
+      this.inboundChain = this.inboundChain.then(async () => {
+        for (const msg of messages) {
+          const where = { accountId: this.id, chat: msg.key.remoteJid, id: msg.key.id };
+          try {
+            const self = selfIdentity(sock);
+            const res = await toRawInbound(msg, {
+              accountId: this.id,
+              upsertType,
+              self: { pn: self.pn, lid: self.lid },
+              resolvePn: (lid) => sock.signalRepository.lidMapping.getPNForLID(lid),
+            });
+            if (res.ok) onInbound(res.raw);
+            else this.deps.inboundLog.debug({ ...where, reason: res.skip }, 'inbound message skipped');
+          } catch (err) {
+            this.deps.inboundLog.error(
+              { ...where, err },
+              'could not read an inbound message; it was skipped',
+            );
+          }
+        }
+      });
     });
     this.deps.onSocket?.(sock);
   }
@@ -329,7 +381,10 @@ export class WhatsAppAccount {
   private detach(sock: WASocket): void {
     for (const event of ['creds.update', 'connection.update', 'messages.upsert'] as const)
       sock.ev.removeAllListeners(event);
-    if (this.sock === sock) this.sock = null;
+    if (this.sock === sock) {
+      this.sock = null;
+      this.socketSince = null;
+    }
   }
 
   private closeSocket(): void {

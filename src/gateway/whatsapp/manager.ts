@@ -1,6 +1,8 @@
 // All WhatsApp accounts of one gateway: which exist (config), the default one, and the control operations on
 // them. Each account owns its socket; the manager only routes and reports.
 import { Agent } from 'node:https';
+import { Agent as FetchAgent } from 'undici';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { AccountStatus, QrEvent } from '../../shared/contract';
@@ -11,6 +13,8 @@ import type { LogHub } from '../log/hub';
 import { WhatsAppAccount } from './account';
 import { migrateLegacyCredentials } from './auth/legacy';
 import type { SimulatorSelection } from './simulator';
+import type { InboundPort } from '../inbound/port';
+import type { RawInbound } from '../inbound/types';
 
 export interface ManagerDeps {
   config(): OpenClawConfig;
@@ -20,6 +24,8 @@ export interface ManagerDeps {
   simulator: SimulatorSelection | null;
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;
+  /** Each inbound message of any account, converted from Baileys' form. */
+  onInbound?(raw: RawInbound): void;
   /** Writes `channels.whatsapp.accounts.<id>: {}` to the config, so an account added for linking survives a restart. */
   persistAccounts(ids: string[]): Promise<void>;
 }
@@ -27,9 +33,20 @@ export interface ManagerDeps {
 export class WhatsAppManager {
   private readonly accounts = new Map<string, WhatsAppAccount>();
   private readonly log: Logger;
+  /**
+   * Baileys downloads media through global fetch; our own dispatcher lets a download be cut off at the size cap
+   * and survive a dropped connection (see media-download.ts), and trusts the simulator's media host in simulator
+   * mode. One pool for all accounts, closed with the manager.
+   */
+  private readonly mediaDispatcher: FetchAgent;
 
   constructor(private readonly deps: ManagerDeps) {
     this.log = deps.logs.child('whatsapp');
+    this.mediaDispatcher = new FetchAgent({
+      connect: deps.simulator?.mediaCa ? { ca: deps.simulator.mediaCa } : {},
+      headersTimeout: 30_000,
+      bodyTimeout: 60_000,
+    });
   }
 
   async start(): Promise<void> {
@@ -54,6 +71,12 @@ export class WhatsAppManager {
   async stop(): Promise<void> {
     await Promise.all([...this.accounts.values()].map((a) => a.stop()));
     this.accounts.clear();
+  }
+
+  /** Releases the media connection pool; the manager is not started again after this. */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.mediaDispatcher.close();
   }
 
   defaultAccount(): string {
@@ -107,6 +130,11 @@ export class WhatsAppManager {
   async logout(accountId: string | undefined): Promise<{ accountId: string; removed: boolean }> {
     const account = await this.accountFor(accountId, false);
     return { accountId: account.id, removed: await account.logout() };
+  }
+
+  /** The inbound pipeline's handle on an account (sends, receipts, media), or null for an unknown account. */
+  port(accountId: string): InboundPort | null {
+    return this.accounts.get(accountId)?.port ?? null;
   }
 
   /** The live socket of an open account, or null. */
@@ -163,6 +191,11 @@ export class WhatsAppManager {
       },
       onStatus: (s) => this.deps.onStatus(s),
       onQr: (q) => this.deps.onQr(q),
+      onInbound: this.deps.onInbound,
+      inboundLog: logs.child('whatsapp/inbound'),
+      mediaDir: join(this.deps.stateDir, 'media', 'inbound', id),
+      // undici's own types and the ones Node's fetch is typed with differ in detail; the dispatch interface is the same.
+      mediaFetchOptions: { dispatcher: this.mediaDispatcher } as unknown as RequestInit,
     });
     this.accounts.set(id, account);
     await account.start();

@@ -1,0 +1,161 @@
+// Inbound throughput of the whole gateway pipeline next to bare Baileys on the same simulated stream, in one run,
+// and the latency the gateway adds per message. Issue target: ratio ≥ 0.9, added p99 under 5 ms. Prints figures;
+// no pass/fail.
+//
+// Throughput: while the client is offline, contacts queue N messages (real Signal encryption); then the client
+// connects and the simulator delivers the backlog as one stream. Bare: makeWASocket on a linked in-memory state,
+// timed from connect to the N-th messages.upsert. Gateway: a whole gateway on a linked state dir (dmPolicy open,
+// so every message goes the full way: inbox, policy, envelope, routing, hand-off), timed from the WhatsApp
+// manager's start to the N-th hand-off. Rounds alternate bare and gateway.
+//
+// Added latency: for each message, from Baileys' messages.upsert event for it (a listener added after the
+// gateway's own) to its hand-off event, with a live stream of messages sent one at a time.
+import type { WASocket } from '@whiskeysockets/baileys';
+import { connect, trustSimulator } from '../e2e/wa-sim/client';
+import { startSim, type Contact, type Phone, type Sim } from '../e2e/wa-sim/index';
+import { startGateway, type Gateway } from '../src/gateway/gateway';
+import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
+import type { AcceptedMessage } from '../src/shared/contract';
+import { makeTestEnv } from '../test/support/env';
+import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
+
+const N = Number(process.env.BENCH_INBOUND_N ?? 400);
+const ROUNDS = 3;
+const LATENCY_MESSAGES = 300;
+
+function quantile(samples: number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+const median = (s: number[]) => quantile(s, 0.5);
+
+async function queue(contacts: Contact[], phone: Phone, n: number, tag: string): Promise<void> {
+  for (let i = 0; i < n; i++) await contacts[i % contacts.length]!.send(phone, `${tag} message ${i}`);
+}
+
+async function bareRound(
+  sim: Sim,
+  phone: Phone,
+  contacts: Contact[],
+  auth: Parameters<typeof connect>[1],
+): Promise<number> {
+  await queue(contacts, phone, N, 'bare');
+  let seen = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const start = performance.now();
+  const client = connect(sim.url, auth);
+  client.sock.ev.on('messages.upsert', ({ messages }) => {
+    seen += messages.filter((m) => !m.key.fromMe && m.message).length;
+    if (seen >= N) done();
+  });
+  await finished;
+  const ms = performance.now() - start;
+  client.end();
+  await new Promise((r) => setTimeout(r, 100));
+  return ms;
+}
+
+const probe = { start: 0, manager: null as WhatsAppManager | null };
+
+async function gatewayRound(env: NodeJS.ProcessEnv, phone: Phone, contacts: Contact[]): Promise<number> {
+  await queue(contacts, phone, N, 'gateway');
+  let seen = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const gw = await startGateway({ env, serveUi: false });
+  gw.onEvent((event) => {
+    if (event === 'inbound.accepted' && ++seen >= N) done();
+  });
+  await finished;
+  const ms = performance.now() - probe.start;
+  await gw.stop();
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const unmute = muteConsole();
+  const sim = await startSim({ seed: 'bench-inbound' });
+  trustSimulator(sim.rootPublicKey);
+  const original = WhatsAppManager.prototype.start;
+  WhatsAppManager.prototype.start = function (this: WhatsAppManager) {
+    probe.start = performance.now();
+    probe.manager = this;
+    return original.call(this);
+  };
+  try {
+    const barePhone = sim.phone('+15550400001');
+    const gwPhone = sim.phone('+15550400002');
+    const contacts = [1, 2, 3, 4].map((i) => sim.contact(`+1555040100${i}`, { name: `C${i}` }));
+    const bareAuth = await linkBare(sim.url, async (qr) => void (await barePhone.scan(qr)));
+
+    const t = await makeTestEnv(
+      `channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"] } }, logging: { level: "warn", file: ${JSON.stringify('/tmp/openclaw-bench/openclaw-YYYY-MM-DD.log')} },`,
+    );
+    const env = { ...t.env, OPENCLAW_WA_SIMULATOR: sim.url };
+    let gw: Gateway = await startGateway({ env, serveUi: false });
+    await linkGatewayAccount(gw, 'default', async (qr) => void (await gwPhone.scan(qr)));
+    await gw.stop();
+
+    // Warm-up round of each (sessions, JIT), then measured rounds.
+    await bareRound(sim, barePhone, contacts, bareAuth);
+    await gatewayRound(env, gwPhone, contacts);
+    const bare: number[] = [];
+    const gateway: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      bare.push(await bareRound(sim, barePhone, contacts, bareAuth));
+      gateway.push(await gatewayRound(env, gwPhone, contacts));
+    }
+    const bareRate = N / (median(bare) / 1000);
+    const gwRate = N / (median(gateway) / 1000);
+    console.log(
+      `inbound throughput (${N} queued messages, real decryption): bare ${bareRate.toFixed(0)} msg/s · gateway ${gwRate.toFixed(0)} msg/s · ratio ${(gwRate / bareRate).toFixed(2)} (target ≥ 0.90)`,
+    );
+    console.log(
+      `  per round: bare ${bare.map((m) => m.toFixed(0)).join(', ')} ms · gateway ${gateway.map((m) => m.toFixed(0)).join(', ')} ms`,
+    );
+
+    // Added latency, live stream.
+    gw = await startGateway({ env, serveUi: false });
+    const upsertAt = new Map<string, number>();
+    const added: number[] = [];
+    const sock = await openSocket(gw);
+    sock.ev.on('messages.upsert', ({ messages }) => {
+      for (const m of messages) if (m.key.id) upsertAt.set(m.key.id, performance.now());
+    });
+    let arrived: (() => void) | null = null;
+    gw.onEvent((event, payload) => {
+      if (event !== 'inbound.accepted') return;
+      const at = upsertAt.get((payload as AcceptedMessage).messageId);
+      if (at !== undefined) added.push(performance.now() - at);
+      arrived?.();
+    });
+    // One at a time, so each message's latency is its own and not time spent queued behind another.
+    for (let i = 0; i < LATENCY_MESSAGES; i++) {
+      const handed = new Promise<void>((r) => (arrived = r));
+      await contacts[i % contacts.length]!.send(gwPhone, `latency ${i}`);
+      await handed;
+    }
+    console.log(
+      `gateway added latency per message (upsert → hand-off, n=${added.length}): p50 ${quantile(added, 0.5).toFixed(2)} ms · p99 ${quantile(added, 0.99).toFixed(2)} ms (target p99 < 5 ms)`,
+    );
+    await gw.stop();
+    await t.cleanup();
+  } finally {
+    WhatsAppManager.prototype.start = original;
+    await sim.close();
+    unmute();
+  }
+}
+
+/** The open socket of the gateway's default account, once it is open. */
+async function openSocket(gw: Gateway): Promise<WASocket> {
+  for (let i = 0; i < 600; i++) {
+    const sock = probe.manager?.account('default')?.socket();
+    if (sock) return sock;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`the gateway's account did not open (port ${gw.port})`);
+}
+
+await main();

@@ -1,0 +1,169 @@
+// Intake and ordering of inbound messages. Every message that passes intake is written to the durable inbox first
+// (the dedupe that survives restarts); processing then runs one chat at a time in arrival order, and a message
+// leaves the inbox only in the transaction that records its outcome, so a crash at any point replays it on the
+// next start and it is still handed on exactly once. What happens to each message is in process.ts.
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { AcceptedMessage } from '../../shared/contract';
+import type { PairingService } from '../access/pairing-service';
+import type { OpenClawConfig } from '../config/schema';
+import { parseActivationCommand } from '../access/activation-command';
+import {
+  insertInbox,
+  markInbox,
+  pendingInbox,
+  pruneInbound,
+  wasSent,
+  type InboxRow,
+} from '../store/queries/inbox';
+import type { InboundPort } from './port';
+import { processInbound } from './process';
+import type { RawInbound } from './types';
+
+/** In-memory queue bound; past it, messages wait in the inbox (they are already durable) until it drains. */
+export const MAX_QUEUED = 5000;
+const SWEEP_MS = 10 * 60_000;
+/** How long finished inbox rows (the dedupe memory) and hand-offs are kept. */
+const KEEP_MS = 14 * 24 * 3_600_000;
+/** Echoes of our own sends arrive within seconds; a day is plenty. */
+const SENT_KEEP_MS = 24 * 3_600_000;
+
+export interface PipelineDeps {
+  db: Database.Database;
+  log: Logger;
+  config(): OpenClawConfig;
+  stateDir: string;
+  pairing: PairingService;
+  port(accountId: string): InboundPort | null;
+  emit(event: 'inbound.accepted', payload: AcceptedMessage): void;
+  now?: () => number;
+  /** Fault injection for crash tests (OPENCLAW_FAULT_INBOUND_DELAY_MS): a pause before each message is processed. */
+  processDelayMs?: number;
+}
+
+export type IntakeResult = 'queued' | 'stored' | 'duplicate' | { skipped: string };
+
+export class InboundPipeline {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queued = new Set<number>();
+  private overflow = false;
+  private stopped = false;
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.now = deps.now ?? Date.now;
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  /** Filters one message, stores it durably, and queues it for processing. */
+  intake(raw: RawInbound): IntakeResult {
+    const { log, db } = this.deps;
+    const where = { accountId: raw.accountId, chat: raw.chatJid, id: raw.id };
+    if (raw.fromMe && wasSent(db, raw.accountId, raw.id)) {
+      log.debug(where, 'ignored: echo of a message we sent');
+      return { skipped: 'echo of our own send' };
+    }
+    // Outbound messages the owner writes from the phone are not for the assistant (and must never trigger a
+    // pairing reply); only self-chat, and /activation typed by the owner in a group, come in from our own number.
+    if (raw.fromMe && !raw.selfChat && !(raw.isGroup && parseActivationCommand(raw.text) !== null)) {
+      log.debug(where, 'ignored: sent from the linked number');
+      return { skipped: 'sent from the linked number' };
+    }
+    let seq: number | null;
+    try {
+      seq = insertInbox(db, raw, this.now());
+    } catch (err) {
+      log.error({ ...where, err }, 'could not store an inbound message; it was not processed');
+      return { skipped: 'store failed' };
+    }
+    if (seq === null) {
+      log.debug(where, 'ignored: duplicate of a message already received');
+      return 'duplicate';
+    }
+    return this.enqueue({ seq, raw, receivedAt: this.now() }) ? 'queued' : 'stored';
+  }
+
+  /** Queues every message a previous run left unprocessed (and any left over from a full queue). */
+  replay(): number {
+    let count = 0;
+    this.overflow = false;
+    for (const row of pendingInbox(this.deps.db, MAX_QUEUED)) {
+      if (this.queued.has(row.seq)) continue;
+      if (!this.enqueue(row)) break;
+      count += 1;
+    }
+    if (count > 0) this.deps.log.info({ count }, 'processing inbound messages left from before');
+    return count;
+  }
+
+  /** Resolves when everything queued so far has been processed. */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweeper);
+    await this.idle();
+  }
+
+  private enqueue(row: InboxRow): boolean {
+    if (this.stopped) return false;
+    if (this.queued.size >= MAX_QUEUED) {
+      // Not lost: the row is pending in the inbox and replay() picks it up once the queue drains.
+      if (!this.overflow)
+        this.deps.log.warn({ queued: this.queued.size }, 'inbound queue full; messages wait in the inbox');
+      this.overflow = true;
+      return false;
+    }
+    this.queued.add(row.seq);
+    const key = `${row.raw.accountId}\u0000${row.raw.chatJid}`;
+    const next = (this.chains.get(key) ?? Promise.resolve())
+      .then(() => this.run(row))
+      .finally(() => {
+        this.queued.delete(row.seq);
+        if (this.chains.get(key) === next) this.chains.delete(key);
+        if (this.overflow && this.queued.size < MAX_QUEUED / 2 && !this.stopped) this.replay();
+      });
+    this.chains.set(key, next);
+    return true;
+  }
+
+  private async run(row: InboxRow): Promise<void> {
+    if (this.deps.processDelayMs) await new Promise((r) => setTimeout(r, this.deps.processDelayMs));
+    if (this.stopped) return;
+    const { log, db } = this.deps;
+    try {
+      const accepted = await processInbound(row, {
+        db,
+        log,
+        cfg: this.deps.config(),
+        stateDir: this.deps.stateDir,
+        pairing: this.deps.pairing,
+        port: this.deps.port(row.raw.accountId),
+        now: this.now,
+      });
+      if (accepted) this.deps.emit('inbound.accepted', accepted);
+    } catch (err) {
+      // A message that cannot be processed must not replay forever; it is set aside, and the log says why.
+      log.error(
+        { accountId: row.raw.accountId, chat: row.raw.chatJid, id: row.raw.id, err },
+        'processing an inbound message failed; it was set aside',
+      );
+      markInbox(db, row.seq, 'rejected', `processing failed: ${(err as Error).message}`, this.now());
+    }
+  }
+
+  private sweep(): void {
+    try {
+      const pruned = pruneInbound(this.deps.db, this.now(), KEEP_MS, SENT_KEEP_MS);
+      if (pruned.inbox + pruned.accepted + pruned.sent > 0)
+        this.deps.log.debug(pruned, 'pruned old inbound records');
+      this.deps.pairing.sweep();
+    } catch (err) {
+      this.deps.log.warn({ err }, 'pruning old inbound records failed');
+    }
+  }
+}

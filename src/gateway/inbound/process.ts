@@ -1,0 +1,261 @@
+// What becomes of one stored inbound message: the access decision (DM policy and pairing, or group policy,
+// activation and mentions), the side effects of accepting it (read receipt, ack reaction, media download), and the
+// hand-off to the agent stage. Every outcome is written to the inbox row and logged with its reason.
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { AcceptedMessage } from '../../shared/contract';
+import { ackReactionFor } from '../access/ack-reaction';
+import { isOwner, parseActivationCommand } from '../access/activation-command';
+import { decideDm } from '../access/dm-policy';
+import { decideGroup } from '../access/group-policy';
+import { isMentioned, mentionPatternsFor } from '../access/mentions';
+import { pairingReplyText, type PairingService } from '../access/pairing-service';
+import { resolveAccount, defaultAccountId, type ResolvedWhatsAppAccount } from '../config/account';
+import type { OpenClawConfig } from '../config/schema';
+import { routeInbound } from '../routing/route';
+import {
+  groupHistory,
+  handOff,
+  markInbox,
+  setActivation,
+  storedActivation,
+  type InboxRow,
+} from '../store/queries/inbox';
+import { buildAccepted } from './accepted';
+import type { InboundPort } from './port';
+import type { RawInbound } from './types';
+import { historyLimitFor } from './group-history';
+
+/** The reference system sends no pairing reply to offline backlog older than the connection minus this. */
+const BACKLOG_GRACE_MS = 30_000;
+
+export interface ProcessContext {
+  db: Database.Database;
+  log: Logger;
+  cfg: OpenClawConfig;
+  stateDir: string;
+  pairing: PairingService;
+  port: InboundPort | null;
+  now(): number;
+}
+
+export async function processInbound(row: InboxRow, ctx: ProcessContext): Promise<AcceptedMessage | null> {
+  const { raw } = row;
+  const acct = resolveAccount(ctx.cfg, raw.accountId, ctx.stateDir);
+  if (raw.unsupported && !raw.text && !raw.media) {
+    return settle(row, ctx, 'rejected', `unsupported message type ${raw.unsupported}`, 'info');
+  }
+  return raw.isGroup ? processGroup(row, acct, ctx) : processDm(row, acct, ctx);
+}
+
+async function processDm(
+  row: InboxRow,
+  acct: ResolvedWhatsAppAccount,
+  ctx: ProcessContext,
+): Promise<AcceptedMessage | null> {
+  const { raw } = row;
+  const self = ctx.port?.self() ?? { pn: null, lid: null, e164: null };
+  const decision = raw.selfChat
+    ? ({ action: 'accept', reason: 'self' } as const)
+    : decideDm(
+        { e164: raw.sender.e164 },
+        {
+          policy: acct.dmPolicy,
+          allowFrom: acct.allowFrom ?? [],
+          approved: ctx.pairing.approvedSet(raw.accountId),
+          self: self.e164,
+        },
+      );
+  if (decision.action === 'reject') return settle(row, ctx, 'rejected', decision.reason, 'info');
+  if (decision.action === 'pair') return pair(row, ctx);
+  return accept(row, acct, ctx, { mentioned: false, activation: 'mention', historyLimit: 0 });
+}
+
+async function pair(row: InboxRow, ctx: ProcessContext): Promise<null> {
+  const { raw } = row;
+  const sender = raw.sender.e164;
+  if (!sender) {
+    // A LID Baileys cannot map to a number: treated as unknown, but a code is only useful with a number to approve.
+    return settle(
+      row,
+      ctx,
+      'rejected',
+      `the sender's phone number is unknown (${raw.sender.jid} has no phone-number mapping); not processed, no pairing code`,
+      'warn',
+    );
+  }
+  const connectedAt = ctx.port?.connectedAt() ?? null;
+  if (raw.upsertType === 'append' && connectedAt !== null && raw.timestamp < connectedAt - BACKLOG_GRACE_MS) {
+    return settle(row, ctx, 'pairing', 'unknown sender in the offline backlog: no pairing reply', 'info');
+  }
+  const result = ctx.pairing.request({
+    account: raw.accountId,
+    sender,
+    name: raw.sender.name,
+    chat: raw.chatJid,
+  });
+  if (result.kind === 'existing') {
+    return settle(row, ctx, 'pairing', 'pairing request already pending; no new code', 'info');
+  }
+  if (result.kind === 'cap') {
+    return settle(row, ctx, 'pairing', 'pending pairing requests are at the cap; no code issued', 'warn');
+  }
+  const text = pairingReplyText({
+    sender,
+    code: result.request.code,
+    accountId: raw.accountId,
+    isDefaultAccount: raw.accountId === defaultAccountId(ctx.cfg),
+  });
+  try {
+    if (!ctx.port) throw new Error('the account is not connected');
+    await ctx.port.sendText(raw.chatJid, text);
+  } catch (err) {
+    ctx.log.warn(
+      { accountId: raw.accountId, from: sender, err: (err as Error).message },
+      'could not send the pairing code; the request stays pending and shows in pairing list',
+    );
+  }
+  return settle(row, ctx, 'pairing', 'unknown sender: pairing code issued', 'info');
+}
+
+async function processGroup(
+  row: InboxRow,
+  acct: ResolvedWhatsAppAccount,
+  ctx: ProcessContext,
+): Promise<AcceptedMessage | null> {
+  const { raw } = row;
+  const self = ctx.port?.self() ?? { pn: null, lid: null, e164: null };
+  const sender = raw.fromMe ? { e164: self.e164 } : { e164: raw.sender.e164 };
+  const command = parseActivationCommand(raw.text);
+  const owner = isOwner(sender, acct.allowFrom, self.e164);
+  const decision = decideGroup({
+    groupJid: raw.chatJid,
+    sender,
+    groupPolicy: acct.groupPolicy,
+    groups: acct.groups,
+    // The owner's /activation is not a conversation message: a sender allowlist does not apply to it.
+    groupAllowFrom: command !== null && owner ? undefined : acct.groupAllowFrom,
+    storedActivation: storedActivation(ctx.db, raw.accountId, raw.chatJid),
+  });
+  // Checked first for commands too: the gateway never speaks in a group its policy ignores.
+  if (decision.action === 'reject') return settle(row, ctx, 'rejected', decision.reason, 'info');
+  if (command !== null) return activation(row, ctx, command, owner);
+
+  const route = routeInbound(ctx.cfg, { accountId: raw.accountId, peer: { kind: 'group', id: raw.chatJid } });
+  const mention = isMentioned({
+    mentions: raw.mentions,
+    text: raw.text,
+    quotedFromMe: raw.quoted?.fromMe ?? false,
+    self,
+    patterns: mentionPatternsFor(ctx.cfg, route.agentId),
+    selfChatMode: acct.selfChatMode,
+  });
+  const historyLimit = historyLimitFor(acct, ctx.cfg.messages.groupChat.historyLimit);
+  if (decision.activation === 'mention' && !mention.mentioned) {
+    // Kept as context for the next message that does address us ("pending-only" history).
+    return historyLimit > 0
+      ? settle(row, ctx, 'history', 'not mentioned; kept as group context', 'debug')
+      : settle(row, ctx, 'rejected', 'not mentioned (history disabled)', 'debug');
+  }
+  return accept(row, acct, ctx, {
+    mentioned: mention.mentioned,
+    activation: decision.activation,
+    historyLimit,
+  });
+}
+
+async function activation(
+  row: InboxRow,
+  ctx: ProcessContext,
+  command: 'mention' | 'always' | 'invalid',
+  owner: boolean,
+): Promise<null> {
+  const { raw } = row;
+  if (!owner) return settle(row, ctx, 'rejected', '/activation is for the owner only', 'info');
+  let reply: string;
+  if (command === 'invalid') {
+    reply = 'Usage: /activation mention|always (as a message on its own)';
+  } else {
+    setActivation(ctx.db, raw.accountId, raw.chatJid, command, ctx.now());
+    reply =
+      command === 'always'
+        ? 'Activation: always. I will answer every message in this group.'
+        : 'Activation: mention. I will answer when mentioned.';
+  }
+  await ctx.port
+    ?.sendText(raw.chatJid, reply)
+    .catch((err: Error) => ctx.log.warn({ err: err.message }, 'could not answer /activation'));
+  return settle(row, ctx, 'rejected', `handled /activation ${command}`, 'info');
+}
+
+async function accept(
+  row: InboxRow,
+  acct: ResolvedWhatsAppAccount,
+  ctx: ProcessContext,
+  group: { mentioned: boolean; activation: 'mention' | 'always'; historyLimit: number },
+): Promise<AcceptedMessage | null> {
+  const { raw } = row;
+  const port = ctx.port;
+  const where = { accountId: raw.accountId, chat: raw.chatJid, id: raw.id };
+  // Both are fire-and-forget: feedback to the sender must never hold up or fail the message itself.
+  if (port && acct.sendReadReceipts && !raw.selfChat) {
+    port
+      .markRead(raw)
+      .catch((err: Error) => ctx.log.warn({ ...where, err: err.message }, 'read receipt failed'));
+  }
+  const emoji = ackReactionFor(acct.ackReaction, {
+    isGroup: raw.isGroup,
+    mentioned: group.mentioned,
+    activation: group.activation,
+  });
+  if (port && emoji && !raw.selfChat) {
+    port
+      .react(raw, emoji)
+      .catch((err: Error) => ctx.log.warn({ ...where, err: err.message }, 'ack reaction failed'));
+  }
+
+  const history = raw.isGroup
+    ? groupHistory(ctx.db, raw.accountId, raw.chatJid, row.seq, group.historyLimit)
+    : [];
+  const built = await buildAccepted({ row, acct, cfg: ctx.cfg, history, port, log: ctx.log });
+  const now = ctx.now();
+  const seq = handOff(ctx.db, {
+    inboxSeq: row.seq,
+    account: raw.accountId,
+    chat: raw.chatJid,
+    messageId: raw.id,
+    agentId: built.message.agentId,
+    sessionKey: built.message.sessionKey,
+    body: built.message.body,
+    meta: built.meta,
+    now,
+  });
+  if (seq === null) return null;
+  ctx.log.info(
+    { ...where, from: built.message.from, agentId: built.message.agentId, history: history.length },
+    'accepted inbound message',
+  );
+  return { ...built.message, seq, acceptedAt: new Date(now).toISOString() };
+}
+
+function settle(
+  row: InboxRow,
+  ctx: ProcessContext,
+  state: 'pairing' | 'rejected' | 'history',
+  reason: string,
+  level: 'debug' | 'info' | 'warn',
+): null {
+  const raw: RawInbound = row.raw;
+  markInbox(ctx.db, row.seq, state, reason, ctx.now());
+  ctx.log[level](
+    {
+      accountId: raw.accountId,
+      chat: raw.chatJid,
+      id: raw.id,
+      from: raw.sender.e164 ?? raw.sender.jid,
+      state,
+    },
+    `inbound message not handed on: ${reason}`,
+  );
+  return null;
+}

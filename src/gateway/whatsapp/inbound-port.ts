@@ -1,0 +1,80 @@
+// The inbound pipeline's view of one account (inbound/port.ts), over its live Baileys socket. Every message we
+// send is recorded under an id we choose before sending, so its echo (which Baileys may emit before sendMessage
+// resolves) is recognised as ours.
+import {
+  generateMessageIDV2,
+  jidNormalizedUser,
+  type WAMessageKey,
+  type WASocket,
+} from '@whiskeysockets/baileys';
+import type Database from 'better-sqlite3';
+import type { InboundPort, MediaDownload, SelfIdentity } from '../inbound/port';
+import type { MediaRef, RawInbound } from '../inbound/types';
+import { recordSent } from '../store/queries/inbox';
+import { downloadInboundMedia } from './media-download';
+
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+export interface PortDeps {
+  accountId: string;
+  db: Database.Database;
+  /** The logged-in socket (open, or still receiving its offline backlog), or null. */
+  socket(): WASocket | null;
+  connectedAt(): number | null;
+  /** Where this account's inbound media is saved. */
+  mediaDir: string;
+  /** Extra fetch options for media downloads (the simulator's CA). */
+  fetchOptions?: RequestInit;
+}
+
+export function selfIdentity(sock: WASocket | null): SelfIdentity {
+  const user = sock?.user;
+  const pn = user?.id ? jidNormalizedUser(user.id) : null;
+  const lid = user?.lid ? jidNormalizedUser(user.lid) : null;
+  return { pn, lid, e164: pn ? `+${pn.split('@')[0]}` : null };
+}
+
+function keyOf(raw: RawInbound): WAMessageKey {
+  return {
+    remoteJid: raw.chatJid,
+    id: raw.id,
+    fromMe: raw.fromMe,
+    participant: raw.isGroup ? raw.sender.jid : undefined,
+  };
+}
+
+export function createInboundPort(deps: PortDeps): InboundPort {
+  const live = (): WASocket => {
+    const sock = deps.socket();
+    if (!sock) throw new Error(`WhatsApp account "${deps.accountId}" is not connected`);
+    return sock;
+  };
+  const send = async (jid: string, content: Parameters<WASocket['sendMessage']>[1]): Promise<string> => {
+    const sock = live();
+    const messageId = generateMessageIDV2(sock.user?.id);
+    recordSent(deps.db, deps.accountId, messageId, jid, Date.now());
+    await sock.sendMessage(jid, content, { messageId });
+    return messageId;
+  };
+  return {
+    accountId: deps.accountId,
+    self: () => selfIdentity(deps.socket()),
+    connectedAt: deps.connectedAt,
+    sendText: (chatJid, text) => send(chatJid, { text }),
+    // async, so a missing socket is a rejected promise like any send failure, never a synchronous throw.
+    markRead: async (raw) => live().readMessages([keyOf(raw)]),
+    react: async (raw, emoji) => {
+      await send(raw.chatJid, { react: { text: emoji, key: keyOf(raw) } });
+    },
+    downloadMedia(ref: MediaRef, messageId: string, maxBytes: number): Promise<MediaDownload> {
+      return downloadInboundMedia(ref, {
+        dir: deps.mediaDir,
+        messageId,
+        maxBytes,
+        fetchOptions: deps.fetchOptions,
+        // A stalled media host must not hold the chat's queue forever.
+        signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+      });
+    },
+  };
+}

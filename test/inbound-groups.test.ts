@@ -1,0 +1,329 @@
+// Groups end to end: a real gateway (real Baileys) whose linked number is a member of simulated groups. Members
+// write (plain, @-mentions, replies), and the tests assert what the agent stage receives (history injection,
+// envelopes, session keys), the inbox state of every message, and what members actually get back (the
+// /activation answer, ack reactions with the participant, read receipts).
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AddressingMode, SimGroup } from '../e2e/wa-sim/groups';
+import { startSim, type Contact, type ReceivedMessage, type Sim } from '../e2e/wa-sim/index';
+import { waitFor } from './support/env';
+import { startInboundGateway, type InboundGateway } from './support/inbound';
+
+let sim: Sim;
+const running: InboundGateway[] = [];
+
+beforeAll(async () => {
+  // libsignal narrates every session it opens on the console.
+  vi.spyOn(console, 'info').mockImplementation(() => undefined);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  sim = await startSim({ seed: 'inbound-groups' });
+});
+afterEach(async () => {
+  for (const g of running.splice(0)) await g.stop();
+});
+afterAll(() => sim?.close());
+
+interface Setup {
+  g: InboundGateway;
+  group: SimGroup;
+  alice: Contact;
+  bob: Contact;
+}
+
+/** A gateway on its own number, and a group it is in with Alice and Bob (numbers unique to test `n`). */
+async function start(
+  n: number,
+  config: string | ((alice: Contact) => string) = '',
+  mode: AddressingMode = 'pn',
+): Promise<Setup> {
+  const id = String(n).padStart(3, '0');
+  const alice = sim.contact(`+15550310${id}`, { name: 'Alice' });
+  const bob = sim.contact(`+15550320${id}`, { name: 'Bob' });
+  const body = typeof config === 'function' ? config(alice) : config;
+  const g = await startInboundGateway(sim, { number: `+15550300${id}`, config: body });
+  running.push(g);
+  const group = await sim.group(`Team ${n}`, { admin: g.phone, members: [alice, bob], addressingMode: mode });
+  return { g, group, alice, bob };
+}
+
+const textOf = (m: ReceivedMessage): string =>
+  m.message.conversation ?? m.message.extendedTextMessage?.text ?? '';
+const userOf = (jid: string) => jid.split('@')[0]!;
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** An @-mention of `jid` as WhatsApp sends it: the visible `@number` and the JID in contextInfo. */
+const mention = (jid: string, text: string) => ({
+  extendedTextMessage: { text: `@${userOf(jid)} ${text}`, contextInfo: { mentionedJid: [jid] } },
+});
+
+/** One group envelope line: `[WhatsApp <jid> <date>] Alice (+E164): text`, optionally with the `[from: …]` tag. */
+const envelope = (group: SimGroup, who: Contact, text: string, tagged = true) =>
+  new RegExp(
+    `^\\[WhatsApp ${esc(group.jid)} \\w{3} \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} [^\\]]+\\] ` +
+      `${who.name} \\(${esc(who.e164)}\\): ${esc(text)}` +
+      (tagged ? ` \\[from: ${who.name} \\(${esc(who.e164)}\\)\\]` : '') +
+      '$',
+  );
+
+const HISTORY = '[Chat messages since your last reply - for context]';
+const CURRENT = '[Current message - respond to this]';
+
+type Row = { state: string; reason: string | null };
+
+/** The inbox row of a message once processing has settled it (read from state.db like any other reader). */
+async function settled(g: InboundGateway, id: string): Promise<Row> {
+  const db = new Database(join(g.t.stateDir, 'state.db'), { readonly: true });
+  try {
+    return await waitFor(() => {
+      const row = db.prepare('SELECT state, reason FROM inbox WHERE message_id = ?').get(id) as
+        Row | undefined;
+      return row && row.state !== 'pending' ? row : null;
+    }, `inbox row ${id} to settle`);
+  } finally {
+    db.close();
+  }
+}
+
+const accepted = (g: InboundGateway, id: string) => g.nextAccepted((m) => m.messageId === id);
+const reactionsIn = (group: SimGroup, member: Contact) =>
+  member.messages().filter((m) => m.chat === group.jid && !!m.message.reactionMessage);
+const reads = (c: Contact, id: string) =>
+  c.user.receipts.items.filter((r) => r.type === 'read' && r.ids.includes(id));
+
+describe('groupPolicy "allowlist" (the default), mention gating and history', () => {
+  it('an unlisted group is rejected; once listed, plain messages are kept and injected with the next mention', async () => {
+    const { g, group, alice, bob } = await start(1);
+    const unlisted = await group.send(alice, 'anyone here?');
+    expect(await settled(g, unlisted)).toMatchObject({ state: 'rejected' });
+    expect((await settled(g, unlisted)).reason).toContain(group.jid);
+
+    await g.set('channels.whatsapp.groups', { [group.jid]: { requireMention: true } });
+    const plain = await group.send(alice, 'the build is red');
+    expect(await settled(g, plain)).toMatchObject({ state: 'history' });
+    const asked = await group.send(alice, mention(g.phone.jid, 'question'));
+    const got = await accepted(g, asked);
+    expect(got).toMatchObject({
+      chatType: 'group',
+      from: group.jid,
+      agentId: 'main',
+      sessionKey: `agent:main:whatsapp:group:${group.jid}`,
+      sender: { name: 'Alice', e164: alice.e164 },
+    });
+    const lines = got.body.split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toBe(HISTORY);
+    expect(lines[1]).toMatch(envelope(group, alice, 'the build is red'));
+    expect(lines[2]).toBe('');
+    expect(lines[3]).toBe(CURRENT);
+    expect(lines[4]).toMatch(envelope(group, alice, `@${userOf(g.phone.jid)} question`));
+    expect(await settled(g, plain)).toMatchObject({ state: 'consumed' });
+    expect(g.accepted.map((m) => m.messageId)).toEqual([asked]);
+
+    // What was injected once is not injected again: the next mention carries only itself.
+    const again = await group.send(bob, mention(g.phone.jid, 'follow-up'));
+    const second = await accepted(g, again);
+    expect(second.body).toMatch(envelope(group, bob, `@${userOf(g.phone.jid)} follow-up`));
+    expect(second.body).not.toContain(HISTORY);
+  });
+
+  it('historyLimit keeps only the newest messages; 0 turns history off', async () => {
+    const { g, group, alice } = await start(
+      2,
+      `channels: { whatsapp: { groups: { "*": {} }, historyLimit: 2 } },`,
+    );
+    const plain: string[] = [];
+    for (const n of [1, 2, 3, 4]) plain.push(await group.send(alice, `plain ${n}`));
+    const asked = await group.send(alice, mention(g.phone.jid, 'summary?'));
+    const lines = (await accepted(g, asked)).body.split('\n');
+    expect(lines[0]).toBe(HISTORY);
+    expect(lines.slice(1, 3)).toEqual([
+      expect.stringMatching(envelope(group, alice, 'plain 3')),
+      expect.stringMatching(envelope(group, alice, 'plain 4')),
+    ]);
+    expect(lines.slice(3)).toEqual([
+      '',
+      CURRENT,
+      expect.stringMatching(envelope(group, alice, `@${userOf(g.phone.jid)} summary?`)),
+    ]);
+    // The older two were not shown, but they are past: they never come back either.
+    for (const id of plain) expect((await settled(g, id)).state).toBe('consumed');
+
+    await g.set('channels.whatsapp.historyLimit', 0);
+    const ignored = await group.send(alice, 'just chatting');
+    expect(await settled(g, ignored)).toMatchObject({
+      state: 'rejected',
+      reason: expect.stringMatching(/history disabled/),
+    });
+    const next = await group.send(alice, mention(g.phone.jid, 'and now?'));
+    expect((await accepted(g, next)).body).toMatch(
+      envelope(group, alice, `@${userOf(g.phone.jid)} and now?`),
+    );
+  });
+});
+
+describe('groupPolicy "open" and "disabled", activation "always", groupAllowFrom', () => {
+  it('open takes any group (mention still required); disabled takes nothing; "*" with requireMention false takes all', async () => {
+    const { g, group, alice } = await start(3, `channels: { whatsapp: { groupPolicy: "open" } },`);
+    const plain = await group.send(alice, 'hello');
+    expect((await settled(g, plain)).state).toBe('history');
+    const asked = await group.send(alice, mention(g.phone.jid, 'hi bot'));
+    await accepted(g, asked);
+
+    await g.set('channels.whatsapp.groupPolicy', 'disabled');
+    const off = await group.send(alice, mention(g.phone.jid, 'still there?'));
+    expect((await settled(g, off)).reason).toMatch(/disabled/);
+
+    await g.set('channels.whatsapp.groupPolicy', 'allowlist');
+    await g.set('channels.whatsapp.groups', { '*': { requireMention: false } });
+    const first = await group.send(alice, 'no mention needed');
+    const second = await group.send(alice, 'nor here');
+    await accepted(g, first);
+    await accepted(g, second);
+    expect(g.accepted.map((m) => m.messageId)).toEqual([asked, first, second]);
+  });
+
+  it('groupAllowFrom: only listed members get through, in allowed groups only', async () => {
+    const { g, group, alice, bob } = await start(
+      4,
+      (a) => `channels: { whatsapp: { groups: { "*": {} }, groupAllowFrom: ["${a.e164}"] } },`,
+    );
+    const fromBob = await group.send(bob, mention(g.phone.jid, 'me too?'));
+    expect((await settled(g, fromBob)).reason).toMatch(/not in groupAllowFrom/);
+    const fromAlice = await group.send(alice, mention(g.phone.jid, 'me?'));
+    await accepted(g, fromAlice);
+
+    await g.set('channels.whatsapp.groups', { '120363000000000001@g.us': {} });
+    const elsewhere = await group.send(alice, mention(g.phone.jid, 'and here?'));
+    expect((await settled(g, elsewhere)).state).toBe('rejected');
+    expect(g.accepted.map((m) => m.messageId)).toEqual([fromAlice]);
+  });
+});
+
+describe('what counts as a mention', () => {
+  it('a mentionPatterns match, and a reply to one of our messages', async () => {
+    const { g, group, alice } = await start(5, `channels: { whatsapp: { groups: { "*": {} } } },`);
+    await g.set('messages.groupChat.mentionPatterns', ['\\bbot\\b']);
+    const robotics = await group.send(alice, 'robotics club tonight');
+    expect((await settled(g, robotics)).state).toBe('history');
+    const named = await group.send(alice, 'hey Bot, can you help?');
+    await accepted(g, named);
+
+    // The owner writes from the phone (not for the assistant: not even stored), and Alice replies to it.
+    const ours = await group.send(g.phone, 'I will look into it');
+    await group.nextMessage(alice, (m) => m.id === ours);
+    const reply = await group.send(alice, {
+      extendedTextMessage: {
+        text: 'thanks!',
+        contextInfo: {
+          stanzaId: ours,
+          participant: g.phone.jid,
+          quotedMessage: { conversation: 'I will look into it' },
+        },
+      },
+    });
+    const got = await accepted(g, reply);
+    expect(got).toMatchObject({ replyToId: ours, replyToBody: 'I will look into it' });
+    expect(g.accepted.map((m) => m.messageId)).toEqual([named, reply]);
+  });
+
+  it('in a LID-addressed group, a mention of our LID (and the ack names Alice by her LID)', async () => {
+    const { g, group, alice } = await start(
+      6,
+      `channels: { whatsapp: { groups: { "*": {} }, ackReaction: { emoji: "👀" } } },`,
+      'lid',
+    );
+    const plain = await group.send(alice, 'lid chatter');
+    expect((await settled(g, plain)).state).toBe('history');
+    const asked = await group.send(alice, mention(g.phone.lid, 'question'));
+    const got = await accepted(g, asked);
+    expect(got).toMatchObject({ from: group.jid, sender: { e164: alice.e164 } });
+    expect(got.body.split('\n')[1]).toMatch(envelope(group, alice, 'lid chatter'));
+    const reaction = await group.nextMessage(alice, (m) => !!m.message.reactionMessage);
+    expect(reaction.message.reactionMessage?.key).toMatchObject({ id: asked, participant: alice.lid });
+    await alice.nextReceipt((r) => r.type === 'read' && r.ids.includes(asked));
+  });
+});
+
+describe('/activation', () => {
+  it('owner-only and standalone; "always" answers in the group and survives a restart', async () => {
+    const { g, group, alice } = await start(7, `channels: { whatsapp: { groups: { "*": {} } } },`);
+    const byAlice = await group.send(alice, '/activation always');
+    expect((await settled(g, byAlice)).reason).toMatch(/owner/);
+    const after1 = await group.send(alice, 'plain one');
+    expect((await settled(g, after1)).state).toBe('history');
+
+    const wordy = await group.send(g.phone, '/activation always please');
+    expect((await settled(g, wordy)).state).toBe('rejected');
+    expect(textOf(await group.nextMessage(alice, (m) => /usage/i.test(textOf(m))))).toContain(
+      '/activation mention|always',
+    );
+    const after2 = await group.send(alice, 'plain two');
+    expect((await settled(g, after2)).state).toBe('history');
+
+    await group.send(g.phone, '/activation always');
+    const confirm = await group.nextMessage(alice, (m) => /^Activation: always/.test(textOf(m)));
+    expect(textOf(confirm).length).toBeLessThan(120);
+    const plain = await group.send(alice, 'plain three');
+    await accepted(g, plain);
+    // In the group Alice saw both commands from the phone, one usage line and one confirmation, nothing else.
+    expect(
+      alice
+        .messages()
+        .filter((m) => m.chat === group.jid)
+        .map(textOf),
+    ).toEqual([
+      '/activation always please',
+      expect.stringMatching(/^Usage: \/activation mention\|always/),
+      '/activation always',
+      expect.stringMatching(/^Activation: always\./),
+    ]);
+
+    await g.restart();
+    const afterRestart = await group.send(alice, 'plain four');
+    await accepted(g, afterRestart);
+  });
+});
+
+describe('ack reactions and read receipts in groups', () => {
+  it('"mentions": a reaction with the participant for a mention, none for plain; read receipts for accepted only', async () => {
+    const { g, group, alice } = await start(
+      8,
+      `channels: { whatsapp: { groups: { "*": {} }, ackReaction: { emoji: "✅", group: "mentions" } } },`,
+    );
+    const plain = await group.send(alice, 'no ping');
+    expect((await settled(g, plain)).state).toBe('history');
+    const asked = await group.send(alice, mention(g.phone.jid, 'ping'));
+    const reaction = await group.nextMessage(alice, (m) => !!m.message.reactionMessage);
+    expect(reaction.message.reactionMessage).toMatchObject({
+      text: '✅',
+      key: { id: asked, remoteJid: group.jid, participant: group.addressOf(alice) },
+    });
+    await alice.nextReceipt((r) => r.type === 'read' && r.ids.includes(asked));
+    expect(reads(alice, plain)).toEqual([]);
+
+    // With activation "always", "mentions" reacts to every accepted message.
+    await g.set('channels.whatsapp.groups', { '*': { requireMention: false } });
+    const chatter = await group.send(alice, 'just chatting');
+    await group.nextMessage(alice, (m) => m.message.reactionMessage?.key?.id === chatter);
+    expect(reactionsIn(group, alice).map((m) => m.message.reactionMessage?.key?.id)).toEqual([
+      asked,
+      chatter,
+    ]);
+  });
+
+  it('"never": no reactions in groups, mentioned or not', async () => {
+    const { g, group, alice } = await start(
+      9,
+      `channels: { whatsapp: { groups: { "*": {} }, ackReaction: { emoji: "✅", group: "never" } } },`,
+    );
+    const asked = await group.send(alice, mention(g.phone.jid, 'ping'));
+    await accepted(g, asked);
+    await alice.nextReceipt((r) => r.type === 'read' && r.ids.includes(asked));
+    // Sync point: switch reactions back on; the next mention's reaction arrives after anything sent for the first.
+    await g.set('channels.whatsapp.ackReaction', { emoji: '✅', group: 'mentions' });
+    const later = await group.send(alice, mention(g.phone.jid, 'ping again'));
+    await group.nextMessage(alice, (m) => m.message.reactionMessage?.key?.id === later);
+    expect(reactionsIn(group, alice).map((m) => m.message.reactionMessage?.key?.id)).toEqual([later]);
+  });
+});
