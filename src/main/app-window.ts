@@ -3,12 +3,14 @@
 // header on every response the session receives.
 import { BrowserWindow, shell, type Session } from 'electron';
 import { withCspHeader } from './csp';
-import { isAllowedNavigation, isExternalHttpUrl, mainWindowOptions } from './window-options';
+import { isAllowedNavigation, isExternalHttpUrl, mainWindowOptions, urlWithHash } from './window-options';
 
 export interface MainWindowOptions {
   preloadPath: string;
   /** The page the window shows: the dev server URL or the built index.html as a file URL. */
   appUrl: string;
+  /** The route to open on (`#/pairing?code=…`); the UI's default screen when omitted. */
+  hash?: string;
   /** When true, closing the window hides it (the app lives on in the tray). */
   hideOnClose(): boolean;
   onLoadFailed(error: Error): void;
@@ -44,9 +46,14 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
 
   // loadURL covers both the dev server and the built file (as a file: URL, the form navigation checks compare).
   win
-    .loadURL(opts.appUrl)
+    .loadURL(opts.hash ? urlWithHash(opts.appUrl, opts.hash) : opts.appUrl)
     .catch((err: unknown) => opts.onLoadFailed(err instanceof Error ? err : new Error(String(err))));
   return win;
+}
+
+/** Moves an open window to a route of the app page (a fragment change: the page is not reloaded). */
+export function showRoute(win: BrowserWindow, appUrl: string, hash: string): void {
+  win.webContents.loadURL(urlWithHash(appUrl, hash)).catch(() => undefined);
 }
 
 /** Session-wide policy: our CSP on every response, and no permission prompts the UI does not need. */

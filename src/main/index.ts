@@ -1,16 +1,20 @@
 // Electron entry: one instance per user, the gateway in this process, one window, a tray. The window closes to the
 // tray on every platform; Quit (tray, app menu, signal) stops the gateway cleanly before the process exits.
+// Pairing requests show in the tray and as desktop notifications (pairing-desk.ts).
 import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startGateway, type Gateway } from '../gateway/gateway';
 import type { EventPayload, MethodResponse } from '../shared/contract';
-import { createMainWindow, hardenSession } from './app-window';
+import { createMainWindow, hardenSession, showRoute } from './app-window';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 import { bindIpc, type IpcBinding } from './ipc-binding';
+import { createNotifier } from './notifier';
+import { startPairingDesk, type PairingDesk } from './pairing-desk';
+import { pairingHash } from './pairing-notify';
 import { createTray, type AppTray } from './tray';
 import { createTrayAccounts } from './tray-accounts';
-import type { TrayState } from './tray-menu';
+import type { TrayAction, TrayState } from './tray-menu';
 import { isAllowedNavigation } from './window-options';
 
 const STOP_TIMEOUT_MS = 10_000;
@@ -31,19 +35,24 @@ async function run(): Promise<void> {
   let win: BrowserWindow | null = null;
   let tray: AppTray | null = null;
   let ipc: IpcBinding | null = null;
+  let desk: PairingDesk | null = null;
   let quitting = false;
   let exiting: Promise<void> | null = null;
   const trayState: TrayState = { gateway: 'starting', accounts: [] };
 
-  const showWindow = () => {
+  /** Shows the window, on a route (`#/pairing?code=…`) when given. */
+  const showWindow = (hash?: string) => {
     if (!app.isReady()) return;
     if (!win || win.isDestroyed()) {
       win = createMainWindow({
         preloadPath,
         appUrl,
+        hash,
         hideOnClose: () => !quitting,
         onLoadFailed: (err) => dialog.showErrorBox('OpenClaw could not load its window', err.message),
       });
+    } else if (hash) {
+      showRoute(win, appUrl, hash);
     }
     if (win.isMinimized()) win.restore();
     win.show();
@@ -61,12 +70,13 @@ async function run(): Promise<void> {
       await Promise.race([gateway.stop().catch(() => undefined), timeout]);
       clearTimeout(timer);
     }
+    desk?.dispose();
     ipc?.dispose();
     tray?.destroy();
   };
 
-  app.on('second-instance', showWindow);
-  app.on('activate', showWindow);
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
   // Stay alive in the tray when the last window closes (registering a listener disables the default quit).
   app.on('window-all-closed', () => {});
   app.on('before-quit', (event) => {
@@ -78,11 +88,15 @@ async function run(): Promise<void> {
 
   await app.whenReady();
   hardenSession(session.defaultSession, devUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
-  tray = createTray({
-    resourcesDir: join(app.getAppPath(), 'resources'),
-    onOpen: showWindow,
-    onQuit: () => app.quit(),
-  });
+  const resourcesDir = join(app.getAppPath(), 'resources');
+  const onTrayAction = (action: TrayAction) => {
+    if (action.kind === 'open') showWindow();
+    else if (action.kind === 'quit') app.quit();
+    else if (action.kind === 'open-pairing') showWindow('#/pairing');
+    else if (action.kind === 'show') showWindow(pairingHash(action));
+    else void desk?.act(action.kind, action.accountId, action.code);
+  };
+  tray = createTray({ resourcesDir, onAction: onTrayAction });
   tray.update(trayState);
 
   try {
@@ -120,6 +134,18 @@ async function run(): Promise<void> {
       trayState.config = { valid: status.valid, usingLastGood: status.usingLastGood };
       tray?.update(trayState);
     });
+    // Pending pairing requests: a count and Approve/Deny in the tray, a notification for each new one.
+    desk = startPairingDesk({
+      gateway,
+      notifier: createNotifier({ icon: join(resourcesDir, 'icon.png') }),
+      platform: process.platform,
+      onPending: (pending) => {
+        trayState.pending = pending;
+        tray?.update(trayState);
+      },
+      openWindow: showWindow,
+    });
+    void desk.refresh();
     void gateway
       .call('channels.status', undefined, { transport: 'ipc', subscriptions: new Set() })
       .then((result) => {

@@ -1,5 +1,6 @@
-// What the tray shows, as plain data: the menu model, the icon variant and the tooltip are pure functions of the
-// gateway's state, so they are tested under Node; tray.ts only turns them into Electron objects.
+// What the tray shows, as plain data: the menu model, the icon variant, the tooltip and the title are pure
+// functions of the gateway's state, so they are tested under Node; tray.ts only turns them into Electron objects.
+// Pending pairing requests get a line each (number and code) with Approve / Deny, and a count in the tooltip.
 import type { MenuItemConstructorOptions } from 'electron';
 
 export interface TrayAccount {
@@ -10,6 +11,14 @@ export interface TrayAccount {
   sentence: string;
 }
 
+/** A pending pairing request as the tray lists it. */
+export interface TrayPairing {
+  accountId: string;
+  sender: string;
+  name?: string;
+  code: string;
+}
+
 export interface TrayState {
   gateway: 'starting' | 'running' | 'error';
   /** Why the gateway is in error, in a sentence. */
@@ -17,6 +26,8 @@ export interface TrayState {
   /** The config file's state; unknown until the gateway reports it. */
   config?: { valid: boolean; usingLastGood: boolean };
   accounts: TrayAccount[];
+  /** Requests waiting for approval, newest first (expired ones already left out). */
+  pending?: TrayPairing[];
 }
 
 export interface TrayMenuItem {
@@ -24,7 +35,18 @@ export interface TrayMenuItem {
   label: string;
   enabled: boolean;
   kind?: 'separator';
+  submenu?: TrayMenuItem[];
 }
+
+/** What a click on a menu item asks for. */
+export type TrayAction =
+  | { kind: 'open' }
+  | { kind: 'quit' }
+  | { kind: 'open-pairing' }
+  | { kind: 'approve' | 'deny' | 'show'; accountId: string; code: string };
+
+/** More than this many requests and the rest are behind "Open Pairing…" (a menu is not a list view). */
+export const MAX_TRAY_REQUESTS = 8;
 
 export function gatewayStatusLine(state: TrayState): string {
   if (state.gateway === 'starting') return 'Gateway starting…';
@@ -37,6 +59,44 @@ export function gatewayStatusLine(state: TrayState): string {
     : 'Gateway running · config has errors';
 }
 
+export function pendingLine(count: number): string {
+  return count === 1 ? '1 pairing request waiting' : `${count} pairing requests waiting`;
+}
+
+// Account ids and codes never contain ":", so the item id splits back unambiguously.
+const requestId = (kind: 'approve' | 'deny' | 'show' | 'request', r: TrayPairing) =>
+  `pairing-${kind}:${r.accountId}:${r.code}`;
+
+function requestItem(r: TrayPairing, showAccount: boolean): TrayMenuItem {
+  const who = r.name ? `${r.sender} (${oneLine(r.name, 30)})` : r.sender;
+  const account = showAccount ? ` · ${r.accountId}` : '';
+  return {
+    id: requestId('request', r),
+    label: `${who} · code ${r.code}${account}`,
+    enabled: true,
+    submenu: [
+      { id: requestId('approve', r), label: `Approve ${r.sender}`, enabled: true },
+      { id: requestId('deny', r), label: 'Deny', enabled: true },
+      { id: requestId('show', r), label: 'Show in OpenClaw', enabled: true },
+    ],
+  };
+}
+
+function pairingItems(pending: TrayPairing[]): TrayMenuItem[] {
+  if (pending.length === 0) return [];
+  const showAccount = new Set(pending.map((r) => r.accountId)).size > 1;
+  const items: TrayMenuItem[] = [
+    { id: 'separator-pairing', label: '', enabled: false, kind: 'separator' },
+    { id: 'pairing-header', label: pendingLine(pending.length), enabled: false },
+    ...pending.slice(0, MAX_TRAY_REQUESTS).map((r) => requestItem(r, showAccount)),
+  ];
+  if (pending.length > MAX_TRAY_REQUESTS) {
+    const more = pending.length - MAX_TRAY_REQUESTS;
+    items.push({ id: 'open-pairing', label: `${more} more — open Pairing…`, enabled: true });
+  }
+  return items;
+}
+
 export function trayMenuModel(state: TrayState): TrayMenuItem[] {
   return [
     { id: 'open', label: 'Open OpenClaw', enabled: true },
@@ -46,9 +106,18 @@ export function trayMenuModel(state: TrayState): TrayMenuItem[] {
       label: `${account.id} · ${oneLine(account.sentence || account.state)}`,
       enabled: false,
     })),
+    ...pairingItems(state.pending ?? []),
     { id: 'separator', label: '', enabled: false, kind: 'separator' as const },
     { id: 'quit', label: 'Quit OpenClaw', enabled: true },
   ];
+}
+
+/** The action behind a clicked item id; null for ids that do nothing (status lines). */
+export function trayAction(id: string): TrayAction | null {
+  if (id === 'open' || id === 'quit' || id === 'open-pairing') return { kind: id };
+  const match = /^pairing-(approve|deny|show):([^:]+):([^:]+)$/.exec(id);
+  if (!match) return null;
+  return { kind: match[1] as 'approve' | 'deny' | 'show', accountId: match[2]!, code: match[3]! };
 }
 
 /**
@@ -62,7 +131,15 @@ export function trayIconState(state: TrayState): 'ok' | 'attention' {
 }
 
 export function trayTooltip(state: TrayState): string {
-  return `OpenClaw — ${gatewayStatusLine(state)}`;
+  const count = state.pending?.length ?? 0;
+  const pairing = count > 0 ? ` · ${pendingLine(count)}` : '';
+  return `OpenClaw — ${gatewayStatusLine(state)}${pairing}`;
+}
+
+/** The text next to the icon (macOS menu bar): the number of waiting requests, or nothing. */
+export function trayTitle(state: TrayState): string {
+  const count = state.pending?.length ?? 0;
+  return count > 0 ? String(count) : '';
 }
 
 /** The Electron menu template for a model; `onClick` receives the item id. */
@@ -70,11 +147,17 @@ export function toMenuTemplate(
   items: TrayMenuItem[],
   onClick: (id: string) => void,
 ): MenuItemConstructorOptions[] {
-  return items.map((item) =>
-    item.kind === 'separator'
-      ? { type: 'separator' as const }
-      : { id: item.id, label: item.label, enabled: item.enabled, click: () => onClick(item.id) },
-  );
+  return items.map((item) => {
+    if (item.kind === 'separator') return { type: 'separator' as const };
+    if (item.submenu)
+      return {
+        id: item.id,
+        label: item.label,
+        enabled: item.enabled,
+        submenu: toMenuTemplate(item.submenu, onClick),
+      };
+    return { id: item.id, label: item.label, enabled: item.enabled, click: () => onClick(item.id) };
+  });
 }
 
 // Menu labels are one line; a long error keeps its start.

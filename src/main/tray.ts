@@ -2,14 +2,27 @@
 // changes, since gateway events can arrive many times a second.
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
 import { join } from 'node:path';
-import { toMenuTemplate, trayIconState, trayMenuModel, trayTooltip, type TrayState } from './tray-menu';
+import {
+  toMenuTemplate,
+  trayAction,
+  trayIconState,
+  trayMenuModel,
+  trayTitle,
+  trayTooltip,
+  type TrayAction,
+  type TrayState,
+} from './tray-menu';
 
 export interface AppTray {
   update(state: TrayState): void;
   destroy(): void;
 }
 
-export function createTray(opts: { resourcesDir: string; onOpen(): void; onQuit(): void }): AppTray {
+export function createTray(opts: {
+  resourcesDir: string;
+  /** A menu item was chosen (open, quit, approve/deny/show a pairing request…). */
+  onAction(action: TrayAction): void;
+}): AppTray {
   const load = (file: string): NativeImage => {
     const image = nativeImage.createFromPath(join(opts.resourcesDir, file));
     // The PNGs are 32 px; macOS menu bar icons are drawn at 16 pt (the 32 px image serves Retina).
@@ -18,11 +31,11 @@ export function createTray(opts: { resourcesDir: string; onOpen(): void; onQuit(
   const icons = { ok: load('tray.png'), attention: load('tray-attention.png') };
   const tray = new Tray(icons.ok);
   // Windows and Linux: a left click opens the window (macOS shows the menu instead).
-  tray.on('click', () => opts.onOpen());
+  tray.on('click', () => opts.onAction({ kind: 'open' }));
 
   const onClick = (id: string) => {
-    if (id === 'open') opts.onOpen();
-    else if (id === 'quit') opts.onQuit();
+    const action = trayAction(id);
+    if (action) opts.onAction(action);
   };
 
   let shown = '';
@@ -31,12 +44,15 @@ export function createTray(opts: { resourcesDir: string; onOpen(): void; onQuit(
       const items = trayMenuModel(state);
       const icon = trayIconState(state);
       const tooltip = trayTooltip(state);
-      const key = JSON.stringify([items, icon, tooltip]);
+      const title = trayTitle(state);
+      const key = JSON.stringify([items, icon, tooltip, title]);
       if (key === shown || tray.isDestroyed()) return;
       shown = key;
       tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(items, onClick)));
       tray.setImage(icons[icon]);
       tray.setToolTip(tooltip);
+      // Only the macOS menu bar shows text next to the icon; elsewhere the tooltip carries the count.
+      if (process.platform === 'darwin') tray.setTitle(title);
     },
     destroy() {
       if (!tray.isDestroyed()) tray.destroy();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedNavigation, isExternalHttpUrl, mainWindowOptions } from './window-options';
+import { isAllowedNavigation, isExternalHttpUrl, mainWindowOptions, urlWithHash } from './window-options';
 
 describe('mainWindowOptions', () => {
   it('turns on every isolation flag and off everything that widens the page', () => {
@@ -51,5 +51,18 @@ describe('isExternalHttpUrl', () => {
     expect(isExternalHttpUrl('file:///etc/passwd')).toBe(false);
     expect(isExternalHttpUrl('smb://host/share')).toBe(false);
     expect(isExternalHttpUrl('javascript:alert(1)')).toBe(false);
+  });
+});
+
+describe('urlWithHash', () => {
+  it('points the app page at a route, replacing any fragment it had', () => {
+    const file = 'file:///opt/OpenClaw/resources/app.asar/out/renderer/index.html';
+    expect(urlWithHash(file, '#/pairing?account=default&code=ABCD2345')).toBe(
+      `${file}#/pairing?account=default&code=ABCD2345`,
+    );
+    expect(urlWithHash(`${file}#/logs`, '/pairing')).toBe(`${file}#/pairing`);
+    expect(urlWithHash('http://localhost:5173/#/logs', '')).toBe('http://localhost:5173/');
+    // The route stays on our page as far as the navigation policy is concerned.
+    expect(isAllowedNavigation(urlWithHash(file, '#/pairing'), file)).toBe(true);
   });
 });

@@ -52,6 +52,16 @@ export function isExternalHttpUrl(url: string): boolean {
   );
 }
 
+/**
+ * The app page at a route: `hash` replaces any fragment `appUrl` has. Changing only the fragment of the loaded
+ * page is a same-document navigation, so the running UI switches screens without reloading.
+ */
+export function urlWithHash(appUrl: string, hash: string): string {
+  const base = appUrl.split('#')[0] ?? appUrl;
+  if (hash === '') return base;
+  return `${base}${hash.startsWith('#') ? hash : `#${hash}`}`;
+}
+
 function parse(url: string): URL | null {
   try {
     return new URL(url);

@@ -8,9 +8,12 @@ import { hashFor, routeFromHash, ROUTES, type RouteId } from './routes';
 import { Logs } from './screens/Logs';
 import { AccountsScreen } from './screens/Accounts';
 import { LinkScreen } from './screens/Link';
-import { PairingScreen } from './screens/Placeholders';
+import { MessagesScreen } from './screens/Messages';
+import { PairingScreen } from './screens/Pairing';
 import { Settings } from './screens/Settings';
+import { livePending } from './pairing-model';
 import { useApp } from './store';
+import { useNow } from './use-now';
 
 function useRoute(): RouteId {
   const [route, setRoute] = useState(() => routeFromHash(window.location.hash));
@@ -26,9 +29,23 @@ const SCREENS: Record<RouteId, ComponentType> = {
   link: LinkScreen,
   accounts: AccountsScreen,
   pairing: PairingScreen,
+  messages: MessagesScreen,
   settings: Settings,
   logs: Logs,
 };
+
+/** How many requests wait for approval, next to "Pairing" in the nav (expired ones drop out on the clock). */
+function PendingBadge() {
+  const pending = useApp((s) => s.pairing.pending);
+  const now = useNow(pending.length > 0, 10_000);
+  const count = livePending(pending, now).length;
+  if (count === 0) return null;
+  return (
+    <span className="nav-count" data-testid="nav-pairing-count" aria-label={`${count} waiting`}>
+      {count}
+    </span>
+  );
+}
 
 export function App() {
   const route = useRoute();
@@ -52,6 +69,7 @@ export function App() {
                 aria-current={r.id === route ? 'page' : undefined}
               >
                 {r.label}
+                {r.id === 'pairing' && <PendingBadge />}
               </a>
             </li>
           ))}

@@ -1,5 +1,5 @@
 // UI entry: pick the transport (Electron preload or the gateway's WebSocket), keep the store in step with the
-// gateway (health, config, WhatsApp accounts), render.
+// gateway (health, config, WhatsApp accounts, pairing requests, accepted messages), render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBackend } from './api/backend';
@@ -7,16 +7,22 @@ import { App } from './App';
 import { startAppController } from './app-controller';
 import { BackendContext } from './backend-context';
 import { startChannelsController } from './channels-controller';
+import { startInboundController } from './inbound-controller';
+import { startPairingController } from './pairing-controller';
 import { appStore } from './store';
 import './styles/base.css';
 import './styles/shell.css';
 import './styles/screens.css';
 import './styles/channels.css';
 import './styles/accounts.css';
+import './styles/pairing.css';
+import './styles/access.css';
 
 const backend = createBackend({ openclaw: window.openclaw, location: window.location });
 startAppController(backend, appStore);
 startChannelsController(backend.api, appStore);
+startPairingController(backend.api, appStore);
+startInboundController(backend.api, appStore);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

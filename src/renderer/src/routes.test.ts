@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { accountFromHash, hashFor, routeFromHash } from './routes';
+import { accountFromHash, codeFromHash, hashFor, routeFromHash } from './routes';
 
 describe('routes', () => {
   it('reads the screen from the hash and falls back to Link', () => {
     expect(routeFromHash('#/logs')).toBe('logs');
     expect(routeFromHash('#settings')).toBe('settings');
     expect(routeFromHash('#/settings/extra')).toBe('settings');
+    expect(routeFromHash('#/messages')).toBe('messages');
     expect(routeFromHash('')).toBe('link');
     expect(routeFromHash('#/nope')).toBe('link');
     expect(hashFor('pairing')).toBe('#/pairing');
@@ -19,5 +20,16 @@ describe('routes', () => {
     expect(accountFromHash('#/link')).toBeNull();
     expect(accountFromHash('#/link?account=')).toBeNull();
     expect(hashFor('accounts', {})).toBe('#/accounts');
+  });
+
+  it('carries a pairing code (the deep link a notification opens)', () => {
+    const hash = hashFor('pairing', { code: 'ABCD2345', account: 'work' });
+    expect(hash).toBe('#/pairing?account=work&code=ABCD2345');
+    expect(routeFromHash(hash)).toBe('pairing');
+    expect(codeFromHash(hash)).toBe('ABCD2345');
+    expect(accountFromHash(hash)).toBe('work');
+    expect(codeFromHash('#/pairing?code=%20abcd2345')).toBe('ABCD2345');
+    expect(codeFromHash('#/pairing?code=')).toBeNull();
+    expect(codeFromHash('#/pairing')).toBeNull();
   });
 });

@@ -1,8 +1,16 @@
-// App-wide UI state (zustand): the link to the gateway, its health, the config file's status, the log buffer
-// and the WhatsApp accounts. Screens read it through useApp; the controllers (app-controller, log-tail,
-// channels-controller) write it.
+// App-wide UI state (zustand): the link to the gateway, its health, the config file's status, the log buffer,
+// the WhatsApp accounts, pairing requests and accepted messages. Screens read it through useApp; the controllers
+// (app-controller, log-tail, channels-controller, pairing-controller, inbound-controller) write it.
 import { createStore, useStore, type StoreApi } from 'zustand';
-import type { AccountStatus, ConfigStatus, Health, LogEntry, QrEvent } from '../../shared/contract';
+import type {
+  AcceptedMessage,
+  AccountStatus,
+  ConfigStatus,
+  Health,
+  LogEntry,
+  PairingSnapshot,
+  QrEvent,
+} from '../../shared/contract';
 import type { ApiError } from '../../shared/result';
 import type { ConnectionState } from './api/connection';
 import {
@@ -13,7 +21,9 @@ import {
   type ChannelsSnapshot,
   type ChannelsState,
 } from './channels-state';
+import { EMPTY_INBOUND, mergeMessages, type InboundState } from './inbound-model';
 import { appendBounded, MAX_LOG_LINES, subsystemsOf } from './logs-model';
+import { applyPairingEvent, applyPairingList, EMPTY_PAIRING, type PairingState } from './pairing-model';
 
 export interface AppState {
   transport: 'ipc' | 'ws';
@@ -30,6 +40,10 @@ export interface AppState {
   subsystems: string[];
   /** WhatsApp accounts, their QR codes while linking, the default account and the simulator. */
   channels: ChannelsState;
+  /** Pending pairing requests and approved senders. */
+  pairing: PairingState;
+  /** Messages handed on to the agent stage, oldest first. */
+  inbound: InboundState;
 
   setTransport(transport: 'ipc' | 'ws'): void;
   setConnection(connection: ConnectionState): void;
@@ -44,6 +58,13 @@ export interface AppState {
   setChannelsError(error: ApiError): void;
   setAccountStatus(status: AccountStatus): void;
   setQr(event: QrEvent): void;
+  /** A pairing.list answer to a request made when `pairing.seq` was `requestedAt`. */
+  setPairingList(snapshot: PairingSnapshot, requestedAt: number): void;
+  setPairingEvent(snapshot: PairingSnapshot): void;
+  setPairingError(error: ApiError): void;
+  /** Messages from inbound.recent (`loaded`) or inbound.accepted events, merged by seq. */
+  addInbound(messages: AcceptedMessage[], loaded?: boolean): void;
+  setInboundError(error: ApiError): void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -69,6 +90,8 @@ export function createAppStore(maxLogs = MAX_LOG_LINES): AppStore {
     logFile: null,
     subsystems: [],
     channels: EMPTY_CHANNELS,
+    pairing: EMPTY_PAIRING,
+    inbound: EMPTY_INBOUND,
 
     setTransport: (transport) => set({ transport }),
     setConnection: (connection) => set({ connection }),
@@ -98,6 +121,19 @@ export function createAppStore(maxLogs = MAX_LOG_LINES): AppStore {
     setChannelsError: (error) => set((s) => ({ channels: { ...s.channels, error } })),
     setAccountStatus: (status) => set((s) => ({ channels: applyStatus(s.channels, status) })),
     setQr: (event) => set((s) => ({ channels: applyQr(s.channels, event) })),
+    setPairingList: (snapshot, requestedAt) =>
+      set((s) => ({ pairing: applyPairingList(s.pairing, snapshot, requestedAt) })),
+    setPairingEvent: (snapshot) => set((s) => ({ pairing: applyPairingEvent(s.pairing, snapshot) })),
+    setPairingError: (error) => set((s) => ({ pairing: { ...s.pairing, error } })),
+    addInbound: (messages, loaded) =>
+      set((s) => ({
+        inbound: {
+          loaded: loaded ?? s.inbound.loaded,
+          messages: mergeMessages(s.inbound.messages, messages),
+          error: loaded ? null : s.inbound.error,
+        },
+      })),
+    setInboundError: (error) => set((s) => ({ inbound: { ...s.inbound, error } })),
   }));
 }
 

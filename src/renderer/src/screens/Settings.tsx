@@ -1,10 +1,12 @@
-// Settings: the config file as text (JSON5, comments kept), checked by the gateway before it is written.
+// Settings: structured editors for who may talk to the assistant, and the whole config file as text (JSON5,
+// comments kept), checked by the gateway before it is written.
 import { useRef, type KeyboardEvent } from 'react';
 import type { ConfigIssue } from '../../../shared/contract';
 import { useBackend } from '../backend-context';
 import { IssueList } from '../components/IssueList';
 import { offsetOf } from '../settings-model';
 import { useApp } from '../store';
+import { AccessSettings } from './AccessSettings';
 import { useConfigEditor, type EditorNotice } from './use-config-editor';
 
 function Notice(props: { notice: EditorNotice; onReload(): void }) {
@@ -65,6 +67,19 @@ function Notice(props: { notice: EditorNotice; onReload(): void }) {
 }
 
 export function Settings() {
+  return (
+    <div className="settings-stack">
+      <section className="panel">
+        <h1>Settings</h1>
+        <AccessSettings />
+      </section>
+      <ConfigFileEditor />
+    </div>
+  );
+}
+
+/** The whole file as JSON5 text. */
+function ConfigFileEditor() {
   const { api } = useBackend();
   const editor = useConfigEditor(api);
   const disk = useApp((s) => s.config);
@@ -95,7 +110,7 @@ export function Settings() {
   return (
     <section className="panel settings">
       <div className="panel-head">
-        <h1>Settings</h1>
+        <h2>Config file</h2>
         {base && (
           <span className="muted small">
             Config file: <code data-testid="config-path">{base.file}</code>
