@@ -1,58 +1,24 @@
-// `openclaw pairing …` as the owner uses it: the real CLI in its own process, over the real control WebSocket, with
-// pending requests written into the same state.db by another connection (WAL makes that safe), as the inbound
-// stage does. TEMPORARY: the control socket is served in-process with only the pairing handlers, because the
-// gateway process cannot start until the inbound wiring lands; then `startControl` becomes `spawnGateway(t.env)`.
-import { createServer, type Server } from 'node:http';
+// `openclaw pairing …` as the owner uses it: a real gateway process (no WhatsApp account linked), the CLI in its
+// own process over the real control WebSocket, and pending requests written into the same state.db by another
+// connection (WAL makes that safe), as the gateway's inbound stage does.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PairingService } from '../src/gateway/access/pairing-service';
 import { isApproved, PAIRING_TTL_MS, requestPairing } from '../src/gateway/access/pairing-store';
-import { createDispatcher, type Handlers } from '../src/gateway/control/dispatcher';
-import { pairingHandlers } from '../src/gateway/control/pairing-methods';
-import { UiAuth } from '../src/gateway/control/ui-auth';
-import { attachControlSocket, type ControlSocketServer } from '../src/gateway/control/ws-server';
 import { openStore, type Store } from '../src/gateway/store/db';
-import { runCli } from './support/cli';
+import type { PairingSnapshot } from '../src/shared/contract';
+import { runCli, spawnGateway, type GatewayProcess } from './support/cli';
 import { makeTestEnv, type TestEnv } from './support/env';
+import { openRaw } from './support/ws-client';
 
 const ALICE = '+15550300001';
 const BOB = '+15550300002';
 const CAROL = '+15550300003';
-const TOKEN = 'cli-pairing-test-token-0123456789abcdef';
+const DAVE = '+15550300004';
 
 let t: TestEnv;
+let gw: GatewayProcess;
 let seed: Store;
-let control: { close(): Promise<void> };
-
-async function startControl(env: TestEnv): Promise<{ close(): Promise<void> }> {
-  const store = openStore(join(env.stateDir, 'state.db'));
-  const pairing = new PairingService({
-    db: store.db,
-    log: pino({ level: 'silent' }),
-    emit: () => undefined,
-    confirm: async () => false,
-    defaultAccount: () => 'default',
-  });
-  const server: Server = createServer((_req, res) => res.writeHead(404).end());
-  await new Promise<void>((resolve) => server.listen(env.port, '127.0.0.1', resolve));
-  const sockets: ControlSocketServer = attachControlSocket({
-    server,
-    port: () => env.port,
-    token: TOKEN,
-    version: 'test',
-    auth: new UiAuth(),
-    dispatch: createDispatcher(pairingHandlers(pairing) as Handlers, pino({ level: 'silent' })),
-    log: pino({ level: 'silent' }),
-  });
-  return {
-    async close() {
-      await sockets.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
-    },
-  };
-}
 
 function pend(sender: string, opts: { account?: string; name?: string; now?: number } = {}): string {
   const r = requestPairing(seed.db, {
@@ -66,20 +32,25 @@ function pend(sender: string, opts: { account?: string; name?: string; now?: num
   return r.request.code;
 }
 
+async function pendingCode(sender: string): Promise<string> {
+  const list = await runCli(['pairing', 'list', '--json'], t.env);
+  return (JSON.parse(list.stdout) as PairingSnapshot).pending.find((p) => p.sender === sender)!.code;
+}
+
 beforeAll(async () => {
   t = await makeTestEnv();
-  t.env.OPENCLAW_GATEWAY_TOKEN = TOKEN;
-  control = await startControl(t);
+  gw = await spawnGateway(t.env);
+  // Opened after the gateway has created and migrated the file.
   seed = openStore(join(t.stateDir, 'state.db'));
 });
 
 afterAll(async () => {
   seed?.close();
-  await control?.close();
+  if (gw?.child.exitCode === null) expect(await gw.interrupt()).toBe(0);
   await t?.cleanup();
 });
 
-describe('openclaw pairing', () => {
+describe('openclaw pairing against a running gateway', () => {
   it('says when no gateway runs, and checks arguments before looking for one', async () => {
     const other = await makeTestEnv();
     try {
@@ -126,27 +97,52 @@ describe('openclaw pairing', () => {
     expect(text.stdout).toContain('No approved senders.');
 
     expect(json.code).toBe(0);
-    const snapshot = JSON.parse(json.stdout) as {
-      pending: Array<Record<string, unknown>>;
-      approved: unknown[];
-    };
+    const snapshot = JSON.parse(json.stdout) as { pending: Array<Record<string, unknown>> };
     expect(snapshot.pending.map((r) => [r.sender, r.code, r.accountId])).toEqual([
       [ALICE, aliceCode, 'default'],
       [BOB, bobCode, 'work'],
     ]);
     expect(snapshot.pending[0]).not.toHaveProperty('chat');
+    expect(work.code).toBe(0);
     expect(work.stdout).toContain('Pending pairing requests on account "work":');
     expect(work.stdout).not.toContain(ALICE);
   });
 
-  it('approves a code typed in lower case; the sender is approved in state.db', async () => {
-    const code = pend(CAROL, { name: 'Carol' });
-    const r = await runCli(['pairing', 'approve', 'whatsapp', code.toLowerCase()], t.env);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Approved ${CAROL} (Carol) on account "default".`);
-    expect(r.stdout).toContain('No confirmation was sent');
-    expect(isApproved(seed.db, 'default', CAROL)).toBe(true);
+  it('approves a code typed in lower case, pushes pairing.changed, and sends no confirmation (nothing linked)', async () => {
+    const token = (await readFile(join(t.stateDir, 'gateway.token'), 'utf8')).trim();
+    const watcher = await openRaw(t.port);
+    try {
+      expect(await watcher.request('connect', { token })).toMatchObject({ ok: true });
+      expect(await watcher.request('events.subscribe', { events: ['pairing.changed'] })).toMatchObject({
+        ok: true,
+      });
+      const code = pend(CAROL, { name: 'Carol' });
+      const changed = watcher.nextEvent('pairing.changed', (p) =>
+        (p as PairingSnapshot).approved.some((a) => a.sender === CAROL),
+      );
+      const r = await runCli(['pairing', 'approve', 'whatsapp', code.toLowerCase()], t.env);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Approved ${CAROL} (Carol) on account "default".`);
+      expect(r.stdout).toContain('No confirmation was sent');
+      expect(isApproved(seed.db, 'default', CAROL)).toBe(true);
+      const pushed = (await changed) as PairingSnapshot;
+      expect(pushed.pending.map((p) => p.sender)).not.toContain(CAROL);
+      expect(pushed.approved).toContainEqual(
+        expect.objectContaining({ accountId: 'default', sender: CAROL, name: 'Carol', via: 'pairing' }),
+      );
+    } finally {
+      watcher.close();
+    }
+
+    const json = await runCli(['pairing', 'approve', 'whatsapp', pend(DAVE), '--json'], t.env);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      approved: expect.objectContaining({ accountId: 'default', sender: DAVE, via: 'pairing' }),
+      confirmationSent: false,
+    });
+    expect(isApproved(seed.db, 'default', DAVE)).toBe(true);
+
     const list = await runCli(['pairing', 'list'], t.env);
     expect(list.stdout).toMatch(
       new RegExp(`Approved senders:\\n.*\\n  \\${CAROL} +Carol +\\d+s ago +pairing +default`),
@@ -154,11 +150,7 @@ describe('openclaw pairing', () => {
   });
 
   it('refuses an unknown code, an expired code and a code of another account, each with a sentence', async () => {
-    const bobCode = (
-      JSON.parse((await runCli(['pairing', 'list', '--json'], t.env)).stdout) as {
-        pending: Array<{ sender: string; code: string }>;
-      }
-    ).pending.find((p) => p.sender === BOB)!.code;
+    const bobCode = await pendingCode(BOB);
     // Seeded after that list, which (like the gateway's sweep) drops expired requests.
     const expired = pend('+15550300009', { now: Date.now() - PAIRING_TTL_MS - 1000 });
     const [unknown, old, wrong] = await Promise.all([
@@ -178,16 +170,18 @@ describe('openclaw pairing', () => {
   });
 
   it('denies a pending request and revokes an approved sender', async () => {
-    const list = JSON.parse((await runCli(['pairing', 'list', '--json'], t.env)).stdout) as {
-      pending: Array<{ sender: string; code: string }>;
-    };
-    const aliceCode = list.pending.find((p) => p.sender === ALICE)!.code;
+    const aliceCode = await pendingCode(ALICE);
     const deny = await runCli(['pairing', 'deny', 'whatsapp', aliceCode], t.env);
     expect(deny.code).toBe(0);
     expect(deny.stdout.trim()).toBe(
       `Denied the pairing request from ${ALICE} (Alice) (code ${aliceCode}) on account "default".`,
     );
     expect(isApproved(seed.db, 'default', ALICE)).toBe(false);
+    expect(seed.db.prepare('SELECT count(*) AS n FROM pairing_requests WHERE sender = ?').get(ALICE)).toEqual(
+      {
+        n: 0,
+      },
+    );
 
     const revoke = await runCli(['pairing', 'revoke', 'whatsapp', '+1 555 030 0003'], t.env);
     expect(revoke.code).toBe(0);
@@ -196,5 +190,9 @@ describe('openclaw pairing', () => {
     const again = await runCli(['pairing', 'revoke', 'whatsapp', CAROL, '--json'], t.env);
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toEqual({ accountId: 'default', sender: CAROL, removed: false });
+    const dave = await runCli(['pairing', 'revoke', 'whatsapp', DAVE, '--json'], t.env);
+    expect(dave.code).toBe(0);
+    expect(JSON.parse(dave.stdout)).toEqual({ accountId: 'default', sender: DAVE, removed: true });
+    expect(isApproved(seed.db, 'default', DAVE)).toBe(false);
   });
 });
