@@ -146,7 +146,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       simulator,
       onStatus: (status) => emit('channels.state', status),
       onQr: (qr) => emit('channels.qr', qr),
-      onInbound: (raw) => pipeline?.intake(raw),
+      onInbound: (batch) => pipeline?.intakeMany(batch),
       persistAccounts: async (ids) => {
         for (const id of ids) await config.set(`channels.whatsapp.accounts.${id}`, {});
       },

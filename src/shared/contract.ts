@@ -87,6 +87,9 @@ export const AccountStatusSchema = z.object({
   nextAttemptAt: z.string().optional(),
   lastInboundAt: z.string().optional(),
   lastError: z.string().optional(),
+  /** Messages Baileys could not decrypt ("Bad MAC") since the gateway started. */
+  decryptFailures: z.number().int().optional(),
+  lastDecryptFailureAt: z.string().optional(),
   /** The spec's warnings: "Not linked", "Linked but disconnected". */
   warnings: z.array(z.string()),
   timeline: z.array(z.object({ at: z.string(), state: AccountStateSchema, sentence: z.string() })),

@@ -13,8 +13,8 @@ export interface DmContext {
   policy: DmPolicy;
   /** E.164 numbers, or "*" for everyone (validated by the config schema). */
   allowFrom: readonly string[];
-  /** Senders approved through pairing (used in pairing mode only). */
-  approved: ReadonlySet<string>;
+  /** Senders approved through pairing (used in pairing mode only, and only asked when allowFrom did not match). */
+  approved: { has(e164: string): boolean };
   /** The linked account's own number: implicitly trusted. */
   self: string | null;
 }

@@ -124,6 +124,8 @@ export class PairingService {
   }
 
   list(accountId?: string): PairingSnapshot {
+    // Expiring here (rather than silently inside listPairing) tells every subscriber what went away.
+    this.sweep();
     return listPairing(this.db, { account: accountId, now: this.now() });
   }
 

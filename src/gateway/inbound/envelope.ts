@@ -27,12 +27,16 @@ export function sanitizeHeaderPart(text: string): string {
     .trim();
 }
 
-export function formatTimestamp(ms: number, time: EnvelopeInput['time'] = {}): string {
-  const d = new Date(ms);
-  if (time.utc) return `${d.toISOString().slice(0, 16)}Z`;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: time.timeZone,
+/** Building an Intl.DateTimeFormat costs far more than using one; one per time zone, and there are few. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATTERS = 32;
+
+function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
       weekday: 'short',
       year: 'numeric',
       month: '2-digit',
@@ -41,11 +45,30 @@ export function formatTimestamp(ms: number, time: EnvelopeInput['time'] = {}): s
       minute: '2-digit',
       hourCycle: 'h23',
       timeZoneName: 'short',
-    })
+    });
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** The last local stamp made: the messages of a burst share their minute, and formatToParts is slow. */
+let lastStamp = { minute: NaN, zone: '', text: '' };
+
+export function formatTimestamp(ms: number, time: EnvelopeInput['time'] = {}): string {
+  const d = new Date(ms);
+  if (time.utc) return `${d.toISOString().slice(0, 16)}Z`;
+  const minute = Math.floor(ms / 60_000);
+  const zone = time.timeZone ?? '';
+  if (lastStamp.minute === minute && lastStamp.zone === zone) return lastStamp.text;
+  const parts = Object.fromEntries(
+    formatterFor(time.timeZone)
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   );
-  return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+  const text = `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+  lastStamp = { minute, zone, text };
+  return text;
 }
 
 /** `Alice (+15551234567)`, `+15551234567` or `Alice`, whichever is known. */

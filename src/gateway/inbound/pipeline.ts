@@ -59,6 +59,29 @@ export class InboundPipeline {
 
   /** Filters one message, stores it durably, and queues it for processing. */
   intake(raw: RawInbound): IntakeResult {
+    return this.intakeMany([raw])[0]!;
+  }
+
+  /**
+   * Filters a batch (one Baileys upsert), stores what passes in one transaction (one commit for an offline
+   * backlog instead of one per message), then queues it.
+   */
+  intakeMany(raws: readonly RawInbound[]): IntakeResult[] {
+    const { log, db } = this.deps;
+    const now = this.now();
+    let stored: Array<IntakeResult | InboxRow>;
+    try {
+      stored = db.transaction(() => raws.map((raw) => this.store(raw, now)))();
+    } catch (err) {
+      log.error({ err, count: raws.length }, 'could not store inbound messages; they were not processed');
+      return raws.map(() => ({ skipped: 'store failed' }));
+    }
+    return stored.map((s) =>
+      typeof s === 'object' && 'seq' in s ? (this.enqueue(s) ? 'queued' : 'stored') : s,
+    );
+  }
+
+  private store(raw: RawInbound, now: number): IntakeResult | InboxRow {
     const { log, db } = this.deps;
     const where = { accountId: raw.accountId, chat: raw.chatJid, id: raw.id };
     if (raw.fromMe && wasSent(db, raw.accountId, raw.id)) {
@@ -71,18 +94,12 @@ export class InboundPipeline {
       log.debug(where, 'ignored: sent from the linked number');
       return { skipped: 'sent from the linked number' };
     }
-    let seq: number | null;
-    try {
-      seq = insertInbox(db, raw, this.now());
-    } catch (err) {
-      log.error({ ...where, err }, 'could not store an inbound message; it was not processed');
-      return { skipped: 'store failed' };
-    }
+    const seq = insertInbox(db, raw, now);
     if (seq === null) {
       log.debug(where, 'ignored: duplicate of a message already received');
       return 'duplicate';
     }
-    return this.enqueue({ seq, raw, receivedAt: this.now() }) ? 'queued' : 'stored';
+    return { seq, raw, receivedAt: now };
   }
 
   /** Queues every message a previous run left unprocessed (and any left over from a full queue). */

@@ -62,7 +62,7 @@ async function processDm(
         {
           policy: acct.dmPolicy,
           allowFrom: acct.allowFrom ?? [],
-          approved: ctx.pairing.approvedSet(raw.accountId),
+          approved: { has: (e164) => ctx.pairing.isApproved(raw.accountId, e164) },
           self: self.e164,
         },
       );

@@ -1,7 +1,9 @@
 // One WhatsApp account: its credentials, at most one Baileys socket, and the lifecycle that turns Baileys'
 // connection events into one typed health state (see lifecycle.ts for what each close code means).
 import makeWASocket, {
+  WAMessageStubType,
   jidDecode,
+  type WAMessage,
   type ConnectionState,
   type UserFacingSocketConfig,
   type WASocket,
@@ -20,6 +22,7 @@ import { closeOutcome, sentenceFor, warningsFor } from './lifecycle';
 import { attemptsExhausted, reconnectDelay, type ReconnectPolicy } from './reconnect-policy';
 
 const TIMELINE_LENGTH = 20;
+const DECRYPT_LOG_INTERVAL_MS = 10_000;
 /** A 515 right after another means something is wrong; past this many in a row, back off like any close. */
 const MAX_RESTARTS_IN_A_ROW = 3;
 
@@ -39,8 +42,8 @@ export interface AccountDeps {
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;
   onSocket?(sock: WASocket): void;
-  /** Each inbound message, converted, in the order Baileys delivered them. */
-  onInbound?(raw: RawInbound): void;
+  /** Inbound messages, converted, one batch per Baileys upsert, in the order Baileys delivered them. */
+  onInbound?(batch: RawInbound[]): void;
   /** Where inbound media of this account is saved. */
   mediaDir: string;
   /** Extra fetch options for media downloads (the simulator's CA). */
@@ -62,6 +65,9 @@ export class WhatsAppAccount {
   private lastError: string | undefined;
   private lastInboundAt: number | null = null;
   private messagesHandled = 0;
+  private decryptFailures = 0;
+  private lastDecryptFailureAt: number | null = null;
+  private decryptLoggedAt = 0;
   private qrShown = 0;
   private latestQr: QrEvent | null = null;
   private readonly timeline: AccountStatus['timeline'] = [];
@@ -201,6 +207,10 @@ export class WhatsAppAccount {
       nextAttemptAt: this.nextAttemptAt ? new Date(this.nextAttemptAt).toISOString() : undefined,
       lastInboundAt: this.lastInboundAt ? new Date(this.lastInboundAt).toISOString() : undefined,
       lastError: this.lastError,
+      decryptFailures: this.decryptFailures,
+      lastDecryptFailureAt: this.lastDecryptFailureAt
+        ? new Date(this.lastDecryptFailureAt).toISOString()
+        : undefined,
       warnings: warningsFor(base),
       timeline: [...this.timeline],
     };
@@ -240,18 +250,19 @@ export class WhatsAppAccount {
       if (!onInbound) return;
       const upsertType = type === 'append' ? 'append' : 'notify';
       this.inboundChain = this.inboundChain.then(async () => {
+        const batch: RawInbound[] = [];
+        const self = selfIdentity(sock);
         for (const msg of messages) {
           const where = { accountId: this.id, chat: msg.key.remoteJid, id: msg.key.id };
           try {
-            const self = selfIdentity(sock);
             const res = await toRawInbound(msg, {
               accountId: this.id,
               upsertType,
               self: { pn: self.pn, lid: self.lid },
-              resolvePn: (lid) => sock.signalRepository.lidMapping.getPNForLID(lid),
+              resolvePn: (lid: string) => sock.signalRepository.lidMapping.getPNForLID(lid),
             });
-            if (res.ok) onInbound(res.raw);
-            else this.deps.inboundLog.debug({ ...where, reason: res.skip }, 'inbound message skipped');
+            if (res.ok) batch.push(res.raw);
+            else this.noteSkipped(msg, res.skip, where);
           } catch (err) {
             this.deps.inboundLog.error(
               { ...where, err },
@@ -259,9 +270,31 @@ export class WhatsAppAccount {
             );
           }
         }
+        if (batch.length > 0) onInbound(batch);
       });
     });
     this.deps.onSocket?.(sock);
+  }
+
+  /**
+   * A message Baileys could not decrypt ("Bad MAC") arrives as a CIPHERTEXT stub. A burst of them must neither
+   * flood the log nor pass unnoticed: they are counted into the status, and logged at most once per interval.
+   */
+  private noteSkipped(msg: WAMessage, reason: string, where: Record<string, unknown>): void {
+    if (msg.messageStubType !== WAMessageStubType.CIPHERTEXT) {
+      this.deps.inboundLog.debug({ ...where, reason }, 'inbound message skipped');
+      return;
+    }
+    this.decryptFailures += 1;
+    this.lastDecryptFailureAt = Date.now();
+    const now = Date.now();
+    if (now - this.decryptLoggedAt < DECRYPT_LOG_INTERVAL_MS) return;
+    this.deps.inboundLog.warn(
+      { ...where, total: this.decryptFailures, error: msg.messageStubParameters?.[0] },
+      "a message could not be decrypted (the sender's phone usually resends it); more are counted in the status",
+    );
+    this.decryptLoggedAt = now;
+    this.deps.onStatus(this.status());
   }
 
   private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
@@ -433,6 +466,7 @@ export class WhatsAppAccount {
           state: this.state,
           reconnectAttempts: this.attempts,
           messagesHandled: this.messagesHandled,
+          decryptFailures: this.decryptFailures,
           lastInboundAt: this.lastInboundAt ? new Date(this.lastInboundAt).toISOString() : null,
           authAgeMs: this.auth.authAgeMs(),
           uptimeMs: this.openedAt ? Date.now() - this.openedAt : 0,

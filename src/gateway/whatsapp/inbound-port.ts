@@ -56,13 +56,13 @@ export function createInboundPort(deps: PortDeps): InboundPort {
     await sock.sendMessage(jid, content, { messageId });
     return messageId;
   };
+  const reads = readBatcher((keys) => live().readMessages(keys));
   return {
     accountId: deps.accountId,
     self: () => selfIdentity(deps.socket()),
     connectedAt: deps.connectedAt,
     sendText: (chatJid, text) => send(chatJid, { text }),
-    // async, so a missing socket is a rejected promise like any send failure, never a synchronous throw.
-    markRead: async (raw) => live().readMessages([keyOf(raw)]),
+    markRead: (raw) => reads.add(keyOf(raw)),
     react: async (raw, emoji) => {
       await send(raw.chatJid, { react: { text: emoji, key: keyOf(raw) } });
     },
@@ -75,6 +75,41 @@ export function createInboundPort(deps: PortDeps): InboundPort {
         // A stalled media host must not hold the chat's queue forever.
         signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
       });
+    },
+  };
+}
+
+/** Past this many keys a batch goes out at once rather than waiting for the burst to end. */
+const MAX_READ_BATCH = 200;
+
+/**
+ * Read receipts for a burst (an offline backlog, a busy group) go out as one receipt per chat instead of one per
+ * message: keys collected until the current burst of work is done (setImmediate), then sent together. Each
+ * caller's promise settles with its batch.
+ */
+function readBatcher(send: (keys: WAMessageKey[]) => Promise<void>): {
+  add(key: WAMessageKey): Promise<void>;
+} {
+  let batch: { keys: WAMessageKey[]; done: Promise<void>; go(): void } | null = null;
+  const flush = () => {
+    const current = batch;
+    batch = null;
+    current?.go();
+  };
+  return {
+    add(key) {
+      if (!batch) {
+        let go!: () => void;
+        const keys: WAMessageKey[] = [];
+        const started = new Promise<void>((r) => (go = r));
+        // `send` runs inside the promise chain, so a missing socket is a rejection, never a synchronous throw.
+        batch = { keys, done: started.then(() => send(keys)), go };
+        setImmediate(flush);
+      }
+      const { done } = batch;
+      batch.keys.push(key);
+      if (batch.keys.length >= MAX_READ_BATCH) flush();
+      return done;
     },
   };
 }

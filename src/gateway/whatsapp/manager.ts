@@ -24,8 +24,8 @@ export interface ManagerDeps {
   simulator: SimulatorSelection | null;
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;
-  /** Each inbound message of any account, converted from Baileys' form. */
-  onInbound?(raw: RawInbound): void;
+  /** Inbound messages of any account, converted from Baileys' form, one batch per upsert. */
+  onInbound?(batch: RawInbound[]): void;
   /** Writes `channels.whatsapp.accounts.<id>: {}` to the config, so an account added for linking survives a restart. */
   persistAccounts(ids: string[]): Promise<void>;
 }

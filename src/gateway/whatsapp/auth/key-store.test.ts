@@ -150,3 +150,33 @@ function reviveLikeBaileys(_key: string, value: unknown): unknown {
   }
   return value;
 }
+
+describe('sqliteKeyStore read cache', () => {
+  it('serves what was last committed, as fresh objects, and forgets nothing SQLite has', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    expect(await store.get('session', ['a'])).toEqual({});
+    // Written behind the cache's back (another store of the same account): a known-missing key stays missing
+    // for this store, which is why only one store per account is ever open; a key never read is found.
+    await sqliteKeyStore(t.store.db, 'default').set({ session: { b: bytes(9) } });
+    expect(await store.get('session', ['b'])).toEqual({ b: Buffer.from([9]) });
+
+    await store.set({ session: { a: bytes(1, 2) } });
+    const first = await store.get('session', ['a']);
+    (first.a as Uint8Array)[0] = 99;
+    expect(await store.get('session', ['a'])).toEqual({ a: Buffer.from([1, 2]) });
+    await store.set({ session: { a: null } });
+    expect(await store.get('session', ['a'])).toEqual({});
+    expect(rowCount('default')).toBe(1);
+  });
+
+  it('a failed write leaves no stale value behind', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    await store.set({ session: { a: bytes(1) } });
+    t.store.db.exec(
+      "CREATE TRIGGER no_writes BEFORE UPDATE ON wa_keys BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
+    );
+    await expect(store.set({ session: { a: bytes(2) } })).rejects.toThrow(/disk says no/);
+    t.store.db.exec('DROP TRIGGER no_writes');
+    expect(await store.get('session', ['a'])).toEqual({ a: Buffer.from([1]) });
+  });
+});

@@ -93,13 +93,27 @@ export function decodeKey<T extends KeyType>(type: T, text: string): SignalDataT
  * into a savepoint.
  */
 export function writeKeys(db: Database.Database, accountId: string, data: SignalDataSet): void {
+  writeEncoded(db, accountId, encodeSet(data));
+}
+
+type EncodedKey = { type: string; id: string; text: string | null };
+
+function encodeSet(data: SignalDataSet): EncodedKey[] {
+  const out: EncodedKey[] = [];
+  for (const [type, entries] of Object.entries(data)) {
+    for (const [id, value] of Object.entries(entries ?? {})) {
+      out.push({ type, id, text: value === null || value === undefined ? null : encodeKey(value) });
+    }
+  }
+  return out;
+}
+
+function writeEncoded(db: Database.Database, accountId: string, keys: readonly EncodedKey[]): void {
   const { upsert, remove } = statements(db);
   db.transaction(() => {
-    for (const [type, entries] of Object.entries(data)) {
-      for (const [id, value] of Object.entries(entries ?? {})) {
-        if (value === null || value === undefined) remove.run(accountId, type, id);
-        else upsert.run(accountId, type, id, encodeKey(value));
-      }
+    for (const { type, id, text } of keys) {
+      if (text === null) remove.run(accountId, type, id);
+      else upsert.run(accountId, type, id, text);
     }
   })();
 }
@@ -123,16 +137,63 @@ export function deleteAccountKeys(db: Database.Database, accountId: string): num
   return statements(db).removeAccount.run(accountId).changes;
 }
 
-/** The Signal key store for one account. Async only because Baileys' callers await it; the work is synchronous. */
+/** Keys kept in memory per account: the sessions and sender keys of the people an account hears from. */
+export const KEY_CACHE_SIZE = 4096;
+
+/**
+ * The Signal key store for one account. Async only because Baileys' callers await it; the work is synchronous.
+ * Reads are served from a bounded cache of the stored text (so every get still returns fresh objects, never
+ * shared ones Baileys could mutate), filled on read and updated only after a write has committed; SQLite stays
+ * the source of truth, and a decrypted message costs one write instead of a read and a write.
+ */
 export function sqliteKeyStore(db: Database.Database, accountId: string): SqliteKeyStore {
+  // Map order is insertion order: re-inserting on use makes the first entry the least recently used.
+  const cache = new Map<string, string | null>();
+  const remember = (key: string, text: string | null) => {
+    cache.delete(key);
+    cache.set(key, text);
+    if (cache.size > KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  };
   return {
     async get(type, ids) {
-      return readKeys(db, accountId, type, ids);
+      const out: { [id: string]: SignalDataTypeMap[typeof type] } = {};
+      const missing: string[] = [];
+      for (const id of ids) {
+        const key = `${type}\u0000${id}`;
+        const text = cache.get(key);
+        if (text === undefined) missing.push(id);
+        else {
+          remember(key, text);
+          if (text !== null) out[id] = decodeKey(type, text);
+        }
+      }
+      if (missing.length > 0) {
+        const found = new Map(
+          statements(db)
+            .select.all(accountId, type, JSON.stringify(missing))
+            .map((r) => [r.id, r.value]),
+        );
+        for (const id of missing) {
+          const text = found.get(id) ?? null;
+          remember(`${type}\u0000${id}`, text);
+          if (text !== null) out[id] = decodeKey(type, text);
+        }
+      }
+      return out;
     },
     async set(data) {
-      writeKeys(db, accountId, data);
+      const keys = encodeSet(data);
+      try {
+        writeEncoded(db, accountId, keys);
+      } catch (err) {
+        // What is on disk is unknown to this cache now; forget those keys so the next read asks SQLite.
+        for (const { type, id } of keys) cache.delete(`${type}\u0000${id}`);
+        throw err;
+      }
+      for (const { type, id, text } of keys) remember(`${type}\u0000${id}`, text);
     },
     async clear() {
+      cache.clear();
       deleteAccountKeys(db, accountId);
     },
   };
