@@ -6,7 +6,7 @@ import type { AccountStatus, AcceptedMessage, PairingRequest } from '../../src/s
 import { startGateway, type Gateway } from '../../src/gateway/gateway';
 import { tokenFilePath } from '../../src/gateway/control/token';
 import type { Phone, Sim } from '../../e2e/wa-sim/index';
-import { makeTestEnv, type TestEnv } from './env';
+import { makeTestEnv, waitFor, type TestEnv } from './env';
 import { openRaw, type RawClient } from './ws-client';
 
 export interface InboundGateway {
@@ -23,6 +23,10 @@ export interface InboundGateway {
   /** Sets a config key through the control API and waits until the gateway runs on it. */
   set(path: string, value: unknown): Promise<void>;
   restart(): Promise<void>;
+  /** Stops the gateway (same state dir kept) and waits until the simulator sees the companion offline, so
+   * whatever is sent now is queued for its next login; `up()` starts it again and waits until it is open. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,9 +101,24 @@ export async function startInboundGateway(
   const status = await call<AccountStatus>('channels.login.wait', { timeoutMs: 15_000 });
   expect(status.state).toBe('open');
 
+  let isDown = false;
   const stop = async () => {
+    if (isDown) return;
+    isDown = true;
     client.close();
     await gw.stop();
+  };
+  const down = async () => {
+    await stop();
+    await waitFor(
+      () => [...phone.account.companions.values()].every((c) => !c.conn || c.conn.closed),
+      'the simulator to see the companion offline',
+    );
+  };
+  const up = async () => {
+    isDown = false;
+    await open();
+    await waitOpen();
   };
   return {
     t,
@@ -120,9 +139,10 @@ export async function startInboundGateway(
     },
     async restart() {
       await stop();
-      await open();
-      await waitOpen();
+      await up();
     },
+    down,
+    up,
     async stop() {
       await stop();
       await t.cleanup();

@@ -82,10 +82,13 @@ export function createInboundPort(deps: PortDeps): InboundPort {
 /** Past this many keys a batch goes out at once rather than waiting for the burst to end. */
 const MAX_READ_BATCH = 200;
 
+/** How long read receipts gather before going out: short enough to look immediate, long enough for a burst. */
+const READ_BATCH_MS = 50;
+
 /**
  * Read receipts for a burst (an offline backlog, a busy group) go out as one receipt per chat instead of one per
- * message: keys collected until the current burst of work is done (setImmediate), then sent together. Each
- * caller's promise settles with its batch.
+ * message: keys gather for READ_BATCH_MS (or until MAX_READ_BATCH), then are sent together. Each caller's
+ * promise settles with its batch. The timer is unref'd: a pending batch never holds the process open.
  */
 function readBatcher(send: (keys: WAMessageKey[]) => Promise<void>): {
   add(key: WAMessageKey): Promise<void>;
@@ -104,7 +107,7 @@ function readBatcher(send: (keys: WAMessageKey[]) => Promise<void>): {
         const started = new Promise<void>((r) => (go = r));
         // `send` runs inside the promise chain, so a missing socket is a rejection, never a synchronous throw.
         batch = { keys, done: started.then(() => send(keys)), go };
-        setImmediate(flush);
+        setTimeout(flush, READ_BATCH_MS).unref();
       }
       const { done } = batch;
       batch.keys.push(key);

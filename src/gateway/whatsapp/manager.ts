@@ -187,6 +187,9 @@ export class WhatsAppManager {
           browser: ['OpenClaw', 'Desktop', '0.1.0'],
           markOnlineOnConnect: false,
           syncFullHistory: false,
+          // Baileys waits this long after each message it cannot decrypt before asking for a resend, one message
+          // at a time: at its default (250 ms) a Bad MAC burst stalls every later message of the account.
+          retryRequestDelayMs: 25,
         };
       },
       onStatus: (s) => this.deps.onStatus(s),
