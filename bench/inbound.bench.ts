@@ -20,7 +20,7 @@ import { makeTestEnv } from '../test/support/env';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
 
 const N = Number(process.env.BENCH_INBOUND_N ?? 400);
-const ROUNDS = 3;
+const ROUNDS = 5;
 const LATENCY_MESSAGES = 300;
 
 function quantile(samples: number[], q: number): number {

@@ -1,7 +1,11 @@
 // Intake and ordering of inbound messages. Every message that passes intake is written to the durable inbox first
-// (the dedupe that survives restarts); processing then runs one chat at a time in arrival order, and a message
-// leaves the inbox only in the transaction that records its outcome, so a crash at any point replays it on the
-// next start and it is still handed on exactly once. What happens to each message is in process.ts.
+// (the dedupe that survives restarts); processing then runs per chat in arrival order, and a message leaves the
+// inbox only in the transaction that records its outcome, so a crash at any point replays it on the next start and
+// it is still handed on exactly once. What happens to each message is in process.ts.
+//
+// A chat's worker takes what has queued up for it (a burst, an offline backlog) and commits the direct-message
+// hand-offs of that batch together: each is its own savepoint, so one failing row fails alone, but the burst pays
+// one commit. Group hand-offs commit one by one, because the next message's pending history depends on them.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { AcceptedMessage } from '../../shared/contract';
@@ -9,11 +13,13 @@ import type { PairingService } from '../access/pairing-service';
 import type { OpenClawConfig } from '../config/schema';
 import { parseActivationCommand } from '../access/activation-command';
 import {
+  handOff,
   insertInbox,
   markInbox,
   pendingInbox,
   pruneInbound,
   wasSent,
+  type HandOff,
   type InboxRow,
 } from '../store/queries/inbox';
 import type { InboundPort } from './port';
@@ -22,6 +28,8 @@ import type { RawInbound } from './types';
 
 /** In-memory queue bound; past it, messages wait in the inbox (they are already durable) until it drains. */
 export const MAX_QUEUED = 5000;
+/** Rows a chat's worker processes before committing their hand-offs. */
+const MAX_BATCH = 64;
 const SWEEP_MS = 10 * 60_000;
 /** How long finished inbox rows (the dedupe memory) and hand-offs are kept. */
 const KEEP_MS = 14 * 24 * 3_600_000;
@@ -43,8 +51,15 @@ export interface PipelineDeps {
 
 export type IntakeResult = 'queued' | 'stored' | 'duplicate' | { skipped: string };
 
+interface Deferred {
+  h: HandOff;
+  row: InboxRow;
+  then(seq: number | null): void;
+}
+
 export class InboundPipeline {
-  private readonly chains = new Map<string, Promise<void>>();
+  /** Per chat: rows waiting, and the worker draining them (absent when the chat is idle). */
+  private readonly chats = new Map<string, { rows: InboxRow[]; worker: Promise<void> }>();
   private readonly queued = new Set<number>();
   private overflow = false;
   private stopped = false;
@@ -117,7 +132,7 @@ export class InboundPipeline {
 
   /** Resolves when everything queued so far has been processed. */
   async idle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+    while (this.chats.size > 0) await Promise.all([...this.chats.values()].map((c) => c.worker));
   }
 
   async stop(): Promise<void> {
@@ -137,23 +152,41 @@ export class InboundPipeline {
     }
     this.queued.add(row.seq);
     const key = `${row.raw.accountId}\u0000${row.raw.chatJid}`;
-    const next = (this.chains.get(key) ?? Promise.resolve())
-      .then(() => this.run(row))
-      .finally(() => {
-        this.queued.delete(row.seq);
-        if (this.chains.get(key) === next) this.chains.delete(key);
-        if (this.overflow && this.queued.size < MAX_QUEUED / 2 && !this.stopped) this.replay();
-      });
-    this.chains.set(key, next);
+    const chat = this.chats.get(key);
+    if (chat) {
+      chat.rows.push(row);
+      return true;
+    }
+    const rows = [row];
+    const worker = this.drain(rows).finally(() => {
+      this.chats.delete(key);
+      if (this.overflow && this.queued.size < MAX_QUEUED / 2 && !this.stopped) this.replay();
+    });
+    this.chats.set(key, { rows, worker });
     return true;
   }
 
-  private async run(row: InboxRow): Promise<void> {
+  private async drain(rows: InboxRow[]): Promise<void> {
+    while (rows.length > 0 && !this.stopped) {
+      const batch = rows.splice(0, MAX_BATCH);
+      const deferred: Deferred[] = [];
+      for (const row of batch) {
+        await this.run(row, deferred);
+        if (row.raw.isGroup) this.commit(deferred.splice(0));
+      }
+      this.commit(deferred);
+      for (const row of batch) this.queued.delete(row.seq);
+    }
+    // Left over after stop(): still pending in the inbox, so the next start replays them.
+    for (const row of rows.splice(0)) this.queued.delete(row.seq);
+  }
+
+  private async run(row: InboxRow, deferred: Deferred[]): Promise<void> {
     if (this.deps.processDelayMs) await new Promise((r) => setTimeout(r, this.deps.processDelayMs));
     if (this.stopped) return;
     const { log, db } = this.deps;
     try {
-      const accepted = await processInbound(row, {
+      await processInbound(row, {
         db,
         log,
         cfg: this.deps.config(),
@@ -161,15 +194,63 @@ export class InboundPipeline {
         pairing: this.deps.pairing,
         port: this.deps.port(row.raw.accountId),
         now: this.now,
+        handOff: (h, then) => deferred.push({ h, row, then }),
+        emit: (message) => this.deps.emit('inbound.accepted', message),
       });
-      if (accepted) this.deps.emit('inbound.accepted', accepted);
     } catch (err) {
-      // A message that cannot be processed must not replay forever; it is set aside, and the log says why.
+      this.setAside(row, err);
+    }
+  }
+
+  /** Commits a batch's hand-offs in one transaction, each in its own savepoint, then reports each outcome. */
+  private commit(deferred: Deferred[]): void {
+    if (deferred.length === 0) return;
+    const { db, log } = this.deps;
+    const results: Array<{ seq: number | null } | { err: unknown }> = [];
+    try {
+      db.transaction(() => {
+        for (const d of deferred) {
+          try {
+            results.push({ seq: handOff(db, d.h) });
+          } catch (err) {
+            results.push({ err });
+          }
+        }
+      }).immediate();
+    } catch (err) {
+      // Nothing of the batch was written: the rows stay pending and are handed on after the next start.
       log.error(
-        { accountId: row.raw.accountId, chat: row.raw.chatJid, id: row.raw.id, err },
-        'processing an inbound message failed; it was set aside',
+        { err, count: deferred.length },
+        'could not hand on inbound messages; they stay in the inbox',
       );
-      markInbox(db, row.seq, 'rejected', `processing failed: ${(err as Error).message}`, this.now());
+      return;
+    }
+    deferred.forEach((d, i) => {
+      const r = results[i]!;
+      if ('err' in r) this.setAside(d.row, r.err);
+      else d.then(r.seq);
+    });
+  }
+
+  /** A message that cannot be processed must not replay forever; it is set aside, and the log says why. */
+  private setAside(row: InboxRow, err: unknown): void {
+    this.deps.log.error(
+      { accountId: row.raw.accountId, chat: row.raw.chatJid, id: row.raw.id, err },
+      'processing an inbound message failed; it was set aside',
+    );
+    try {
+      markInbox(
+        this.deps.db,
+        row.seq,
+        'rejected',
+        `processing failed: ${(err as Error).message}`,
+        this.now(),
+      );
+    } catch (markErr) {
+      this.deps.log.error(
+        { err: markErr, id: row.raw.id },
+        'could not record the failure; the message stays pending',
+      );
     }
   }
 

@@ -15,10 +15,10 @@ import type { OpenClawConfig } from '../config/schema';
 import { routeInbound } from '../routing/route';
 import {
   groupHistory,
-  handOff,
   markInbox,
   setActivation,
   storedActivation,
+  type HandOff,
   type InboxRow,
 } from '../store/queries/inbox';
 import { buildAccepted } from './accepted';
@@ -37,22 +37,32 @@ export interface ProcessContext {
   pairing: PairingService;
   port: InboundPort | null;
   now(): number;
+  /** Queues a hand-off for the batch's commit; `then` gets the accepted row's seq (null: already handed on). */
+  handOff(h: HandOff, then: (seq: number | null) => void): void;
+  emit(message: AcceptedMessage): void;
 }
 
-export async function processInbound(row: InboxRow, ctx: ProcessContext): Promise<AcceptedMessage | null> {
+/** Resolved account views per config object: a config is immutable once loaded, and a burst shares one. */
+const resolved = new WeakMap<OpenClawConfig, Map<string, ResolvedWhatsAppAccount>>();
+
+function accountView(ctx: ProcessContext, accountId: string): ResolvedWhatsAppAccount {
+  let views = resolved.get(ctx.cfg);
+  if (!views) resolved.set(ctx.cfg, (views = new Map()));
+  let view = views.get(accountId);
+  if (!view) views.set(accountId, (view = resolveAccount(ctx.cfg, accountId, ctx.stateDir)));
+  return view;
+}
+
+export async function processInbound(row: InboxRow, ctx: ProcessContext): Promise<null> {
   const { raw } = row;
-  const acct = resolveAccount(ctx.cfg, raw.accountId, ctx.stateDir);
+  const acct = accountView(ctx, raw.accountId);
   if (raw.unsupported && !raw.text && !raw.media) {
     return settle(row, ctx, 'rejected', `unsupported message type ${raw.unsupported}`, 'info');
   }
   return raw.isGroup ? processGroup(row, acct, ctx) : processDm(row, acct, ctx);
 }
 
-async function processDm(
-  row: InboxRow,
-  acct: ResolvedWhatsAppAccount,
-  ctx: ProcessContext,
-): Promise<AcceptedMessage | null> {
+async function processDm(row: InboxRow, acct: ResolvedWhatsAppAccount, ctx: ProcessContext): Promise<null> {
   const { raw } = row;
   const self = ctx.port?.self() ?? { pn: null, lid: null, e164: null };
   const decision = raw.selfChat
@@ -122,7 +132,7 @@ async function processGroup(
   row: InboxRow,
   acct: ResolvedWhatsAppAccount,
   ctx: ProcessContext,
-): Promise<AcceptedMessage | null> {
+): Promise<null> {
   const { raw } = row;
   const self = ctx.port?.self() ?? { pn: null, lid: null, e164: null };
   const sender = raw.fromMe ? { e164: self.e164 } : { e164: raw.sender.e164 };
@@ -193,7 +203,7 @@ async function accept(
   acct: ResolvedWhatsAppAccount,
   ctx: ProcessContext,
   group: { mentioned: boolean; activation: 'mention' | 'always'; historyLimit: number },
-): Promise<AcceptedMessage | null> {
+): Promise<null> {
   const { raw } = row;
   const port = ctx.port;
   const where = { accountId: raw.accountId, chat: raw.chatJid, id: raw.id };
@@ -219,7 +229,7 @@ async function accept(
     : [];
   const built = await buildAccepted({ row, acct, cfg: ctx.cfg, history, port, log: ctx.log });
   const now = ctx.now();
-  const seq = handOff(ctx.db, {
+  const h: HandOff = {
     inboxSeq: row.seq,
     account: raw.accountId,
     chat: raw.chatJid,
@@ -229,13 +239,16 @@ async function accept(
     body: built.message.body,
     meta: built.meta,
     now,
+  };
+  ctx.handOff(h, (seq) => {
+    if (seq === null) return;
+    ctx.log.info(
+      { ...where, from: built.message.from, agentId: built.message.agentId, history: history.length },
+      'accepted inbound message',
+    );
+    ctx.emit({ ...built.message, seq, acceptedAt: new Date(now).toISOString() });
   });
-  if (seq === null) return null;
-  ctx.log.info(
-    { ...where, from: built.message.from, agentId: built.message.agentId, history: history.length },
-    'accepted inbound message',
-  );
-  return { ...built.message, seq, acceptedAt: new Date(now).toISOString() };
+  return null;
 }
 
 function settle(
