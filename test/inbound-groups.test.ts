@@ -283,6 +283,21 @@ describe('/activation', () => {
     const afterRestart = await group.send(alice, 'plain four');
     await accepted(g, afterRestart);
   });
+
+  it("in a group the policy ignores, even the owner's /activation is ignored and never answered", async () => {
+    const { g, group, alice } = await start(10);
+    const command = await group.send(g.phone, '/activation always');
+    expect((await settled(g, command)).reason).toContain(group.jid);
+    await g.set('channels.whatsapp.groups', { [group.jid]: { requireMention: true } });
+    const plain = await group.send(alice, 'still mention-only?');
+    expect((await settled(g, plain)).state).toBe('history');
+    expect(
+      alice
+        .messages()
+        .filter((m) => m.chat === group.jid)
+        .map(textOf),
+    ).toEqual(['/activation always']);
+  });
 });
 
 describe('ack reactions and read receipts in groups', () => {

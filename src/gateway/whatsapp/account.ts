@@ -1,9 +1,7 @@
 // One WhatsApp account: its credentials, at most one Baileys socket, and the lifecycle that turns Baileys'
 // connection events into one typed health state (see lifecycle.ts for what each close code means).
 import makeWASocket, {
-  WAMessageStubType,
   jidDecode,
-  type WAMessage,
   type ConnectionState,
   type UserFacingSocketConfig,
   type WASocket,
@@ -15,14 +13,13 @@ import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract
 import { GatewayError } from '../errors';
 import type { InboundPort } from '../inbound/port';
 import type { RawInbound } from '../inbound/types';
+import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
-import { toRawInbound } from './inbound-adapter';
-import { createInboundPort, selfIdentity } from './inbound-port';
+import { createInboundPort } from './inbound-port';
 import { closeOutcome, sentenceFor, warningsFor } from './lifecycle';
 import { attemptsExhausted, reconnectDelay, type ReconnectPolicy } from './reconnect-policy';
 
 const TIMELINE_LENGTH = 20;
-const DECRYPT_LOG_INTERVAL_MS = 10_000;
 /** A 515 right after another means something is wrong; past this many in a row, back off like any close. */
 const MAX_RESTARTS_IN_A_ROW = 3;
 
@@ -65,20 +62,22 @@ export class WhatsAppAccount {
   private lastError: string | undefined;
   private lastInboundAt: number | null = null;
   private messagesHandled = 0;
-  private decryptFailures = 0;
-  private lastDecryptFailureAt: number | null = null;
-  private decryptLoggedAt = 0;
   private qrShown = 0;
   private latestQr: QrEvent | null = null;
   private readonly timeline: AccountStatus['timeline'] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
-  /** Converts upserts one batch after another, so messages reach the pipeline in the order Baileys gave them. */
-  private inboundChain: Promise<void> = Promise.resolve();
+  private readonly inbound: InboundListener;
   readonly port: InboundPort;
 
   constructor(private readonly deps: AccountDeps) {
+    this.inbound = new InboundListener({
+      accountId: deps.accountId,
+      log: deps.inboundLog,
+      onInbound: deps.onInbound,
+      onDecryptFailure: () => this.deps.onStatus(this.status()),
+    });
     this.port = createInboundPort({
       accountId: deps.accountId,
       db: deps.db,
@@ -207,9 +206,9 @@ export class WhatsAppAccount {
       nextAttemptAt: this.nextAttemptAt ? new Date(this.nextAttemptAt).toISOString() : undefined,
       lastInboundAt: this.lastInboundAt ? new Date(this.lastInboundAt).toISOString() : undefined,
       lastError: this.lastError,
-      decryptFailures: this.decryptFailures,
-      lastDecryptFailureAt: this.lastDecryptFailureAt
-        ? new Date(this.lastDecryptFailureAt).toISOString()
+      decryptFailures: this.inbound.decryptFailures,
+      lastDecryptFailureAt: this.inbound.lastDecryptFailureAt
+        ? new Date(this.inbound.lastDecryptFailureAt).toISOString()
         : undefined,
       warnings: warningsFor(base),
       timeline: [...this.timeline],
@@ -246,55 +245,9 @@ export class WhatsAppAccount {
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       this.messagesHandled += messages.length;
       if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();
-      const onInbound = this.deps.onInbound;
-      if (!onInbound) return;
-      const upsertType = type === 'append' ? 'append' : 'notify';
-      this.inboundChain = this.inboundChain.then(async () => {
-        const batch: RawInbound[] = [];
-        const self = selfIdentity(sock);
-        for (const msg of messages) {
-          const where = { accountId: this.id, chat: msg.key.remoteJid, id: msg.key.id };
-          try {
-            const res = await toRawInbound(msg, {
-              accountId: this.id,
-              upsertType,
-              self: { pn: self.pn, lid: self.lid },
-              resolvePn: (lid: string) => sock.signalRepository.lidMapping.getPNForLID(lid),
-            });
-            if (res.ok) batch.push(res.raw);
-            else this.noteSkipped(msg, res.skip, where);
-          } catch (err) {
-            this.deps.inboundLog.error(
-              { ...where, err },
-              'could not read an inbound message; it was skipped',
-            );
-          }
-        }
-        if (batch.length > 0) onInbound(batch);
-      });
+      this.inbound.handle(sock, messages, type);
     });
     this.deps.onSocket?.(sock);
-  }
-
-  /**
-   * A message Baileys could not decrypt ("Bad MAC") arrives as a CIPHERTEXT stub. A burst of them must neither
-   * flood the log nor pass unnoticed: they are counted into the status, and logged at most once per interval.
-   */
-  private noteSkipped(msg: WAMessage, reason: string, where: Record<string, unknown>): void {
-    if (msg.messageStubType !== WAMessageStubType.CIPHERTEXT) {
-      this.deps.inboundLog.debug({ ...where, reason }, 'inbound message skipped');
-      return;
-    }
-    this.decryptFailures += 1;
-    this.lastDecryptFailureAt = Date.now();
-    const now = Date.now();
-    if (now - this.decryptLoggedAt < DECRYPT_LOG_INTERVAL_MS) return;
-    this.deps.inboundLog.warn(
-      { ...where, total: this.decryptFailures, error: msg.messageStubParameters?.[0] },
-      "a message could not be decrypted (the sender's phone usually resends it); more are counted in the status",
-    );
-    this.decryptLoggedAt = now;
-    this.deps.onStatus(this.status());
   }
 
   private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
@@ -466,7 +419,7 @@ export class WhatsAppAccount {
           state: this.state,
           reconnectAttempts: this.attempts,
           messagesHandled: this.messagesHandled,
-          decryptFailures: this.decryptFailures,
+          decryptFailures: this.inbound.decryptFailures,
           lastInboundAt: this.lastInboundAt ? new Date(this.lastInboundAt).toISOString() : null,
           authAgeMs: this.auth.authAgeMs(),
           uptimeMs: this.openedAt ? Date.now() - this.openedAt : 0,
