@@ -237,7 +237,7 @@ describe('what counts as a mention', () => {
     expect((await settled(g, plain)).state).toBe('history');
     const asked = await group.send(alice, mention(g.phone.lid, 'question'));
     const got = await accepted(g, asked);
-    expect(got).toMatchObject({ from: group.jid, sender: { e164: alice.e164 } });
+    expect(got).toMatchObject({ from: group.jid, sender: { e164: alice.e164 }, groupSubject: group.subject });
     expect(got.body.split('\n')[1]).toMatch(envelope(group, alice, 'lid chatter'));
     const reaction = await group.nextMessage(alice, (m) => !!m.message.reactionMessage);
     expect(reaction.message.reactionMessage?.key).toMatchObject({ id: asked, participant: alice.lid });

@@ -154,6 +154,10 @@ export const AcceptedMessageSchema = z.object({
   replyToSender: z.string().optional(),
   mediaPath: z.string().optional(),
   mediaType: z.string().optional(),
+  /** Groups: the subject (from group metadata, cached 5 minutes). */
+  groupSubject: z.string().optional(),
+  /** Direct chats: how many user turns of history the agent keeps (dmHistoryLimit, dms["<E164>"].historyLimit). */
+  historyLimit: z.number().int().optional(),
   acceptedAt: z.string(),
 });
 export type AcceptedMessage = z.infer<typeof AcceptedMessageSchema>;

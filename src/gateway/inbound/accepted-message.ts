@@ -19,6 +19,8 @@ export function toAcceptedMessage(row: AcceptedRow): AcceptedMessage {
     replyToSender: m.replyToSender,
     mediaPath: m.mediaPath,
     mediaType: m.mediaType,
+    groupSubject: m.groupSubject,
+    historyLimit: m.historyLimit,
     acceptedAt: new Date(row.acceptedAt).toISOString(),
   };
 }

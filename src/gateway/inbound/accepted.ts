@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AcceptedMessage } from '../../shared/contract';
 import type { ResolvedWhatsAppAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
-import { routeInbound } from '../routing/route';
+import { dmHistoryLimitFor, routeInbound } from '../routing/route';
 import type { InboxRow } from '../store/queries/inbox';
 import { describeInbound, describeQuoted } from './describe';
 import { formatEnvelope, type EnvelopeInput } from './envelope';
@@ -118,6 +118,8 @@ export async function buildAccepted(input: {
     replyToSender: raw.quoted?.sender?.e164 ?? undefined,
     mediaPath: media?.path,
     mediaType: media?.type ?? (raw.media ? raw.media.mimetype : undefined),
+    groupSubject: raw.isGroup ? ((await port?.groupInfo(raw.chatJid))?.subject ?? undefined) : undefined,
+    historyLimit: raw.isGroup ? undefined : dmHistoryLimitFor(acct, from),
   };
   // The reply goes back to the chat as WhatsApp addressed it (a LID chat stays a LID chat).
   const meta = { ...message, chatJid: raw.chatJid, senderJid: raw.sender.jid, timestamp: raw.timestamp };

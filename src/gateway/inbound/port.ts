@@ -15,6 +15,12 @@ export interface SelfIdentity {
   e164: string | null;
 }
 
+export interface GroupInfo {
+  subject: string;
+  /** Participants by JID as the group names them (PN or LID), with the phone number when WhatsApp gives it. */
+  participants: Array<{ jid: string; e164: string | null }>;
+}
+
 export interface InboundPort {
   readonly accountId: string;
   self(): SelfIdentity;
@@ -27,4 +33,6 @@ export interface InboundPort {
   /** An emoji reaction to one message (participant included for groups). */
   react(raw: RawInbound, emoji: string): Promise<void>;
   downloadMedia(ref: MediaRef, messageId: string, maxBytes: number): Promise<MediaDownload>;
+  /** Subject and participants (cached 5 minutes); null when the group cannot be read. */
+  groupInfo(groupJid: string): Promise<GroupInfo | null>;
 }

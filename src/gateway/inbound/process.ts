@@ -133,8 +133,14 @@ async function processGroup(
   acct: ResolvedWhatsAppAccount,
   ctx: ProcessContext,
 ): Promise<null> {
-  const { raw } = row;
   const self = ctx.port?.self() ?? { pn: null, lid: null, e164: null };
+  // A LID participant Baileys could not map may still be listed with a number in the group's metadata.
+  if (!row.raw.fromMe && !row.raw.sender.e164 && ctx.port) {
+    const info = await ctx.port.groupInfo(row.raw.chatJid);
+    const e164 = info?.participants.find((p) => p.jid === row.raw.sender.jid)?.e164;
+    if (e164) row = { ...row, raw: { ...row.raw, sender: { ...row.raw.sender, e164 } } };
+  }
+  const { raw } = row;
   const sender = raw.fromMe ? { e164: self.e164 } : { e164: raw.sender.e164 };
   const command = parseActivationCommand(raw.text);
   const owner = isOwner(sender, acct.allowFrom, self.e164);

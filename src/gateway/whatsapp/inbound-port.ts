@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import type { InboundPort, MediaDownload, SelfIdentity } from '../inbound/port';
 import type { MediaRef, RawInbound } from '../inbound/types';
 import { recordSent } from '../store/queries/inbox';
+import { GroupMetaCache } from './group-meta-cache';
 import { downloadInboundMedia } from './media-download';
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -57,6 +58,7 @@ export function createInboundPort(deps: PortDeps): InboundPort {
     return messageId;
   };
   const reads = readBatcher((keys) => live().readMessages(keys));
+  const groups = new GroupMetaCache((jid) => live().groupMetadata(jid));
   return {
     accountId: deps.accountId,
     self: () => selfIdentity(deps.socket()),
@@ -76,6 +78,7 @@ export function createInboundPort(deps: PortDeps): InboundPort {
         signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
       });
     },
+    groupInfo: (jid) => groups.get(jid),
   };
 }
 
