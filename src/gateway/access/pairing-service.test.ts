@@ -159,6 +159,23 @@ describe('PairingService', () => {
     expect(service.list().pending).toEqual([]);
   });
 
+  it('approving an expired code refuses it, and subscribers hear that the request is gone', async () => {
+    const code = codeOf(ALICE);
+    events.length = 0;
+    clock = T0 + PAIRING_TTL_MS;
+    await expect(service.approve(code)).rejects.toMatchObject({ code: 'pairing.code_expired' });
+    expect(events).toEqual([{ event: 'pairing.changed', payload: { pending: [], approved: [] } }]);
+    expect(confirm).not.toHaveBeenCalled();
+  });
+
+  it('list drops expired requests and says so to subscribers', () => {
+    ask(ALICE);
+    events.length = 0;
+    clock = T0 + PAIRING_TTL_MS;
+    expect(service.list()).toEqual({ pending: [], approved: [] });
+    expect(events.map((e) => e.event)).toEqual(['pairing.changed']);
+  });
+
   it('importLegacy emits the snapshot when it imported someone', () => {
     const creds = path.join(dir, 'credentials');
     fs.mkdirSync(creds);

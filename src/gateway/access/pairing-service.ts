@@ -3,6 +3,7 @@
 // decides when to sweep, so stopping the gateway leaves nothing running.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { GatewayError } from '../errors';
 import type { ApprovedSender, EventPayload, PairingRequest, PairingSnapshot } from '../../shared/contract';
 import {
   approvedSenders,
@@ -84,7 +85,9 @@ export class PairingService {
     code: string,
     accountId?: string,
   ): Promise<{ approved: ApprovedSender; confirmationSent: boolean }> {
-    const { request, approved } = approvePairing(this.db, { account: accountId, code, now: this.now() });
+    const { request, approved } = this.expiring(() =>
+      approvePairing(this.db, { account: accountId, code, now: this.now() }),
+    );
     this.log.info(
       { accountId: approved.accountId, sender: approved.sender },
       `approved ${approved.sender} on account "${approved.accountId}"`,
@@ -104,7 +107,9 @@ export class PairingService {
   }
 
   deny(code: string, accountId?: string): { denied: PairingRequest } {
-    const denied = publicRequest(denyPairing(this.db, { account: accountId, code, now: this.now() }));
+    const denied = publicRequest(
+      this.expiring(() => denyPairing(this.db, { account: accountId, code, now: this.now() })),
+    );
     this.log.info(
       { accountId: denied.accountId, sender: denied.sender },
       `denied the pairing request from ${denied.sender}`,
@@ -152,6 +157,16 @@ export class PairingService {
     const result = importLegacyAllowFrom(this.db, { ...input, now: this.now(), log: this.log });
     if (result.imported.length > 0) this.changed();
     return result;
+  }
+
+  /** An expired code is deleted as it is refused; subscribers hear of that like of any other change. */
+  private expiring<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof GatewayError && err.code === 'pairing.code_expired') this.changed();
+      throw err;
+    }
   }
 
   private changed(): void {
