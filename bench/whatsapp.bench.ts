@@ -12,10 +12,11 @@
 //      else the gateway still does while the account connects.
 //    - account restart: the WhatsApp manager of a gateway that keeps running is stopped and started again,
 //      timed the same way: the account's own cost without the rest of a gateway start.
-// 2. Resident memory per extra linked account: one child process per mode (bare | gateway) links six accounts
-//    and reports RSS after a forced GC once the first is open and once all six are; per extra account =
-//    (RSS(6) − RSS(1)) / 5, median over several children. The simulator stays in this process, so only the
-//    client side is counted, and bare and gateway never share a process.
+// 2. Resident memory per extra linked account: one child process per mode (bare | gateway) links eleven accounts
+//    and reports RSS after a forced GC once the first is open and once all eleven are; per extra account =
+//    (RSS(11) − RSS(1)) / 10, median over nine children (RSS moves in allocator-sized steps, so fewer accounts or
+//    children gave ratios anywhere from 0.7× to 1.5× between runs). The simulator stays in this process, so only
+//    the client side is counted, and bare and gateway never share a process.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,8 +35,8 @@ import type { ToChild, ToParent } from './whatsapp-rss';
 
 const WARMUPS = 6;
 const SAMPLES = 36;
-const MEMORY_CHILDREN = 5;
-const ACCOUNTS = 6;
+const MEMORY_CHILDREN = 9;
+const ACCOUNTS = 11;
 const TARGET = 1.15;
 
 // ---- figures ---------------------------------------------------------------------------------------------------
