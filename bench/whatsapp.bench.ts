@@ -32,6 +32,7 @@ import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { makeTestEnv, type TestEnv } from '../test/support/env';
 import { accountStates, linkBare, linkGatewayAccount, muteConsole, type Scan } from './support/whatsapp';
 import type { ToChild, ToParent } from './whatsapp-rss';
+import { median, quantile } from './support/stats';
 
 const WARMUPS = 6;
 const SAMPLES = 36;
@@ -41,11 +42,6 @@ const TARGET = 1.15;
 
 // ---- figures ---------------------------------------------------------------------------------------------------
 
-function quantile(samples: number[], q: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-const median = (s: number[]) => quantile(s, 0.5);
 const ms = (s: number[]) => `${median(s).toFixed(1)} ms median (p90 ${quantile(s, 0.9).toFixed(1)})`;
 const ratio = (gateway: number, bare: number) =>
   `ratio ${(gateway / bare).toFixed(2)}× (target ≤ ${TARGET.toFixed(2)}×)`;

@@ -79,7 +79,12 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     };
     applyLogging();
 
-    const store = openStore(join(stateDir, 'state.db'));
+    const store = openStore(join(stateDir, 'state.db'), {
+      onCheckpointProblem: (reason) =>
+        logs
+          .child('store')
+          .warn({ reason }, 'state.db checkpoints run on the main thread (the worker thread failed)'),
+    });
     cleanups.push(() => store.close());
     const previous = lastRun(store.db);
     const runId = recordRunStart(store.db, { pid: process.pid, version: VERSION, now: startedAt.getTime() });

@@ -6,6 +6,7 @@ import type { AccountStatus, AcceptedMessage, PairingRequest } from '../../src/s
 import { startGateway, type Gateway } from '../../src/gateway/gateway';
 import { tokenFilePath } from '../../src/gateway/control/token';
 import type { Phone, Sim } from '../../e2e/wa-sim/index';
+import { Recorder } from '../../e2e/wa-sim/server/model';
 import { makeTestEnv, waitFor, type TestEnv } from './env';
 import { openRaw, type RawClient } from './ws-client';
 
@@ -30,42 +31,13 @@ export interface InboundGateway {
   stop(): Promise<void>;
 }
 
-function recorder<T>() {
-  const items: T[] = [];
-  const waiters = new Set<() => void>();
-  return {
-    items,
-    push(item: T) {
-      items.push(item);
-      for (const w of [...waiters]) w();
-    },
-    next(match: (item: T) => boolean, what: string, timeoutMs: number): Promise<T> {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = items.find(match);
-          if (!hit) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (have ${items.length})`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-  };
-}
-
 export async function startInboundGateway(
   sim: Sim,
   opts: { number: string; config?: string; name?: string },
 ): Promise<InboundGateway> {
   const t = await makeTestEnv(opts.config ?? '');
-  const accepted = recorder<AcceptedMessage>();
-  const requested = recorder<PairingRequest>();
+  const accepted = new Recorder<AcceptedMessage>();
+  const requested = new Recorder<PairingRequest>();
   let gw!: Gateway;
   let client!: RawClient;
   const open = async () => {

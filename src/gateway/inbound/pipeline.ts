@@ -72,11 +72,6 @@ export class InboundPipeline {
     this.sweeper.unref();
   }
 
-  /** Filters one message, stores it durably, and queues it for processing. */
-  intake(raw: RawInbound): IntakeResult {
-    return this.intakeMany([raw])[0]!;
-  }
-
   /**
    * Filters a batch (one Baileys upsert), stores what passes in one transaction (one commit for an offline
    * backlog instead of one per message), then queues it.
@@ -88,7 +83,10 @@ export class InboundPipeline {
     try {
       stored = db.transaction(() => raws.map((raw) => this.store(raw, now)))();
     } catch (err) {
-      log.error({ err, count: raws.length }, 'could not store inbound messages; they were not processed');
+      log.error(
+        { err, accountId: raws[0]?.accountId, ids: raws.map((r) => r.id) },
+        'could not store inbound messages; they were not processed',
+      );
       return raws.map(() => ({ skipped: 'store failed' }));
     }
     return stored.map((s) =>

@@ -13,8 +13,8 @@ const stores: Store[] = [];
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openclaw-store-'));
 });
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 function track(store: Store): Store {
@@ -50,11 +50,11 @@ describe('openStore', () => {
     expect(mode(`${file}-wal`)).toBe(0o600);
   });
 
-  it('tightens the mode of an existing file and keeps its data', () => {
+  it('tightens the mode of an existing file and keeps its data', async () => {
     const file = path.join(dir, 'state.db');
     const first = openStore(file);
     first.db.prepare("INSERT INTO meta (key, value) VALUES ('kept', 'yes')").run();
-    first.close();
+    await first.close();
     fs.chmodSync(file, 0o644);
 
     const second = track(openStore(file));
@@ -78,10 +78,44 @@ describe('openStore', () => {
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
   });
 
-  it('close is idempotent and closes the handle', () => {
+  it('close is idempotent and closes the handle', async () => {
     const store = openStore(path.join(dir, 'state.db'));
-    store.close();
-    store.close();
+    await store.close();
+    await store.close();
     expect(store.db.open).toBe(false);
+  });
+});
+
+describe('WAL checkpoints', () => {
+  const walSize = (file: string) => fs.statSync(`${file}-wal`).size;
+  /** 400 small commits, with the event loop free between them as between messages. */
+  async function writeMany(store: Store): Promise<void> {
+    const insert = store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    for (let i = 0; i < 400; i++) {
+      insert.run(`k${i}`, 'x'.repeat(3000));
+      if (i % 20 === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('run in a worker thread: commits never checkpoint, yet the WAL stays bounded and ends with the store', async () => {
+    const file = path.join(dir, 'state.db');
+    const problems: string[] = [];
+    const store = openStore(file, { checkpointIntervalMs: 10, onCheckpointProblem: (r) => problems.push(r) });
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // The worker thread needs a moment to load SQLite; a gateway lives far longer than that.
+    await new Promise((r) => setTimeout(r, 300));
+    await writeMany(store);
+    // Without any checkpoint 400 × 3 KB commits leave well over a megabyte of WAL; the worker keeps restarting it.
+    const unchecked = path.join(dir, 'unchecked.db');
+    const control = openStore(unchecked, { checkpointInWorker: false });
+    control.db.pragma('wal_autocheckpoint = 0');
+    await writeMany(control);
+    expect(walSize(unchecked)).toBeGreaterThan(1_000_000);
+    expect(walSize(file)).toBeLessThan(walSize(unchecked) / 2);
+    await control.close();
+
+    await store.close();
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    expect(problems).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { assertKnownVersion, migrate } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations/index';
 
@@ -14,12 +15,18 @@ export interface Store {
   readonly file: string;
   /** `user_version` after migrations ran. */
   readonly schemaVersion: number;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface OpenStoreOptions {
   /** For tests: the migration list to apply instead of the built-in one. */
   migrations?: readonly Migration[];
+  /** Checkpoint the WAL from a worker thread (file databases only; see checkpointer.ts). Default true. */
+  checkpointInWorker?: boolean;
+  /** For tests: how often the worker checkpoints. */
+  checkpointIntervalMs?: number;
+  /** Told when checkpoints could not move to the worker (SQLite then checkpoints inline, as by default). */
+  onCheckpointProblem?(reason: string): void;
 }
 
 export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
@@ -37,17 +44,36 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
     // Checked before switching to WAL, which rewrites the header: a database from a newer build stays untouched.
     assertKnownVersion(db, migrations);
     db.pragma('journal_mode = WAL');
+    // A burst can grow the WAL a lot; once a checkpoint has caught up, the file is cut back to this size.
+    db.pragma('journal_size_limit = 8388608');
     version = migrate(db, migrations);
   } catch (err) {
     db.close();
     throw err;
   }
 
+  let checkpointer: Checkpointer | null = null;
+  const inline = (reason: string) => {
+    // Back to SQLite's own checkpoints: slower commits now and then, but the WAL stays bounded.
+    if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    opts.onCheckpointProblem?.(reason);
+  };
+  if (!inMemory && opts.checkpointInWorker !== false) {
+    db.pragma('wal_autocheckpoint = 0');
+    try {
+      checkpointer = startCheckpointer(file, inline, opts.checkpointIntervalMs);
+    } catch (err) {
+      inline((err as Error).message);
+    }
+  }
+
   return {
     db,
     file,
     schemaVersion: version,
-    close() {
+    async close() {
+      // The worker's connection goes first, so closing the main one (the last) checkpoints and removes the WAL.
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
   };
