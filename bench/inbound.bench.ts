@@ -114,8 +114,9 @@ async function main(): Promise<void> {
       `  per round: bare ${bare.map((m) => m.toFixed(0)).join(', ')} ms · gateway ${gateway.map((m) => m.toFixed(0)).join(', ')} ms`,
     );
 
-    // Added latency, live stream.
+    // Added latency, live stream, in steady state: state.db checkpoints move off the main thread 10 s after start.
     gw = await startGateway({ env, serveUi: false });
+    await new Promise((r) => setTimeout(r, 10_500));
     const upsertAt = new Map<string, number>();
     const added: number[] = [];
     const sock = await openSocket(gw);

@@ -18,6 +18,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
+const CHECKPOINT_WORKER_DELAY_MS = 10_000;
+
 export interface OpenStoreOptions {
   /** For tests: the migration list to apply instead of the built-in one. */
   migrations?: readonly Migration[];
@@ -25,6 +27,8 @@ export interface OpenStoreOptions {
   checkpointInWorker?: boolean;
   /** For tests: how often the worker checkpoints. */
   checkpointIntervalMs?: number;
+  /** For tests: how long after opening the worker takes over checkpoints. */
+  checkpointWorkerDelayMs?: number;
   /** Told when checkpoints could not move to the worker (SQLite then checkpoints inline, as by default). */
   onCheckpointProblem?(reason: string): void;
 }
@@ -53,17 +57,30 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
   }
 
   let checkpointer: Checkpointer | null = null;
+  let deferred: NodeJS.Timeout | undefined;
   const inline = (reason: string) => {
     // Back to SQLite's own checkpoints: slower commits now and then, but the WAL stays bounded.
     if (db.open) db.pragma('wal_autocheckpoint = 1000');
     opts.onCheckpointProblem?.(reason);
   };
-  if (!inMemory && opts.checkpointInWorker !== false) {
-    db.pragma('wal_autocheckpoint = 0');
+  const moveCheckpoints = () => {
+    if (!db.open) return;
     try {
       checkpointer = startCheckpointer(file, inline, opts.checkpointIntervalMs);
+      db.pragma('wal_autocheckpoint = 0');
     } catch (err) {
       inline((err as Error).message);
+    }
+  };
+  if (!inMemory && opts.checkpointInWorker !== false) {
+    // Not at once: starting a thread (its own V8 and SQLite) costs CPU just when the gateway is busiest, with
+    // handshakes and the offline backlog, and on a small machine that showed in connect times. Until then SQLite
+    // checkpoints inline, as it does by default.
+    const delay = opts.checkpointWorkerDelayMs ?? CHECKPOINT_WORKER_DELAY_MS;
+    if (delay <= 0) moveCheckpoints();
+    else {
+      deferred = setTimeout(moveCheckpoints, delay);
+      deferred.unref();
     }
   }
 
@@ -72,6 +89,7 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
     file,
     schemaVersion: version,
     async close() {
+      clearTimeout(deferred);
       // The worker's connection goes first, so closing the main one (the last) checkpoints and removes the WAL.
       await checkpointer?.stop();
       if (db.open) db.close();

@@ -103,11 +103,13 @@ export function handOff(db: Database.Database, h: HandOff): number | null {
       `UPDATE inbox SET state = 'accepted', reason = NULL, processed_at = ? WHERE seq = ? AND state = 'pending'`,
     ).run(h.now, h.inboxSeq);
     if (marked.changes !== 1) return null;
-    prepare<[number, string, string, number]>(
-      db,
-      `UPDATE inbox SET state = 'consumed', processed_at = ?
+    // Only groups keep history rows.
+    if (h.chat.endsWith('@g.us'))
+      prepare<[number, string, string, number]>(
+        db,
+        `UPDATE inbox SET state = 'consumed', processed_at = ?
         WHERE account = ? AND chat = ? AND state = 'history' AND seq < ?`,
-    ).run(h.now, h.account, h.chat, h.inboxSeq);
+      ).run(h.now, h.account, h.chat, h.inboxSeq);
     const res = prepare<[number, string, string, string, string, string, string, string, number]>(
       db,
       `INSERT INTO accepted (inbox_seq, account, chat, message_id, agent_id, session_key, body, meta, accepted_at)
