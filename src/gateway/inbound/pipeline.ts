@@ -13,7 +13,7 @@ import type { PairingService } from '../access/pairing-service';
 import type { OpenClawConfig } from '../config/schema';
 import { parseActivationCommand } from '../access/activation-command';
 import {
-  handOff,
+  handOffAll,
   insertInbox,
   markInbox,
   pendingInbox,
@@ -200,21 +200,16 @@ export class InboundPipeline {
     }
   }
 
-  /** Commits a batch's hand-offs in one transaction, each in its own savepoint, then reports each outcome. */
+  /** Commits a batch's hand-offs in one transaction (see handOffAll), then reports each outcome. */
   private commit(deferred: Deferred[]): void {
     if (deferred.length === 0) return;
     const { db, log } = this.deps;
-    const results: Array<{ seq: number | null } | { err: unknown }> = [];
+    let results: Array<number | null | Error>;
     try {
-      db.transaction(() => {
-        for (const d of deferred) {
-          try {
-            results.push({ seq: handOff(db, d.h) });
-          } catch (err) {
-            results.push({ err });
-          }
-        }
-      }).immediate();
+      results = handOffAll(
+        db,
+        deferred.map((d) => d.h),
+      );
     } catch (err) {
       // Nothing of the batch was written: the rows stay pending and are handed on after the next start.
       log.error(
@@ -225,8 +220,8 @@ export class InboundPipeline {
     }
     deferred.forEach((d, i) => {
       const r = results[i]!;
-      if ('err' in r) this.setAside(d.row, r.err);
-      else d.then(r.seq);
+      if (r instanceof Error) this.setAside(d.row, r);
+      else d.then(r);
     });
   }
 

@@ -4,6 +4,7 @@ import { openStore, type Store } from '../db';
 import {
   groupHistory,
   handOff,
+  handOffAll,
   insertInbox,
   markInbox,
   pendingInbox,
@@ -69,6 +70,20 @@ describe('inbox', () => {
     expect(handOff(db, hand(seq, 'B'))).toBeNull();
     expect(recentAccepted(db, null, 10).map((r) => r.messageId)).toEqual(['B']);
     expect(pendingInbox(db, 10)).toEqual([]);
+  });
+
+  it('a batch of hand-offs commits together, and a row that fails fails alone', () => {
+    const { db } = store;
+    const seqs = ['E1', 'E2', 'E3'].map((id) => insertInbox(db, raw(id), 1)!);
+    db.exec(`CREATE TRIGGER refuse_e2 BEFORE INSERT ON accepted WHEN NEW.message_id = 'E2'
+             BEGIN SELECT RAISE(ABORT, 'no room for E2'); END`);
+    const results = handOffAll(db, [hand(seqs[0]!, 'E1'), hand(seqs[1]!, 'E2'), hand(seqs[2]!, 'E3')]);
+    expect(results[0]).toBeGreaterThan(0);
+    expect((results[1] as Error).message).toMatch(/no room for E2/);
+    expect(results[2]).toBeGreaterThan(0);
+    expect(recentAccepted(db, null, 10).map((r) => r.messageId)).toEqual(['E1', 'E3']);
+    expect(pendingInbox(db, 10).map((r) => r.raw.id)).toEqual(['E2']);
+    expect(handOffAll(db, [hand(seqs[0]!, 'E1')])).toEqual([null]);
   });
 
   it('a settled row is not handed on, and a handed-on row is not settled again', () => {

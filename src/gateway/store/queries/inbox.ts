@@ -97,37 +97,61 @@ export interface HandOff {
  * accepted row's seq, or null when the inbox row was no longer pending (already handed on).
  */
 export function handOff(db: Database.Database, h: HandOff): number | null {
-  const tx = db.transaction((): number | null => {
-    const marked = prepare<[number, number]>(
+  return db.transaction(() => handOffSteps(db, h)).immediate();
+}
+
+/**
+ * Several hand-offs in one transaction. The common case, every row fine, is one commit without a savepoint per
+ * row; when any step throws, the batch is rolled back and redone with one savepoint per row, so the row that
+ * failed fails alone. Each result is a seq, null (already handed on), or the error of that row.
+ */
+export function handOffAll(db: Database.Database, batch: readonly HandOff[]): Array<number | null | Error> {
+  try {
+    return db.transaction(() => batch.map((h) => handOffSteps(db, h))).immediate();
+  } catch {
+    return db
+      .transaction(() =>
+        batch.map((h) => {
+          try {
+            return db.transaction(() => handOffSteps(db, h))();
+          } catch (err) {
+            return err instanceof Error ? err : new Error(String(err));
+          }
+        }),
+      )
+      .immediate();
+  }
+}
+
+function handOffSteps(db: Database.Database, h: HandOff): number | null {
+  const marked = prepare<[number, number]>(
+    db,
+    `UPDATE inbox SET state = 'accepted', reason = NULL, processed_at = ? WHERE seq = ? AND state = 'pending'`,
+  ).run(h.now, h.inboxSeq);
+  if (marked.changes !== 1) return null;
+  // Only groups keep history rows.
+  if (h.chat.endsWith('@g.us'))
+    prepare<[number, string, string, number]>(
       db,
-      `UPDATE inbox SET state = 'accepted', reason = NULL, processed_at = ? WHERE seq = ? AND state = 'pending'`,
-    ).run(h.now, h.inboxSeq);
-    if (marked.changes !== 1) return null;
-    // Only groups keep history rows.
-    if (h.chat.endsWith('@g.us'))
-      prepare<[number, string, string, number]>(
-        db,
-        `UPDATE inbox SET state = 'consumed', processed_at = ?
-        WHERE account = ? AND chat = ? AND state = 'history' AND seq < ?`,
-      ).run(h.now, h.account, h.chat, h.inboxSeq);
-    const res = prepare<[number, string, string, string, string, string, string, string, number]>(
-      db,
-      `INSERT INTO accepted (inbox_seq, account, chat, message_id, agent_id, session_key, body, meta, accepted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      h.inboxSeq,
-      h.account,
-      h.chat,
-      h.messageId,
-      h.agentId,
-      h.sessionKey,
-      h.body,
-      JSON.stringify(h.meta),
-      h.now,
-    );
-    return Number(res.lastInsertRowid);
-  });
-  return tx.immediate();
+      `UPDATE inbox SET state = 'consumed', processed_at = ?
+      WHERE account = ? AND chat = ? AND state = 'history' AND seq < ?`,
+    ).run(h.now, h.account, h.chat, h.inboxSeq);
+  const res = prepare<[number, string, string, string, string, string, string, string, number]>(
+    db,
+    `INSERT INTO accepted (inbox_seq, account, chat, message_id, agent_id, session_key, body, meta, accepted_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    h.inboxSeq,
+    h.account,
+    h.chat,
+    h.messageId,
+    h.agentId,
+    h.sessionKey,
+    h.body,
+    JSON.stringify(h.meta),
+    h.now,
+  );
+  return Number(res.lastInsertRowid);
 }
 
 export interface AcceptedRow {
