@@ -182,3 +182,19 @@ describe('parseCreds', () => {
     expect(parseCreds('{"noiseKey":{}}')).toBeNull();
   });
 });
+
+describe('CredsFile: unchanged content', () => {
+  it('a save of what is already on disk writes nothing; a change is written', async () => {
+    const file = new CredsFile(dir, memoryLogger().log);
+    await file.save(linked(11));
+    const before = fs.statSync(file.file);
+    const again = new CredsFile(dir, memoryLogger().log);
+    const loaded = (await again.load())!;
+    await again.save(loaded);
+    await file.save(loaded);
+    expect(fs.statSync(file.file).ino).toBe(before.ino);
+    await again.save({ ...loaded, nextPreKeyId: 12 });
+    expect(fs.statSync(file.file).ino).not.toBe(before.ino);
+    expect(read(file.file).nextPreKeyId).toBe(12);
+  });
+});

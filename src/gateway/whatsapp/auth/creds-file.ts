@@ -66,6 +66,12 @@ interface Lane {
   pending: number;
 }
 const lanes = new Map<string, Lane>();
+/**
+ * What creds.json holds, as this process last read or wrote it (per path, whichever CredsFile did it). Baileys
+ * emits creds.update on every connect, mostly with nothing changed; a save of identical content is skipped
+ * instead of costing four fsyncs while the handshake is under way. One entry per account folder.
+ */
+const onDisk = new Map<string, string>();
 
 export class CredsFile {
   readonly file: string;
@@ -106,6 +112,7 @@ export class CredsFile {
   remove(): Promise<void> {
     return this.enqueue(async () => {
       this.lane().latest = undefined;
+      onDisk.delete(this.key());
       await fsp.rm(this.file, { force: true });
       await fsp.rm(this.backup, { force: true });
     });
@@ -141,6 +148,7 @@ export class CredsFile {
     // An earlier queued flush already wrote this call's content or a newer one.
     if (text === undefined) return;
     lane.latest = undefined;
+    if (onDisk.get(this.key()) === text) return;
     try {
       await this.writeVerified(text);
     } catch (err) {
@@ -158,6 +166,11 @@ export class CredsFile {
     const written = await fsp.readFile(this.file, 'utf8');
     if (written !== text) throw new Error(`${this.file} did not read back as written; backup left unchanged`);
     await writeFileAtomic(this.backup, text, { mode: 0o600 });
+    onDisk.set(this.key(), text);
+  }
+
+  private key(): string {
+    return path.resolve(this.file);
   }
 
   private async refreshBackup(text: string): Promise<void> {
@@ -169,7 +182,9 @@ export class CredsFile {
 
   private async loadNow(): Promise<AuthenticationCreds | null> {
     const main = await readCredsFile(this.file);
+    onDisk.delete(this.key());
     if (main.ok) {
+      onDisk.set(this.key(), main.text);
       // Installs from before the backup existed (or a damaged backup) get a good one, while creds.json parses.
       // Queued behind this load rather than awaited: connecting need not wait for it, and as a lane task it still
       // runs before any later save, so it can never overwrite a newer backup.
@@ -202,6 +217,7 @@ export class CredsFile {
     );
     await ensurePrivateDir(this.dir);
     await writeFileAtomic(this.file, bak.text, { mode: 0o600 });
+    onDisk.set(this.key(), bak.text);
     return bak.creds;
   }
 }
