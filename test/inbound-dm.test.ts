@@ -1,58 +1,17 @@
 // Direct messages end to end: a real gateway running the real Baileys client against the simulator; simulated
 // contacts write, and the tests assert what the agent stage receives and what the contacts actually get back
 // (pairing codes, confirmations, read receipts, reactions).
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovedSender, PairingSnapshot } from '../src/shared/contract';
-import { startSim, type Contact, type ReceivedMessage, type Sim } from '../e2e/wa-sim/index';
-import { waitFor } from './support/env';
-import { startInboundGateway, type InboundGateway } from './support/inbound';
+import { inboundSuite, readsOf as reads, textOf } from './support/inbound';
 
-let sim: Sim;
-const running: InboundGateway[] = [];
-
-beforeAll(async () => {
-  // libsignal narrates every session it opens on the console.
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  sim = await startSim({ seed: 'inbound-dm' });
-});
-afterEach(async () => {
-  for (const g of running.splice(0)) await g.stop();
-});
-afterAll(() => sim?.close());
-
-async function gateway(number: string, config = ''): Promise<InboundGateway> {
-  const g = await startInboundGateway(sim, { number, config });
-  running.push(g);
-  return g;
-}
-
-const textOf = (m: ReceivedMessage): string =>
-  m.message.conversation ?? m.message.extendedTextMessage?.text ?? '';
-
-/** The inbox row of a message once processing has settled it (read from state.db like any other reader). */
-async function settled(g: InboundGateway, id: string): Promise<{ state: string; reason: string | null }> {
-  const db = new Database(join(g.t.stateDir, 'state.db'), { readonly: true });
-  try {
-    return await waitFor(() => {
-      const row = db.prepare('SELECT state, reason FROM inbox WHERE message_id = ?').get(id) as
-        { state: string; reason: string | null } | undefined;
-      return row && row.state !== 'pending' ? row : null;
-    }, `inbox row ${id} to settle`);
-  } finally {
-    db.close();
-  }
-}
-
-const reads = (c: Contact, id: string) =>
-  c.user.receipts.items.filter((r) => r.type === 'read' && r.ids.includes(id));
+const suite = inboundSuite('inbound-dm');
+const gateway = (number: string, config = '') => suite.gateway(number, config);
 
 describe('dmPolicy "pairing" (the default)', () => {
   it('an unknown sender gets one code and is not processed; after approval a confirmation, then accepted', async () => {
     const g = await gateway('+15550200001');
-    const bob = sim.contact('+15550201001', { name: 'Bob' });
+    const bob = suite.sim.contact('+15550201001', { name: 'Bob' });
     const first = await bob.send(g.phone, 'hello?');
     const request = await g.nextRequest((r) => r.sender === bob.e164);
     expect(request).toMatchObject({ accountId: 'default', name: 'Bob' });
@@ -61,10 +20,10 @@ describe('dmPolicy "pairing" (the default)', () => {
     expect(codeMessage).toContain(request.code);
     expect(codeMessage).toContain(bob.e164);
     expect(codeMessage).toContain(`openclaw pairing approve whatsapp ${request.code}`);
-    expect(await settled(g, first)).toMatchObject({ state: 'pairing' });
+    expect(await g.settled(first)).toMatchObject({ state: 'pairing' });
 
     const again = await bob.send(g.phone, 'anyone?');
-    expect((await settled(g, again)).reason).toMatch(/already pending/);
+    expect((await g.settled(again)).reason).toMatch(/already pending/);
     expect(bob.messages()).toHaveLength(1);
     expect(g.accepted).toEqual([]);
 
@@ -103,14 +62,14 @@ describe('dmPolicy "pairing" (the default)', () => {
 
   it('at most three pending requests per account: a fourth unknown sender gets no code, and the log says why', async () => {
     const g = await gateway('+15550200002');
-    const senders = [1, 2, 3, 4].map((n) => sim.contact(`+1555020200${n}`, { name: `S${n}` }));
+    const senders = [1, 2, 3, 4].map((n) => suite.sim.contact(`+1555020200${n}`, { name: `S${n}` }));
     const ids: string[] = [];
     for (const s of senders.slice(0, 3)) {
       ids.push(await s.send(g.phone, 'hi'));
       await s.nextMessage();
     }
     const fourth = await senders[3]!.send(g.phone, 'hi');
-    expect((await settled(g, fourth)).reason).toMatch(/at the cap/);
+    expect((await g.settled(fourth)).reason).toMatch(/at the cap/);
     expect(senders[3]!.messages()).toEqual([]);
     expect(g.requested.map((r) => r.sender)).toEqual(senders.slice(0, 3).map((s) => s.e164));
     const { entries } = await g.call<{ entries: Array<{ msg: string }> }>('logs.tail', {
@@ -122,14 +81,14 @@ describe('dmPolicy "pairing" (the default)', () => {
 
 describe('dmPolicy "allowlist", "open" and "disabled"', () => {
   it('allowlist: listed senders are accepted, others are rejected without any pairing code', async () => {
-    const carol = sim.contact('+15550203001', { name: 'Carol' });
-    const dan = sim.contact('+15550203002', { name: 'Dan' });
+    const carol = suite.sim.contact('+15550203001', { name: 'Carol' });
+    const dan = suite.sim.contact('+15550203002', { name: 'Dan' });
     const g = await gateway(
       '+15550200003',
       `channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["${carol.e164}"] } },`,
     );
     const rejected = await dan.send(g.phone, 'let me in');
-    expect((await settled(g, rejected)).reason).toMatch(/not in allowFrom/);
+    expect((await g.settled(rejected)).reason).toMatch(/not in allowFrom/);
     const ok = await carol.send(g.phone, 'hi');
     await g.nextAccepted((m) => m.messageId === ok);
     expect(dan.messages()).toEqual([]);
@@ -139,7 +98,7 @@ describe('dmPolicy "allowlist", "open" and "disabled"', () => {
   });
 
   it('open needs "*" and then lets anyone in; disabled lets nobody in, approved or listed', async () => {
-    const erin = sim.contact('+15550203003', { name: 'Erin' });
+    const erin = suite.sim.contact('+15550203003', { name: 'Erin' });
     const g = await gateway(
       '+15550200004',
       `channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"] } },`,
@@ -149,13 +108,13 @@ describe('dmPolicy "allowlist", "open" and "disabled"', () => {
 
     await g.set('channels.whatsapp.dmPolicy', 'disabled');
     const closed = await erin.send(g.phone, 'hello disabled');
-    expect((await settled(g, closed)).reason).toMatch(/disabled/);
+    expect((await g.settled(closed)).reason).toMatch(/disabled/);
     expect(g.accepted.map((m) => m.messageId)).toEqual([open]);
     expect(erin.messages()).toEqual([]);
   });
 
   it('an approved sender does not get past "allowlist" or "disabled"', async () => {
-    const fay = sim.contact('+15550203004', { name: 'Fay' });
+    const fay = suite.sim.contact('+15550203004', { name: 'Fay' });
     const g = await gateway('+15550200005');
     await fay.send(g.phone, 'hi');
     const { code } = await g.nextRequest((r) => r.sender === fay.e164);
@@ -163,17 +122,17 @@ describe('dmPolicy "allowlist", "open" and "disabled"', () => {
     await g.set('channels.whatsapp.allowFrom', ['+15550209999']);
     await g.set('channels.whatsapp.dmPolicy', 'allowlist');
     const listed = await fay.send(g.phone, 'still in?');
-    expect((await settled(g, listed)).state).toBe('rejected');
+    expect((await g.settled(listed)).state).toBe('rejected');
     await g.set('channels.whatsapp.dmPolicy', 'disabled');
     const disabled = await fay.send(g.phone, 'and now?');
-    expect((await settled(g, disabled)).state).toBe('rejected');
+    expect((await g.settled(disabled)).state).toBe('rejected');
     expect(g.accepted).toEqual([]);
   });
 });
 
 describe('personal-number mode, receipts and reactions', () => {
   it('self-chat is accepted without read receipts; outbound DMs from the phone trigger nothing', async () => {
-    const gus = sim.contact('+15550204001', { name: 'Gus' });
+    const gus = suite.sim.contact('+15550204001', { name: 'Gus' });
     const g = await gateway('+15550200006', `channels: { whatsapp: { selfChatMode: true } },`);
     const note = await g.phone.send(g.phone, 'note to self');
     const accepted = await g.nextAccepted((m) => m.messageId === note);
@@ -190,8 +149,8 @@ describe('personal-number mode, receipts and reactions', () => {
   });
 
   it('ack reaction: sent to accepted messages at once, never to rejected ones', async () => {
-    const hal = sim.contact('+15550204002', { name: 'Hal' });
-    const ivy = sim.contact('+15550204003', { name: 'Ivy' });
+    const hal = suite.sim.contact('+15550204002', { name: 'Hal' });
+    const ivy = suite.sim.contact('+15550204003', { name: 'Ivy' });
     const g = await gateway(
       '+15550200007',
       `channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["${hal.e164}"], ackReaction: { emoji: "👀" } } },`,
@@ -200,26 +159,26 @@ describe('personal-number mode, receipts and reactions', () => {
     const id = await hal.send(g.phone, 'hello');
     const reaction = await hal.nextMessage((m) => !!m.message.reactionMessage);
     expect(reaction.message.reactionMessage).toMatchObject({ text: '👀', key: { id } });
-    expect((await settled(g, rejected)).state).toBe('rejected');
+    expect((await g.settled(rejected)).state).toBe('rejected');
     expect(ivy.messages()).toEqual([]);
   });
 });
 
 describe('LID senders', () => {
   it('a LID sender with a phone-number mapping is resolved; one without is logged and treated as unknown', async () => {
-    const jo = sim.contact('+15550205001', { name: 'Jo' });
-    const kim = sim.contact('+15550205002', { name: 'Kim' });
+    const jo = suite.sim.contact('+15550205001', { name: 'Jo' });
+    const kim = suite.sim.contact('+15550205002', { name: 'Kim' });
     const g = await gateway('+15550200008');
     await g.call('pairing.list', {});
     const viaLid = await jo.send(g.phone, 'hello from a LID', { addressing: 'lid' });
     const request = await g.nextRequest((r) => r.sender === jo.e164);
-    expect((await settled(g, viaLid)).state).toBe('pairing');
+    expect((await g.settled(viaLid)).state).toBe('pairing');
     await g.call('pairing.approve', { channel: 'whatsapp', code: request.code });
     const second = await jo.send(g.phone, 'again by LID', { addressing: 'lid' });
     expect((await g.nextAccepted((m) => m.messageId === second)).from).toBe(jo.e164);
 
     const unknown = await kim.send(g.phone, 'who am I', { addressing: 'lid', omitAlt: true });
-    expect((await settled(g, unknown)).reason).toMatch(/phone number is unknown/);
+    expect((await g.settled(unknown)).reason).toMatch(/phone number is unknown/);
     expect(kim.messages()).toEqual([]);
     expect(g.requested.map((r) => r.sender)).toEqual([jo.e164]);
   });

@@ -2,27 +2,12 @@
 // write (plain, @-mentions, replies), and the tests assert what the agent stage receives (history injection,
 // envelopes, session keys), the inbox state of every message, and what members actually get back (the
 // /activation answer, ack reactions with the participant, read receipts).
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AddressingMode, SimGroup } from '../e2e/wa-sim/groups';
-import { startSim, type Contact, type ReceivedMessage, type Sim } from '../e2e/wa-sim/index';
-import { waitFor } from './support/env';
-import { startInboundGateway, type InboundGateway } from './support/inbound';
+import type { Contact } from '../e2e/wa-sim/index';
+import { inboundSuite, readsOf as reads, textOf, type InboundGateway } from './support/inbound';
 
-let sim: Sim;
-const running: InboundGateway[] = [];
-
-beforeAll(async () => {
-  // libsignal narrates every session it opens on the console.
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  sim = await startSim({ seed: 'inbound-groups' });
-});
-afterEach(async () => {
-  for (const g of running.splice(0)) await g.stop();
-});
-afterAll(() => sim?.close());
+const suite = inboundSuite('inbound-groups');
 
 interface Setup {
   g: InboundGateway;
@@ -38,17 +23,18 @@ async function start(
   mode: AddressingMode = 'pn',
 ): Promise<Setup> {
   const id = String(n).padStart(3, '0');
-  const alice = sim.contact(`+15550310${id}`, { name: 'Alice' });
-  const bob = sim.contact(`+15550320${id}`, { name: 'Bob' });
+  const alice = suite.sim.contact(`+15550310${id}`, { name: 'Alice' });
+  const bob = suite.sim.contact(`+15550320${id}`, { name: 'Bob' });
   const body = typeof config === 'function' ? config(alice) : config;
-  const g = await startInboundGateway(sim, { number: `+15550300${id}`, config: body });
-  running.push(g);
-  const group = await sim.group(`Team ${n}`, { admin: g.phone, members: [alice, bob], addressingMode: mode });
+  const g = await suite.gateway(`+15550300${id}`, body);
+  const group = await suite.sim.group(`Team ${n}`, {
+    admin: g.phone,
+    members: [alice, bob],
+    addressingMode: mode,
+  });
   return { g, group, alice, bob };
 }
 
-const textOf = (m: ReceivedMessage): string =>
-  m.message.conversation ?? m.message.extendedTextMessage?.text ?? '';
 const userOf = (jid: string) => jid.split('@')[0]!;
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -69,38 +55,19 @@ const envelope = (group: SimGroup, who: Contact, text: string, tagged = true) =>
 const HISTORY = '[Chat messages since your last reply - for context]';
 const CURRENT = '[Current message - respond to this]';
 
-type Row = { state: string; reason: string | null };
-
-/** The inbox row of a message once processing has settled it (read from state.db like any other reader). */
-async function settled(g: InboundGateway, id: string): Promise<Row> {
-  const db = new Database(join(g.t.stateDir, 'state.db'), { readonly: true });
-  try {
-    return await waitFor(() => {
-      const row = db.prepare('SELECT state, reason FROM inbox WHERE message_id = ?').get(id) as
-        Row | undefined;
-      return row && row.state !== 'pending' ? row : null;
-    }, `inbox row ${id} to settle`);
-  } finally {
-    db.close();
-  }
-}
-
 const accepted = (g: InboundGateway, id: string) => g.nextAccepted((m) => m.messageId === id);
 const reactionsIn = (group: SimGroup, member: Contact) =>
   member.messages().filter((m) => m.chat === group.jid && !!m.message.reactionMessage);
-const reads = (c: Contact, id: string) =>
-  c.user.receipts.items.filter((r) => r.type === 'read' && r.ids.includes(id));
-
 describe('groupPolicy "allowlist" (the default), mention gating and history', () => {
   it('an unlisted group is rejected; once listed, plain messages are kept and injected with the next mention', async () => {
     const { g, group, alice, bob } = await start(1);
     const unlisted = await group.send(alice, 'anyone here?');
-    expect(await settled(g, unlisted)).toMatchObject({ state: 'rejected' });
-    expect((await settled(g, unlisted)).reason).toContain(group.jid);
+    expect(await g.settled(unlisted)).toMatchObject({ state: 'rejected' });
+    expect((await g.settled(unlisted)).reason).toContain(group.jid);
 
     await g.set('channels.whatsapp.groups', { [group.jid]: { requireMention: true } });
     const plain = await group.send(alice, 'the build is red');
-    expect(await settled(g, plain)).toMatchObject({ state: 'history' });
+    expect(await g.settled(plain)).toMatchObject({ state: 'history' });
     const asked = await group.send(alice, mention(g.phone.jid, 'question'));
     const got = await accepted(g, asked);
     expect(got).toMatchObject({
@@ -117,7 +84,7 @@ describe('groupPolicy "allowlist" (the default), mention gating and history', ()
     expect(lines[2]).toBe('');
     expect(lines[3]).toBe(CURRENT);
     expect(lines[4]).toMatch(envelope(group, alice, `@${userOf(g.phone.jid)} question`));
-    expect(await settled(g, plain)).toMatchObject({ state: 'consumed' });
+    expect(await g.settled(plain)).toMatchObject({ state: 'consumed' });
     expect(g.accepted.map((m) => m.messageId)).toEqual([asked]);
 
     // What was injected once is not injected again: the next mention carries only itself.
@@ -147,11 +114,11 @@ describe('groupPolicy "allowlist" (the default), mention gating and history', ()
       expect.stringMatching(envelope(group, alice, `@${userOf(g.phone.jid)} summary?`)),
     ]);
     // The older two were not shown, but they are past: they never come back either.
-    for (const id of plain) expect((await settled(g, id)).state).toBe('consumed');
+    for (const id of plain) expect((await g.settled(id)).state).toBe('consumed');
 
     await g.set('channels.whatsapp.historyLimit', 0);
     const ignored = await group.send(alice, 'just chatting');
-    expect(await settled(g, ignored)).toMatchObject({
+    expect(await g.settled(ignored)).toMatchObject({
       state: 'rejected',
       reason: expect.stringMatching(/history disabled/),
     });
@@ -166,13 +133,13 @@ describe('groupPolicy "open" and "disabled", activation "always", groupAllowFrom
   it('open takes any group (mention still required); disabled takes nothing; "*" with requireMention false takes all', async () => {
     const { g, group, alice } = await start(3, `channels: { whatsapp: { groupPolicy: "open" } },`);
     const plain = await group.send(alice, 'hello');
-    expect((await settled(g, plain)).state).toBe('history');
+    expect((await g.settled(plain)).state).toBe('history');
     const asked = await group.send(alice, mention(g.phone.jid, 'hi bot'));
     await accepted(g, asked);
 
     await g.set('channels.whatsapp.groupPolicy', 'disabled');
     const off = await group.send(alice, mention(g.phone.jid, 'still there?'));
-    expect((await settled(g, off)).reason).toMatch(/disabled/);
+    expect((await g.settled(off)).reason).toMatch(/disabled/);
 
     await g.set('channels.whatsapp.groupPolicy', 'allowlist');
     await g.set('channels.whatsapp.groups', { '*': { requireMention: false } });
@@ -189,13 +156,13 @@ describe('groupPolicy "open" and "disabled", activation "always", groupAllowFrom
       (a) => `channels: { whatsapp: { groups: { "*": {} }, groupAllowFrom: ["${a.e164}"] } },`,
     );
     const fromBob = await group.send(bob, mention(g.phone.jid, 'me too?'));
-    expect((await settled(g, fromBob)).reason).toMatch(/not in groupAllowFrom/);
+    expect((await g.settled(fromBob)).reason).toMatch(/not in groupAllowFrom/);
     const fromAlice = await group.send(alice, mention(g.phone.jid, 'me?'));
     await accepted(g, fromAlice);
 
     await g.set('channels.whatsapp.groups', { '120363000000000001@g.us': {} });
     const elsewhere = await group.send(alice, mention(g.phone.jid, 'and here?'));
-    expect((await settled(g, elsewhere)).state).toBe('rejected');
+    expect((await g.settled(elsewhere)).state).toBe('rejected');
     expect(g.accepted.map((m) => m.messageId)).toEqual([fromAlice]);
   });
 });
@@ -205,7 +172,7 @@ describe('what counts as a mention', () => {
     const { g, group, alice } = await start(5, `channels: { whatsapp: { groups: { "*": {} } } },`);
     await g.set('messages.groupChat.mentionPatterns', ['\\bbot\\b']);
     const robotics = await group.send(alice, 'robotics club tonight');
-    expect((await settled(g, robotics)).state).toBe('history');
+    expect((await g.settled(robotics)).state).toBe('history');
     const named = await group.send(alice, 'hey Bot, can you help?');
     await accepted(g, named);
 
@@ -234,7 +201,7 @@ describe('what counts as a mention', () => {
       'lid',
     );
     const plain = await group.send(alice, 'lid chatter');
-    expect((await settled(g, plain)).state).toBe('history');
+    expect((await g.settled(plain)).state).toBe('history');
     const asked = await group.send(alice, mention(g.phone.lid, 'question'));
     const got = await accepted(g, asked);
     expect(got).toMatchObject({ from: group.jid, sender: { e164: alice.e164 }, groupSubject: group.subject });
@@ -249,17 +216,17 @@ describe('/activation', () => {
   it('owner-only and standalone; "always" answers in the group and survives a restart', async () => {
     const { g, group, alice } = await start(7, `channels: { whatsapp: { groups: { "*": {} } } },`);
     const byAlice = await group.send(alice, '/activation always');
-    expect((await settled(g, byAlice)).reason).toMatch(/owner/);
+    expect((await g.settled(byAlice)).reason).toMatch(/owner/);
     const after1 = await group.send(alice, 'plain one');
-    expect((await settled(g, after1)).state).toBe('history');
+    expect((await g.settled(after1)).state).toBe('history');
 
     const wordy = await group.send(g.phone, '/activation always please');
-    expect((await settled(g, wordy)).state).toBe('rejected');
+    expect((await g.settled(wordy)).state).toBe('rejected');
     expect(textOf(await group.nextMessage(alice, (m) => /usage/i.test(textOf(m))))).toContain(
       '/activation mention|always',
     );
     const after2 = await group.send(alice, 'plain two');
-    expect((await settled(g, after2)).state).toBe('history');
+    expect((await g.settled(after2)).state).toBe('history');
 
     await group.send(g.phone, '/activation always');
     const confirm = await group.nextMessage(alice, (m) => /^Activation: always/.test(textOf(m)));
@@ -287,10 +254,10 @@ describe('/activation', () => {
   it("in a group the policy ignores, even the owner's /activation is ignored and never answered", async () => {
     const { g, group, alice } = await start(10);
     const command = await group.send(g.phone, '/activation always');
-    expect((await settled(g, command)).reason).toContain(group.jid);
+    expect((await g.settled(command)).reason).toContain(group.jid);
     await g.set('channels.whatsapp.groups', { [group.jid]: { requireMention: true } });
     const plain = await group.send(alice, 'still mention-only?');
-    expect((await settled(g, plain)).state).toBe('history');
+    expect((await g.settled(plain)).state).toBe('history');
     expect(
       alice
         .messages()
@@ -307,7 +274,7 @@ describe('ack reactions and read receipts in groups', () => {
       `channels: { whatsapp: { groups: { "*": {} }, ackReaction: { emoji: "✅", group: "mentions" } } },`,
     );
     const plain = await group.send(alice, 'no ping');
-    expect((await settled(g, plain)).state).toBe('history');
+    expect((await g.settled(plain)).state).toBe('history');
     const asked = await group.send(alice, mention(g.phone.jid, 'ping'));
     const reaction = await group.nextMessage(alice, (m) => !!m.message.reactionMessage);
     expect(reaction.message.reactionMessage).toMatchObject({

@@ -1,63 +1,18 @@
 // What the inbound path does with awkward input, end to end: a real gateway running the real Baileys client against
 // the simulator. Offline backlog and redelivery across restarts, long and non-Latin text, message types the
 // adapter does not know, media under and over the cap, a burst of undecryptable messages, and a bad config edit.
-import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountStatus, LogEntry } from '../src/shared/contract';
-import { startSim, type Sim } from '../e2e/wa-sim/index';
 import { waitFor } from './support/env';
-import { startInboundGateway, type InboundGateway } from './support/inbound';
+import { inboundSuite, type InboundGateway } from './support/inbound';
 
 const OPEN = `channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"] } },`;
 
-let sim: Sim;
-const running: InboundGateway[] = [];
-
-beforeAll(async () => {
-  // libsignal narrates every session it opens (and every Bad MAC) on the console.
-  vi.spyOn(console, 'info').mockImplementation(() => undefined);
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  sim = await startSim({ seed: 'inbound-input' });
-});
-afterEach(async () => {
-  for (const g of running.splice(0)) await g.stop();
-});
-afterAll(() => sim?.close());
-
-async function gateway(number: string, config = OPEN): Promise<InboundGateway> {
-  const g = await startInboundGateway(sim, { number, config });
-  running.push(g);
-  return g;
-}
-
-/** Reads state.db the way any other reader would (read-only, beside the running gateway). */
-function query<T>(g: InboundGateway, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(join(g.t.stateDir, 'state.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-/** The inbox row of a message once processing has settled it. */
-function settled(
-  g: InboundGateway,
-  id: string,
-): Promise<{ state: string; reason: string | null; raw: string }> {
-  return waitFor(() => {
-    const [row] = query<{ state: string; reason: string | null; raw: string }>(
-      g,
-      'SELECT state, reason, raw FROM inbox WHERE message_id = ?',
-      id,
-    );
-    return row && row.state !== 'pending' ? row : null;
-  }, `inbox row ${id} to settle`);
-}
+const suite = inboundSuite('inbound-input');
+const gateway = (number: string, config = OPEN) => suite.gateway(number, config);
 
 async function logs(g: InboundGateway, minLevel: LogEntry['level']): Promise<LogEntry[]> {
   const { entries } = await g.call<{ entries: LogEntry[] }>('logs.tail', {
@@ -80,8 +35,8 @@ async function status(g: InboundGateway): Promise<AccountStatus> {
 describe('restarts', () => {
   it('messages sent while the gateway is down arrive as the offline backlog: each accepted once, in order per chat', async () => {
     const g = await gateway('+15550400001');
-    const ann = sim.contact('+15550401001', { name: 'Ann' });
-    const ben = sim.contact('+15550401002', { name: 'Ben' });
+    const ann = suite.sim.contact('+15550401001', { name: 'Ann' });
+    const ben = suite.sim.contact('+15550401002', { name: 'Ben' });
     // Sessions first, so the backlog is ordinary traffic rather than a first contact.
     for (const c of [ann, ben]) {
       const hi = await c.send(g.phone, 'hi');
@@ -105,17 +60,17 @@ describe('restarts', () => {
     expect(annIds.filter((id) => id === a1 || id === a2)).toEqual([a1, a2]);
     expect(g.accepted.find((m) => m.messageId === a2)?.body).toMatch(/\] while you were away 2$/);
     for (const id of [a1, b1, a2]) {
-      const { state, raw } = await settled(g, id);
+      const { state, raw } = await g.settled(id);
       expect(state).toBe('accepted');
       expect((JSON.parse(raw) as { upsertType: string }).upsertType).toBe('append');
-      expect(query(g, 'SELECT seq FROM accepted WHERE message_id = ?', id)).toHaveLength(1);
+      expect(g.query('SELECT seq FROM accepted WHERE message_id = ?', id)).toHaveLength(1);
     }
   });
 
   it('a message id already accepted, delivered again after a restart, is not handed on again', async () => {
     const g = await gateway('+15550400002');
     await g.set('logging.level', 'debug');
-    const cy = sim.contact('+15550402001', { name: 'Cy' });
+    const cy = suite.sim.contact('+15550402001', { name: 'Cy' });
     const id = await cy.send(g.phone, 'first delivery');
     await g.nextAccepted((m) => m.messageId === id);
 
@@ -127,17 +82,17 @@ describe('restarts', () => {
     expect(count(acceptedIds(g), id)).toBe(1);
     const dup = (await logs(g, 'debug')).filter(about(id));
     expect(dup.map((e) => e.msg)).toContainEqual(expect.stringMatching(/duplicate/));
-    const row = await settled(g, id);
+    const row = await g.settled(id);
     expect(row.state).toBe('accepted');
     expect((JSON.parse(row.raw) as { text: string }).text).toBe('first delivery');
-    expect(query(g, 'SELECT seq FROM accepted WHERE message_id = ?', id)).toHaveLength(1);
+    expect(g.query('SELECT seq FROM accepted WHERE message_id = ?', id)).toHaveLength(1);
   });
 });
 
 describe('text', () => {
   it('a 10,000-character body arrives intact; emoji and right-to-left text arrive verbatim', async () => {
     const g = await gateway('+15550400003');
-    const dee = sim.contact('+15550403001', { name: 'Dee' });
+    const dee = suite.sim.contact('+15550403001', { name: 'Dee' });
     // Not one repeated character: a cut or a dropped chunk anywhere would show.
     const long = Array.from({ length: 1000 }, (_, i) => String(i % 1000).padStart(9, '.') + '|')
       .join('')
@@ -160,11 +115,11 @@ describe('text', () => {
 describe('message types', () => {
   it('an unknown type is rejected with its name, logged at info, and the gateway keeps going', async () => {
     const g = await gateway('+15550400004');
-    const eve = sim.contact('+15550404001', { name: 'Eve' });
+    const eve = suite.sim.contact('+15550404001', { name: 'Eve' });
     const poll = await eve.send(g.phone, {
       pollCreationMessage: { name: 'Lunch?', options: [{ optionName: 'yes' }], selectableOptionsCount: 1 },
     });
-    const row = await settled(g, poll);
+    const row = await g.settled(poll);
     expect(row.state).toBe('rejected');
     expect(row.reason).toMatch(/pollCreationMessage/);
     const lines = (await logs(g, 'info')).filter(about(poll));
@@ -180,7 +135,7 @@ describe('message types', () => {
 describe('media', () => {
   it('an image under the cap is saved byte for byte; over the cap it is a "not saved" placeholder and a warning', async () => {
     const g = await gateway('+15550400005');
-    const fox = sim.contact('+15550405001', { name: 'Fox' });
+    const fox = suite.sim.contact('+15550405001', { name: 'Fox' });
     const mediaDir = join(g.t.stateDir, 'media', 'inbound', 'default');
     const bytes = randomBytes(3000);
     const small = await fox.send(g.phone, await fox.media('image', bytes, { caption: 'look 👀' }));
@@ -208,7 +163,7 @@ describe('media', () => {
 describe('undecryptable messages', () => {
   it('a burst of 30 Bad MAC messages: counted in the status, logged a few times at most, and the account stays up', async () => {
     const g = await gateway('+15550400006');
-    const gil = sim.contact('+15550406001', { name: 'Gil' });
+    const gil = suite.sim.contact('+15550406001', { name: 'Gil' });
     const hello = await gil.send(g.phone, 'hello');
     await g.nextAccepted((m) => m.messageId === hello);
 
@@ -233,7 +188,7 @@ describe('undecryptable messages', () => {
     expect(warns.length).toBeGreaterThanOrEqual(1);
     expect(warns.length).toBeLessThanOrEqual(3);
     expect(
-      query(g, `SELECT message_id FROM inbox WHERE message_id IN (${bad.map(() => '?').join()})`, ...bad),
+      g.query(`SELECT message_id FROM inbox WHERE message_id IN (${bad.map(() => '?').join()})`, ...bad),
     ).toEqual([]);
     expect((await status(g)).state).toBe('open');
   }, 40_000);
@@ -241,7 +196,7 @@ describe('undecryptable messages', () => {
 
 describe('config', () => {
   it('an allowFrom entry that is not a phone number is refused, naming the key, and the running config stays', async () => {
-    const ida = sim.contact('+15550407001', { name: 'Ida' });
+    const ida = suite.sim.contact('+15550407001', { name: 'Ida' });
     const g = await gateway(
       '+15550400007',
       `channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["${ida.e164}"] } },`,

@@ -1,14 +1,22 @@
 // A real gateway (in this process) whose default account is linked to a simulated phone, with everything it hands
 // on to the agent stage and every pairing event recorded, for tests of the inbound path.
+import Database from 'better-sqlite3';
 import { readFile } from 'node:fs/promises';
-import { expect } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import type { AccountStatus, AcceptedMessage, PairingRequest } from '../../src/shared/contract';
 import { startGateway, type Gateway } from '../../src/gateway/gateway';
 import { tokenFilePath } from '../../src/gateway/control/token';
-import type { Phone, Sim } from '../../e2e/wa-sim/index';
+import { startSim, type Contact, type Phone, type ReceivedMessage, type Sim } from '../../e2e/wa-sim/index';
 import { Recorder } from '../../e2e/wa-sim/server/model';
 import { makeTestEnv, waitFor, type TestEnv } from './env';
 import { openRaw, type RawClient } from './ws-client';
+
+export interface InboxRow {
+  state: string;
+  reason: string | null;
+  raw: string;
+}
 
 export interface InboundGateway {
   t: TestEnv;
@@ -18,6 +26,10 @@ export interface InboundGateway {
   accepted: AcceptedMessage[];
   requested: PairingRequest[];
   call<T>(method: string, params?: unknown): Promise<T>;
+  /** Reads state.db the way any other reader would (read-only, beside the running gateway). */
+  query<T>(sql: string, ...params: unknown[]): T[];
+  /** The inbox row of a message once processing has settled it (left `pending`). */
+  settled(id: string): Promise<InboxRow>;
   /** The first hand-off (past or future) that matches. */
   nextAccepted(match: (m: AcceptedMessage) => boolean, timeoutMs?: number): Promise<AcceptedMessage>;
   nextRequest(match: (r: PairingRequest) => boolean, timeoutMs?: number): Promise<PairingRequest>;
@@ -50,6 +62,14 @@ export async function startInboundGateway(
     const token = (await readFile(tokenFilePath(t.stateDir), 'utf8')).trim();
     await client.request('connect', { token });
     await client.request('events.subscribe', { events: ['channels.state', 'config.changed'] });
+  };
+  const query = <T>(sql: string, ...params: unknown[]): T[] => {
+    const db = new Database(join(t.stateDir, 'state.db'), { readonly: true });
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
   };
   const call = async <T>(method: string, params?: unknown): Promise<T> => {
     const res = await client.request(method, params);
@@ -104,6 +124,12 @@ export async function startInboundGateway(
     accepted: accepted.items,
     requested: requested.items,
     call,
+    query,
+    settled: (id) =>
+      waitFor(() => {
+        const [row] = query<InboxRow>('SELECT state, reason, raw FROM inbox WHERE message_id = ?', id);
+        return row && row.state !== 'pending' ? row : null;
+      }, `inbox row ${id} to settle`),
     nextAccepted: (match, timeoutMs = 10_000) => accepted.next(match, 'an accepted message', timeoutMs),
     nextRequest: (match, timeoutMs = 10_000) => requested.next(match, 'a pairing request', timeoutMs),
     async set(path, value) {
@@ -121,3 +147,47 @@ export async function startInboundGateway(
     },
   };
 }
+
+export interface InboundSuite {
+  /** The file's simulator (set once its beforeAll has run). */
+  readonly sim: Sim;
+  /** A linked gateway on its own number, stopped after the test. */
+  gateway(number: string, config?: string): Promise<InboundGateway>;
+}
+
+/**
+ * The hooks every inbound test file shares: one simulator for the file, console noise muted (libsignal narrates
+ * every session it opens, and every Bad MAC), and each test's gateways stopped after it.
+ */
+export function inboundSuite(seed: string): InboundSuite {
+  let sim: Sim | undefined;
+  const running: InboundGateway[] = [];
+  beforeAll(async () => {
+    for (const level of ['info', 'warn', 'error'] as const)
+      vi.spyOn(console, level).mockImplementation(() => undefined);
+    sim = await startSim({ seed });
+  });
+  afterEach(async () => {
+    for (const g of running.splice(0)) await g.stop();
+  });
+  afterAll(() => sim?.close());
+  return {
+    get sim() {
+      if (!sim) throw new Error('the simulator starts in beforeAll');
+      return sim;
+    },
+    async gateway(number, config = '') {
+      const g = await startInboundGateway(this.sim, { number, config });
+      running.push(g);
+      return g;
+    },
+  };
+}
+
+/** The text of a message a simulated person received ('' when it has none). */
+export const textOf = (m: ReceivedMessage): string =>
+  m.message.conversation ?? m.message.extendedTextMessage?.text ?? '';
+
+/** The read receipts (blue ticks) a contact got for message `id`. */
+export const readsOf = (c: Contact, id: string) =>
+  c.user.receipts.items.filter((r) => r.type === 'read' && r.ids.includes(id));
