@@ -112,7 +112,7 @@ describe('PairingService', () => {
       { event: 'pairing.changed', payload: { pending: [], approved: [result.approved] } },
     ]);
     expect(service.isApproved('default', ALICE)).toBe(true);
-    expect(service.approvedSet('default')).toEqual(new Set([ALICE]));
+    expect(service.list('default').approved.map((a) => a.sender)).toEqual([ALICE]);
   });
 
   it('approval stands when the confirmation is not sent or fails', async () => {

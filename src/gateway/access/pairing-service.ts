@@ -6,7 +6,6 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../errors';
 import type { ApprovedSender, EventPayload, PairingRequest, PairingSnapshot } from '../../shared/contract';
 import {
-  approvedSenders,
   approvePairing,
   denyPairing,
   expirePairing,
@@ -136,10 +135,6 @@ export class PairingService {
 
   isApproved(accountId: string, sender: string): boolean {
     return isApproved(this.db, accountId, sender);
-  }
-
-  approvedSet(accountId: string): Set<string> {
-    return approvedSenders(this.db, accountId);
   }
 
   /** Drops expired requests; returns how many. Cheap enough to call on every inbound message or once a minute. */

@@ -116,14 +116,6 @@ export function isApproved(db: Database.Database, account: string, sender: strin
   );
 }
 
-export function approvedSenders(db: Database.Database, account: string): Set<string> {
-  return new Set(
-    prepare<[string], string>(db, 'SELECT sender FROM approved_senders WHERE account = ?')
-      .pluck()
-      .all(account),
-  );
-}
-
 export function approvePairing(
   db: Database.Database,
   input: { account?: string; code: string; now: number },

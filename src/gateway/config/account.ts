@@ -38,11 +38,27 @@ export function defaultAuthDir(stateDir: string, accountId: string): string {
   return path.join(stateDir, 'credentials', 'whatsapp', accountId);
 }
 
+/**
+ * Resolved views per config object. A loaded config is never changed in place (an edit makes a new one), and the
+ * inbound path asks for the same account's view on every message.
+ */
+const views = new WeakMap<OpenClawConfig, Map<string, ResolvedWhatsAppAccount>>();
+
+/** The account's effective settings; the same frozen object for the same config, account and state dir. */
 export function resolveAccount(
   cfg: OpenClawConfig,
   accountId: string,
   stateDir: string,
 ): ResolvedWhatsAppAccount {
+  let forConfig = views.get(cfg);
+  if (!forConfig) views.set(cfg, (forConfig = new Map()));
+  const key = `${stateDir}\u0000${accountId}`;
+  let view = forConfig.get(key);
+  if (!view) forConfig.set(key, (view = Object.freeze(computeAccount(cfg, accountId, stateDir))));
+  return view;
+}
+
+function computeAccount(cfg: OpenClawConfig, accountId: string, stateDir: string): ResolvedWhatsAppAccount {
   const channel = cfg.channels.whatsapp;
   const own = Object.prototype.hasOwnProperty.call(channel.accounts, accountId)
     ? channel.accounts[accountId]

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AcceptedMessage } from '../../shared/contract';
 import type { ResolvedWhatsAppAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
-import { dmHistoryLimitFor, routeInbound } from '../routing/route';
+import { dmHistoryLimitFor, routeInbound, type Route } from '../routing/route';
 import type { InboxRow } from '../store/queries/inbox';
 import { describeInbound, describeQuoted } from './describe';
 import { formatEnvelope, type EnvelopeInput } from './envelope';
@@ -29,7 +29,7 @@ function senderOf(raw: RawInbound): { name?: string; e164?: string } {
 
 function envelopeOf(raw: RawInbound, body: string, cfg: OpenClawConfig, prefix?: string): string {
   return formatEnvelope({
-    from: raw.isGroup ? raw.chatJid : (raw.sender.e164 ?? raw.chatJid),
+    from: peerOf(raw),
     timestamp: raw.timestamp,
     body,
     sender: raw.isGroup ? senderOf(raw) : undefined,
@@ -47,6 +47,19 @@ function envelopeOf(raw: RawInbound, body: string, cfg: OpenClawConfig, prefix?:
   });
 }
 
+/** Who a message is from, as routing and the envelope name the peer: E.164 for a DM, the JID for a group. */
+export function peerOf(raw: RawInbound): string {
+  return raw.isGroup ? raw.chatJid : (raw.sender.e164 ?? raw.chatJid);
+}
+
+/** The agent and session a message goes to. */
+export function routeOf(cfg: OpenClawConfig, raw: RawInbound): Route {
+  return routeInbound(cfg, {
+    accountId: raw.accountId,
+    peer: { kind: raw.isGroup ? 'group' : 'dm', id: peerOf(raw) },
+  });
+}
+
 export async function buildAccepted(input: {
   row: InboxRow;
   acct: ResolvedWhatsAppAccount;
@@ -54,6 +67,7 @@ export async function buildAccepted(input: {
   history: InboxRow[];
   port: InboundPort | null;
   log: Logger;
+  route: Route;
 }): Promise<{ message: AcceptedDraft; meta: Record<string, unknown> }> {
   const { row, acct, cfg, port, log } = input;
   const raw = row.raw;
@@ -99,11 +113,8 @@ export async function buildAccepted(input: {
       })
     : current;
 
-  const from = raw.isGroup ? raw.chatJid : (raw.sender.e164 ?? raw.chatJid);
-  const route = routeInbound(cfg, {
-    accountId: raw.accountId,
-    peer: { kind: raw.isGroup ? 'group' : 'dm', id: from },
-  });
+  const from = peerOf(raw);
+  const { route } = input;
   const message: AcceptedDraft = {
     accountId: raw.accountId,
     from,

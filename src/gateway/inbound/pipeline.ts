@@ -49,8 +49,6 @@ export interface PipelineDeps {
   processDelayMs?: number;
 }
 
-export type IntakeResult = 'queued' | 'stored' | 'duplicate' | { skipped: string };
-
 interface Deferred {
   h: HandOff;
   row: InboxRow;
@@ -76,41 +74,40 @@ export class InboundPipeline {
    * Filters a batch (one Baileys upsert), stores what passes in one transaction (one commit for an offline
    * backlog instead of one per message), then queues it.
    */
-  intakeMany(raws: readonly RawInbound[]): IntakeResult[] {
-    const { log, db } = this.deps;
+  intakeMany(raws: readonly RawInbound[]): void {
     const now = this.now();
-    let stored: Array<IntakeResult | InboxRow>;
+    let stored: Array<InboxRow | null>;
     try {
-      stored = db.transaction(() => raws.map((raw) => this.store(raw, now)))();
+      stored = this.deps.db.transaction(() => raws.map((raw) => this.store(raw, now)))();
     } catch (err) {
-      log.error(
+      this.deps.log.error(
         { err, accountId: raws[0]?.accountId, ids: raws.map((r) => r.id) },
         'could not store inbound messages; they were not processed',
       );
-      return raws.map(() => ({ skipped: 'store failed' }));
+      return;
     }
-    return stored.map((s) =>
-      typeof s === 'object' && 'seq' in s ? (this.enqueue(s) ? 'queued' : 'stored') : s,
-    );
+    // A row the full queue does not take stays pending in the inbox; replay() picks it up.
+    for (const row of stored) if (row) this.enqueue(row);
   }
 
-  private store(raw: RawInbound, now: number): IntakeResult | InboxRow {
+  /** The stored row, or null (with the reason logged) for an echo, our own outbound message, or a duplicate. */
+  private store(raw: RawInbound, now: number): InboxRow | null {
     const { log, db } = this.deps;
     const where = { accountId: raw.accountId, chat: raw.chatJid, id: raw.id };
     if (raw.fromMe && wasSent(db, raw.accountId, raw.id)) {
       log.debug(where, 'ignored: echo of a message we sent');
-      return { skipped: 'echo of our own send' };
+      return null;
     }
     // Outbound messages the owner writes from the phone are not for the assistant (and must never trigger a
     // pairing reply); only self-chat, and /activation typed by the owner in a group, come in from our own number.
     if (raw.fromMe && !raw.selfChat && !(raw.isGroup && parseActivationCommand(raw.text) !== null)) {
       log.debug(where, 'ignored: sent from the linked number');
-      return { skipped: 'sent from the linked number' };
+      return null;
     }
     const seq = insertInbox(db, raw, now);
     if (seq === null) {
       log.debug(where, 'ignored: duplicate of a message already received');
-      return 'duplicate';
+      return null;
     }
     return { seq, raw, receivedAt: now };
   }

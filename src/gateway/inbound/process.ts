@@ -12,7 +12,7 @@ import { isMentioned, mentionPatternsFor } from '../access/mentions';
 import { pairingReplyText, type PairingService } from '../access/pairing-service';
 import { resolveAccount, defaultAccountId, type ResolvedWhatsAppAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
-import { routeInbound } from '../routing/route';
+import type { Route } from '../routing/route';
 import {
   groupHistory,
   markInbox,
@@ -21,7 +21,7 @@ import {
   type HandOff,
   type InboxRow,
 } from '../store/queries/inbox';
-import { buildAccepted } from './accepted';
+import { buildAccepted, routeOf } from './accepted';
 import type { InboundPort } from './port';
 import type { RawInbound } from './types';
 import { historyLimitFor } from './group-history';
@@ -42,20 +42,9 @@ export interface ProcessContext {
   emit(message: AcceptedMessage): void;
 }
 
-/** Resolved account views per config object: a config is immutable once loaded, and a burst shares one. */
-const resolved = new WeakMap<OpenClawConfig, Map<string, ResolvedWhatsAppAccount>>();
-
-function accountView(ctx: ProcessContext, accountId: string): ResolvedWhatsAppAccount {
-  let views = resolved.get(ctx.cfg);
-  if (!views) resolved.set(ctx.cfg, (views = new Map()));
-  let view = views.get(accountId);
-  if (!view) views.set(accountId, (view = resolveAccount(ctx.cfg, accountId, ctx.stateDir)));
-  return view;
-}
-
 export async function processInbound(row: InboxRow, ctx: ProcessContext): Promise<null> {
   const { raw } = row;
-  const acct = accountView(ctx, raw.accountId);
+  const acct = resolveAccount(ctx.cfg, raw.accountId, ctx.stateDir);
   if (raw.unsupported && !raw.text && !raw.media) {
     return settle(row, ctx, 'rejected', `unsupported message type ${raw.unsupported}`, 'info');
   }
@@ -78,7 +67,11 @@ async function processDm(row: InboxRow, acct: ResolvedWhatsAppAccount, ctx: Proc
       );
   if (decision.action === 'reject') return settle(row, ctx, 'rejected', decision.reason, 'info');
   if (decision.action === 'pair') return pair(row, ctx);
-  return accept(row, acct, ctx, { mentioned: false, activation: 'mention', historyLimit: 0 });
+  return accept(row, acct, ctx, routeOf(ctx.cfg, raw), {
+    mentioned: false,
+    activation: 'mention',
+    historyLimit: 0,
+  });
 }
 
 async function pair(row: InboxRow, ctx: ProcessContext): Promise<null> {
@@ -157,7 +150,7 @@ async function processGroup(
   if (decision.action === 'reject') return settle(row, ctx, 'rejected', decision.reason, 'info');
   if (command !== null) return activation(row, ctx, command, owner);
 
-  const route = routeInbound(ctx.cfg, { accountId: raw.accountId, peer: { kind: 'group', id: raw.chatJid } });
+  const route = routeOf(ctx.cfg, raw);
   const mention = isMentioned({
     mentions: raw.mentions,
     text: raw.text,
@@ -173,7 +166,7 @@ async function processGroup(
       ? settle(row, ctx, 'history', 'not mentioned; kept as group context', 'debug')
       : settle(row, ctx, 'rejected', 'not mentioned (history disabled)', 'debug');
   }
-  return accept(row, acct, ctx, {
+  return accept(row, acct, ctx, route, {
     mentioned: mention.mentioned,
     activation: decision.activation,
     historyLimit,
@@ -208,6 +201,7 @@ async function accept(
   row: InboxRow,
   acct: ResolvedWhatsAppAccount,
   ctx: ProcessContext,
+  route: Route,
   group: { mentioned: boolean; activation: 'mention' | 'always'; historyLimit: number },
 ): Promise<null> {
   const { raw } = row;
@@ -233,7 +227,7 @@ async function accept(
   const history = raw.isGroup
     ? groupHistory(ctx.db, raw.accountId, raw.chatJid, row.seq, group.historyLimit)
     : [];
-  const built = await buildAccepted({ row, acct, cfg: ctx.cfg, history, port, log: ctx.log });
+  const built = await buildAccepted({ row, acct, cfg: ctx.cfg, history, port, log: ctx.log, route });
   const now = ctx.now();
   const h: HandOff = {
     inboxSeq: row.seq,

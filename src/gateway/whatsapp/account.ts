@@ -38,7 +38,6 @@ export interface AccountDeps {
   random?: () => number;
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;
-  onSocket?(sock: WASocket): void;
   /** Inbound messages, converted, one batch per Baileys upsert, in the order Baileys delivered them. */
   onInbound?(batch: RawInbound[]): void;
   /** Where inbound media of this account is saved. */
@@ -247,7 +246,6 @@ export class WhatsAppAccount {
       if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();
       this.inbound.handle(sock, messages, type);
     });
-    this.deps.onSocket?.(sock);
   }
 
   private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {

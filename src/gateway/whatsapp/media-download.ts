@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { downloadContentFromMessage } from '@whiskeysockets/baileys';
+import type { MediaDownload } from '../inbound/port';
 import type { MediaRef } from '../inbound/types';
 import { DEFAULT_MIMETYPES } from './inbound-adapter';
 
@@ -18,10 +19,6 @@ export interface DownloadOptions {
   /** Gives up on a download that takes too long (a stalled CDN would otherwise hold the message forever). */
   signal?: AbortSignal;
 }
-
-export type DownloadResult =
-  | { ok: true; path: string; bytes: number; mimetype: string }
-  | { ok: false; reason: 'too_large' | 'failed'; detail: string };
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -157,7 +154,7 @@ function guardRequest(fetchOptions: RequestInit | undefined): GuardedRequest {
   };
 }
 
-export async function downloadInboundMedia(ref: MediaRef, opts: DownloadOptions): Promise<DownloadResult> {
+export async function downloadInboundMedia(ref: MediaRef, opts: DownloadOptions): Promise<MediaDownload> {
   const mimetype = ref.mimetype ?? DEFAULT_MIMETYPES[ref.kind];
   const limit = `the ${formatBytes(opts.maxBytes)} limit`;
   if (ref.fileLength !== undefined && ref.fileLength > opts.maxBytes) {
@@ -189,7 +186,7 @@ export async function downloadInboundMedia(ref: MediaRef, opts: DownloadOptions)
   };
   opts.signal?.addEventListener('abort', stop, { once: true });
   let bytes = 0;
-  let result: DownloadResult | undefined;
+  let result: MediaDownload | undefined;
   try {
     opts.signal?.throwIfAborted();
     stream = await downloadContentFromMessage(

@@ -154,15 +154,9 @@ function handOffSteps(db: Database.Database, h: HandOff): number | null {
   return Number(res.lastInsertRowid);
 }
 
-export interface AcceptedRow {
+/** A stored hand-off: what handOff() was given, under its own seq and time. */
+export interface AcceptedRow extends Omit<HandOff, 'inboxSeq' | 'now'> {
   seq: number;
-  account: string;
-  chat: string;
-  messageId: string;
-  agentId: string;
-  sessionKey: string;
-  body: string;
-  meta: Record<string, unknown>;
   acceptedAt: number;
 }
 
