@@ -1,7 +1,7 @@
 import type { AcceptedMessage } from '../../shared/contract';
 import type { AcceptedRow } from '../store/queries/inbox';
 
-/** A stored hand-off as the control API shows it (the row keeps the whole draft in `meta`). */
+/** A stored hand-off as the control API shows it: body, route and ids from the row's columns, the rest from meta. */
 export function toAcceptedMessage(row: AcceptedRow): AcceptedMessage {
   const m = row.meta as Partial<AcceptedMessage>;
   return {

@@ -115,14 +115,10 @@ export async function buildAccepted(input: {
 
   const from = peerOf(raw);
   const { route } = input;
-  const message: AcceptedDraft = {
-    accountId: raw.accountId,
+  // What the row's own columns (body, route, ids) do not hold; stored as its meta.
+  const details = {
     from,
-    chatType: raw.isGroup ? 'group' : 'dm',
-    messageId: raw.id,
-    agentId: route.agentId,
-    sessionKey: route.sessionKey,
-    body: text,
+    chatType: raw.isGroup ? ('group' as const) : ('dm' as const),
     sender: senderOf(raw),
     replyToId: raw.quoted?.id,
     replyToBody: raw.quoted ? describeQuoted(raw.quoted) : undefined,
@@ -132,7 +128,15 @@ export async function buildAccepted(input: {
     groupSubject: raw.isGroup ? ((await port?.groupInfo(raw.chatJid))?.subject ?? undefined) : undefined,
     historyLimit: raw.isGroup ? undefined : dmHistoryLimitFor(acct, from),
   };
+  const message: AcceptedDraft = {
+    accountId: raw.accountId,
+    messageId: raw.id,
+    agentId: route.agentId,
+    sessionKey: route.sessionKey,
+    body: text,
+    ...details,
+  };
   // The reply goes back to the chat as WhatsApp addressed it (a LID chat stays a LID chat).
-  const meta = { ...message, chatJid: raw.chatJid, senderJid: raw.sender.jid, timestamp: raw.timestamp };
+  const meta = { ...details, chatJid: raw.chatJid, senderJid: raw.sender.jid, timestamp: raw.timestamp };
   return { message, meta };
 }

@@ -195,11 +195,6 @@ export function recentAccepted(db: Database.Database, account: string | null, li
     .map(toAccepted);
 }
 
-export function acceptedBySeq(db: Database.Database, seq: number): AcceptedRow | undefined {
-  const row = prepare<[number], AcceptedDbRow>(db, 'SELECT * FROM accepted WHERE seq = ?').get(seq);
-  return row ? toAccepted(row) : undefined;
-}
-
 // ---- own sends ------------------------------------------------------------------------------------------------
 
 export function recordSent(
