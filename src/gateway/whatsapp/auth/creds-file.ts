@@ -76,6 +76,8 @@ const onDisk = new Map<string, string>();
 export class CredsFile {
   readonly file: string;
   readonly backup: string;
+  /** The absolute path: what the lanes and onDisk are keyed by. */
+  private readonly key: string;
 
   constructor(
     readonly dir: string,
@@ -83,6 +85,7 @@ export class CredsFile {
   ) {
     this.file = path.join(dir, CREDS_FILE);
     this.backup = path.join(dir, CREDS_BACKUP);
+    this.key = path.resolve(this.file);
   }
 
   /** The saved creds; restores a missing, empty or unparsable creds.json from the backup; null = not linked. */
@@ -112,24 +115,22 @@ export class CredsFile {
   remove(): Promise<void> {
     return this.enqueue(async () => {
       this.lane().latest = undefined;
-      onDisk.delete(this.key());
+      onDisk.delete(this.key);
       await fsp.rm(this.file, { force: true });
       await fsp.rm(this.backup, { force: true });
     });
   }
 
   private lane(): Lane {
-    const key = path.resolve(this.file);
-    let lane = lanes.get(key);
+    let lane = lanes.get(this.key);
     if (!lane) {
       lane = { tail: Promise.resolve(), latest: undefined, pending: 0 };
-      lanes.set(key, lane);
+      lanes.set(this.key, lane);
     }
     return lane;
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const key = path.resolve(this.file);
     const lane = this.lane();
     lane.pending += 1;
     const run = lane.tail.then(task);
@@ -137,7 +138,8 @@ export class CredsFile {
       .catch(() => undefined)
       .finally(() => {
         lane.pending -= 1;
-        if (lane.pending === 0 && lane.latest === undefined && lanes.get(key) === lane) lanes.delete(key);
+        if (lane.pending === 0 && lane.latest === undefined && lanes.get(this.key) === lane)
+          lanes.delete(this.key);
       });
     return run;
   }
@@ -148,7 +150,7 @@ export class CredsFile {
     // An earlier queued flush already wrote this call's content or a newer one.
     if (text === undefined) return;
     lane.latest = undefined;
-    if (onDisk.get(this.key()) === text) return;
+    if (onDisk.get(this.key) === text) return;
     try {
       await this.writeVerified(text);
     } catch (err) {
@@ -166,11 +168,7 @@ export class CredsFile {
     const written = await fsp.readFile(this.file, 'utf8');
     if (written !== text) throw new Error(`${this.file} did not read back as written; backup left unchanged`);
     await writeFileAtomic(this.backup, text, { mode: 0o600 });
-    onDisk.set(this.key(), text);
-  }
-
-  private key(): string {
-    return path.resolve(this.file);
+    onDisk.set(this.key, text);
   }
 
   private async refreshBackup(text: string): Promise<void> {
@@ -182,9 +180,9 @@ export class CredsFile {
 
   private async loadNow(): Promise<AuthenticationCreds | null> {
     const main = await readCredsFile(this.file);
-    onDisk.delete(this.key());
+    onDisk.delete(this.key);
     if (main.ok) {
-      onDisk.set(this.key(), main.text);
+      onDisk.set(this.key, main.text);
       // Installs from before the backup existed (or a damaged backup) get a good one, while creds.json parses.
       // Queued behind this load rather than awaited: connecting need not wait for it, and as a lane task it still
       // runs before any later save, so it can never overwrite a newer backup.
@@ -217,7 +215,7 @@ export class CredsFile {
     );
     await ensurePrivateDir(this.dir);
     await writeFileAtomic(this.file, bak.text, { mode: 0o600 });
-    onDisk.set(this.key(), bak.text);
+    onDisk.set(this.key, bak.text);
     return bak.creds;
   }
 }

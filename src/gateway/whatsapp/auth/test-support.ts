@@ -14,6 +14,7 @@ import { pino, type Logger } from 'pino';
 import { vi } from 'vitest';
 import { connect, trustSimulator, type SimClient } from '../../../../e2e/wa-sim/client';
 import { startSim, type Phone, type Sim } from '../../../../e2e/wa-sim/index';
+import { Recorder } from '../../../../e2e/wa-sim/server/model';
 import { openStore, type Store } from '../../store/db';
 import type { KeyType } from './key-store';
 
@@ -67,41 +68,24 @@ export interface Session {
 /** Connects a socket with `auth`, saving creds through `saveCreds` on every creds.update. */
 export function openSession(sim: Sim, auth: AuthenticationState, saveCreds: () => Promise<void>): Session {
   const client = connect(sim.url, { state: auth, snapshot: () => '' });
-  const upserts: WAMessage[] = [];
-  const waiters = new Set<() => void>();
+  const upserts = new Recorder<WAMessage>();
   let saving: Promise<unknown> = Promise.resolve();
   client.sock.ev.on('creds.update', () => {
     // Saves are applied in call order, so waiting for the newest one waits for all of them.
     saving = saveCreds();
   });
   client.sock.ev.on('messages.upsert', ({ messages }) => {
-    upserts.push(...messages);
-    for (const w of [...waiters]) w();
+    for (const m of messages) upserts.push(m);
   });
   const settled = async () => {
     await saving;
   };
   return {
     client,
-    upserts,
+    upserts: upserts.items,
     settled,
-    nextUpsert(id, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = upserts.find((m) => m.key.id === id);
-          if (!hit) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`message ${id} did not reach Baileys within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    nextUpsert: (id, timeoutMs = 10_000) =>
+      upserts.next((m) => m.key.id === id, `message ${id} to reach Baileys`, timeoutMs),
     async stop() {
       client.end();
       await settled();
