@@ -3,44 +3,20 @@
 // their next message shows up in Messages. Then Settings switches the DM policy to an allowlist with another
 // number, and a message from that number is accepted without restarting the gateway.
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { startSim, type Contact, type Phone, type ReceivedMessage, type Sim } from './wa-sim/index';
-import { startUiGateway, type UiGateway } from './gateway-ui';
+import { expect, test, type Page } from '@playwright/test';
+import { textOf, type Contact, type Phone, type ReceivedMessage } from './wa-sim/index';
+import { snap, useSimGateway } from './sim-gateway';
 
 const OWNER = '+15550007777';
 const CAROL = '+15551110001';
 const DAVE = '+15552220002';
 
-let sim: Sim;
-let gw: UiGateway;
+const env = useSimGateway('pairing-ui');
 let phone: Phone;
-const quiet = { info: console.info, warn: console.warn };
 
-test.beforeAll(async () => {
-  // libsignal narrates every session it opens on the console of this process.
-  console.info = () => undefined;
-  console.warn = () => undefined;
-  sim = await startSim({ seed: 'pairing-ui' });
-  phone = sim.phone(OWNER, { name: 'Owner' });
-  gw = await startUiGateway('', {
-    env: { OPENCLAW_WA_SIMULATOR: sim.url, NODE_EXTRA_CA_CERTS: sim.mediaHost.caFile },
-  });
+test.beforeAll(() => {
+  phone = env.sim.phone(OWNER, { name: 'Owner' });
 });
-
-test.afterAll(async () => {
-  expect(await gw?.stop()).toBe(0);
-  await sim?.close();
-  Object.assign(console, quiet);
-});
-
-async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
-
-const textOf = (m: ReceivedMessage): string =>
-  m.message.conversation ?? m.message.extendedTextMessage?.text ?? '';
 
 /** Moves the page to a route the way a link (or the desktop app's notification click) does: only the hash. */
 async function openHash(page: Page, hash: string): Promise<void> {
@@ -60,7 +36,7 @@ test('approve a pairing request live, see the next message accepted, then allow 
   const consoleErrors: string[] = [];
   await page.setViewportSize({ width: 1280, height: 900 });
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  await page.goto(gw.link);
+  await page.goto(env.gw.link);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
 
   await test.step('link the simulated phone', async () => {
@@ -71,7 +47,7 @@ test('approve a pairing request live, see the next message accepted, then allow 
     await expect(page.getByTestId('link-done')).toHaveText(`Linked as ${OWNER}`, { timeout: 20_000 });
   });
 
-  const carol = sim.contact(CAROL, { name: 'Carol' });
+  const carol = env.sim.contact(CAROL, { name: 'Carol' });
   let code = '';
   await test.step('an unknown contact writes: the request appears live with number, name and code', async () => {
     await page.getByTestId('nav-pairing').click();
@@ -129,7 +105,7 @@ test('approve a pairing request live, see the next message accepted, then allow 
   });
 
   await test.step('Deny: another unknown contact is turned away and never reaches the agent', async () => {
-    const erin = sim.contact('+15553330003', { name: 'Erin' });
+    const erin = env.sim.contact('+15553330003', { name: 'Erin' });
     await page.getByTestId('nav-pairing').click();
     const codeMessage = nextNew(erin);
     await erin.send(phone, 'let me in');
@@ -176,18 +152,18 @@ test('approve a pairing request live, see the next message accepted, then allow 
     await expect(page.getByTestId('access-dirty')).toHaveCount(0);
     // The JSON5 editor below follows the save; the file has both keys.
     await expect(page.getByTestId('config-editor')).toHaveValue(/allowlist/);
-    const saved = await readFile(gw.t.configPath, 'utf8');
+    const saved = await readFile(env.gw.t.configPath, 'utf8');
     expect(saved).toContain(DAVE);
     expect(saved).toContain('// test config');
 
     // The hash guard: a hand edit on disk while the form has unsaved changes is never overwritten.
     await page.getByTestId('access-sendReadReceipts').selectOption('false');
     await expect(page.getByTestId('access-dirty')).toBeVisible();
-    await gw.t.writeConfig(saved.replace('// test config', '// test config, edited by hand'));
+    await env.gw.t.writeConfig(saved.replace('// test config', '// test config, edited by hand'));
     await expect(page.getByTestId('access-changed-on-disk')).toBeVisible();
     await page.getByTestId('access-save').click();
     await expect(page.getByTestId('access-conflict')).toBeVisible();
-    expect(await readFile(gw.t.configPath, 'utf8')).not.toContain('sendReadReceipts');
+    expect(await readFile(env.gw.t.configPath, 'utf8')).not.toContain('sendReadReceipts');
     await page.getByTestId('access-conflict').getByRole('button', { name: 'reload the settings' }).click();
     await expect(page.getByTestId('access-dirty')).toHaveCount(0);
     await expect(page.getByTestId('access-sendReadReceipts')).toHaveValue('true');
@@ -195,7 +171,7 @@ test('approve a pairing request live, see the next message accepted, then allow 
   });
 
   await test.step('a message from the newly allowed number is accepted, without a restart', async () => {
-    const dave = sim.contact(DAVE, { name: 'Dave' });
+    const dave = env.sim.contact(DAVE, { name: 'Dave' });
     await page.getByTestId('nav-messages').click();
     await dave.send(phone, 'hi, the allowlist let me in');
     const row = page.getByTestId('message-row').filter({ hasText: 'the allowlist let me in' });

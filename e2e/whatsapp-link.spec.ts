@@ -5,55 +5,29 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { AccountStatus } from '../src/shared/contract';
-import { startSim, type Sim } from './wa-sim/index';
-import { startUiGateway, type UiGateway } from './gateway-ui';
+import { snap, useSimGateway } from './sim-gateway';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NUMBER = '+15550009999';
 const run = promisify(execFile);
-
-let sim: Sim;
-let gw: UiGateway;
-const quiet = { info: console.info, warn: console.warn };
-
-test.beforeAll(async () => {
-  // libsignal narrates every session it opens on the console of this process.
-  console.info = () => undefined;
-  console.warn = () => undefined;
-  sim = await startSim({ seed: 'whatsapp-link-ui' });
-  gw = await startUiGateway('', {
-    env: { OPENCLAW_WA_SIMULATOR: sim.url, NODE_EXTRA_CA_CERTS: sim.mediaHost.caFile },
-  });
-});
-
-test.afterAll(async () => {
-  expect(await gw?.stop()).toBe(0);
-  await sim?.close();
-  Object.assign(console, quiet);
-});
+const env = useSimGateway('whatsapp-link-ui');
 
 /** What the CLI says about an account (`channels status` exits 1 while any account has a warning). */
 async function cliStatus(accountId: string): Promise<AccountStatus> {
   const result = await run(process.execPath, ['bin/openclaw.js', 'channels', 'status', '--json'], {
     cwd: ROOT,
-    env: gw.t.env,
+    env: env.gw.t.env,
   }).catch((err: { stdout?: string; code?: number }) => {
     if (err.code === 1 && err.stdout) return { stdout: err.stdout };
     throw err;
   });
   const status = JSON.parse(result.stdout) as { accounts: AccountStatus[]; simulator: string | null };
-  expect(status.simulator).toBe(sim.url);
+  expect(status.simulator).toBe(env.sim.url);
   const account = status.accounts.find((a) => a.accountId === accountId);
   if (!account) throw new Error(`channels status has no account ${accountId}: ${result.stdout}`);
   return account;
-}
-
-async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
 test('link the default account by QR, see it open in Accounts, then logged out when the phone removes it', async ({
@@ -62,7 +36,7 @@ test('link the default account by QR, see it open in Accounts, then logged out w
   const consoleErrors: string[] = [];
   await page.setViewportSize({ width: 1280, height: 860 });
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  await page.goto(gw.link);
+  await page.goto(env.gw.link);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
   await expect(page.getByTestId('simulator-badge')).toHaveText('Simulator — not WhatsApp');
 
@@ -79,7 +53,7 @@ test('link the default account by QR, see it open in Accounts, then logged out w
     expect(qr).toMatch(/^https:\/\/wa\.me\/settings\/linked_devices#/);
     await snap(page, testInfo, 'link-qr');
 
-    await sim.phone(NUMBER).scan(qr!);
+    await env.sim.phone(NUMBER).scan(qr!);
     await expect(page.getByTestId('link-done')).toHaveText(`Linked as ${NUMBER}`, { timeout: 20_000 });
     await expect(page.getByTestId('link-qr')).toHaveCount(0);
     await snap(page, testInfo, 'link-done');
@@ -120,7 +94,7 @@ test('link the default account by QR, see it open in Accounts, then logged out w
   });
 
   await test.step('fault: the phone removes the device; the card goes logged_out and the CLI agrees', async () => {
-    await sim.fault.deviceRemoved(sim.phone(NUMBER).account);
+    await env.sim.fault.deviceRemoved(env.sim.phone(NUMBER).account);
     const card = page.getByTestId('account-card-default');
     await expect(card).toHaveAttribute('data-state', 'logged_out', { timeout: 15_000 });
     await expect(card.getByTestId('account-sentence')).toContainText('openclaw channels login');
@@ -140,7 +114,7 @@ test('link the default account by QR, see it open in Accounts, then logged out w
     await expect(page.getByTestId('link-confirm')).toHaveCount(0);
     const qr = await page.getByTestId('link-qr').getAttribute('data-qr', { timeout: 20_000 });
     await expect(page.getByTestId('link-error')).toHaveCount(0);
-    await sim.phone(NUMBER).scan(qr!);
+    await env.sim.phone(NUMBER).scan(qr!);
     await expect(page.getByTestId('link-done')).toHaveText(`Linked as ${NUMBER}`, { timeout: 20_000 });
   });
 

@@ -15,6 +15,10 @@ import { WaSimServer, type SimOptions } from './server/sim';
 export type { ReceivedMessage, ReceiptRecord } from './server/model';
 export type Content = string | proto.IMessage;
 
+/** The text of a message a simulated person received ('' when it has none). */
+export const textOf = (m: ReceivedMessage): string =>
+  m.message.conversation ?? m.message.extendedTextMessage?.text ?? '';
+
 const toMessage = (content: Content): proto.IMessage =>
   typeof content === 'string' ? { conversation: content } : content;
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import type { AccountStatus, AcceptedMessage, PairingRequest } from '../../src/shared/contract';
 import { startGateway, type Gateway } from '../../src/gateway/gateway';
 import { tokenFilePath } from '../../src/gateway/control/token';
-import { startSim, type Contact, type Phone, type ReceivedMessage, type Sim } from '../../e2e/wa-sim/index';
+import { startSim, type Contact, type Phone, type Sim } from '../../e2e/wa-sim/index';
 import { Recorder } from '../../e2e/wa-sim/server/model';
 import { makeTestEnv, waitFor, type TestEnv } from './env';
 import { openRaw, type RawClient } from './ws-client';
@@ -184,9 +184,7 @@ export function inboundSuite(seed: string): InboundSuite {
   };
 }
 
-/** The text of a message a simulated person received ('' when it has none). */
-export const textOf = (m: ReceivedMessage): string =>
-  m.message.conversation ?? m.message.extendedTextMessage?.text ?? '';
+export { textOf } from '../../e2e/wa-sim/index';
 
 /** The read receipts (blue ticks) a contact got for message `id`. */
 export const readsOf = (c: Contact, id: string) =>
