@@ -43,13 +43,11 @@ const mention = (jid: string, text: string) => ({
   extendedTextMessage: { text: `@${userOf(jid)} ${text}`, contextInfo: { mentionedJid: [jid] } },
 });
 
-/** One group envelope line: `[WhatsApp <jid> <date>] Alice (+E164): text`, optionally with the `[from: …]` tag. */
-const envelope = (group: SimGroup, who: Contact, text: string, tagged = true) =>
+/** One group envelope line: `[WhatsApp <jid> <date>] text [from: Alice (+E164)]`, the sender named once. */
+const envelope = (group: SimGroup, who: Contact, text: string) =>
   new RegExp(
     `^\\[WhatsApp ${esc(group.jid)} \\w{3} \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} [^\\]]+\\] ` +
-      `${who.name} \\(${esc(who.e164)}\\): ${esc(text)}` +
-      (tagged ? ` \\[from: ${who.name} \\(${esc(who.e164)}\\)\\]` : '') +
-      '$',
+      `${esc(text)} \\[from: ${who.name} \\(${esc(who.e164)}\\)\\]$`,
   );
 
 const HISTORY = '[Chat messages since your last reply - for context]';

@@ -105,11 +105,8 @@ export async function buildAccepted(input: {
   const current = envelopeOf(raw, body, cfg, acct.messagePrefix);
   const text = raw.isGroup
     ? formatGroupContext({
-        history: input.history.map((h) => ({
-          envelope: envelopeOf(h.raw, describeInbound(h.raw), cfg, acct.messagePrefix),
-          sender: senderOf(h.raw),
-        })),
-        current: { envelope: current, sender: senderOf(raw) },
+        history: input.history.map((h) => envelopeOf(h.raw, describeInbound(h.raw), cfg, acct.messagePrefix)),
+        current,
       })
     : current;
 

@@ -7,7 +7,7 @@ export interface EnvelopeInput {
   /** Milliseconds since the epoch. */
   timestamp: number;
   body: string;
-  /** Groups: who wrote it, shown before the body as `Name (+E164): `. */
+  /** Groups: who wrote it, appended after the body as the spec's sender tag ` [from: Name (+E164)]`. */
   sender?: { name?: string; e164?: string };
   quoted?: { id: string; body: string; sender?: { name?: string; e164?: string } };
   /** `utc` prints `2026-01-13T07:45Z`; otherwise the gateway's local time zone (or the one given). */
@@ -78,11 +78,19 @@ export function describeSender(sender: { name?: string; e164?: string } | undefi
   return name || sender?.e164 || 'unknown sender';
 }
 
+/**
+ * ` [from: Name (+E164)]`, ` [from: +E164]` or ` [from: Name]`; nothing when neither is known. The one place a group
+ * line names its author: the spec's form, so the model never sees the sender twice.
+ */
+export function senderSuffix(sender: { name?: string; e164?: string } | undefined): string {
+  if (!sender?.name?.trim() && !sender?.e164) return '';
+  return ` [from: ${describeSender(sender)}]`;
+}
+
 export function formatEnvelope(input: EnvelopeInput): string {
   const header = `[${CHANNEL} ${sanitizeHeaderPart(input.from)} ${formatTimestamp(input.timestamp, input.time)}]`;
-  const who = input.sender ? `${describeSender(input.sender)}: ` : '';
   const prefix = input.prefix ? `${input.prefix} ` : '';
-  let text = `${header} ${prefix}${who}${input.body}`;
+  let text = `${header} ${prefix}${input.body}${senderSuffix(input.sender)}`;
   if (input.quoted) {
     const q = input.quoted;
     text += `\n\n[Replying to ${describeSender(q.sender)} id:${sanitizeHeaderPart(q.id)}]\n${q.body}\n[/Replying]`;
