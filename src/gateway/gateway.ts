@@ -12,7 +12,8 @@ import { ConfigService } from './config/service';
 import { createDispatcher, type CallerContext } from './control/dispatcher';
 import { createHttpHandler } from './control/http-server';
 import { createHandlers } from './control/methods';
-import { removeRuntimeInfo, writeRuntimeInfo } from './control/runtime-file';
+import { isProcessAlive, readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './control/runtime-file';
+import { lockStateDir } from './fs/state-lock';
 import { ensureGatewayToken } from './control/token';
 import { UiAuth } from './control/ui-auth';
 import { attachControlSocket } from './control/ws-server';
@@ -62,7 +63,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
   const env = opts.env ?? process.env;
   const { stateDir, configPath } = resolvePaths(env);
   const startedAt = new Date();
-  const cleanups: Array<() => Promise<void> | void> = [];
+  // First of all: a second gateway on this state folder must not touch its config, store or credentials.
+  const lock = lockStateDir(stateDir);
+  if (!lock) throw new GatewayStartError(await describeLockHolder(stateDir));
+  const cleanups: Array<() => Promise<void> | void> = [() => lock.release()];
   const cleanup = async () => {
     for (const fn of cleanups.splice(0).reverse()) await fn();
   };
@@ -264,6 +268,19 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     await cleanup();
     throw err;
   }
+}
+
+/** One line naming the gateway that holds the state folder, from its runtime file when it has written one. */
+async function describeLockHolder(stateDir: string): Promise<string> {
+  const info = await readRuntimeInfo(stateDir);
+  const who =
+    info && isProcessAlive(info.pid)
+      ? `pid ${info.pid}, port ${info.port}`
+      : 'it is still starting or has not said its pid yet';
+  return (
+    `another gateway is already running on the state folder ${stateDir} (${who}); ` +
+    'stop it first (Ctrl-C in its terminal, or quit the desktop app), or set OPENCLAW_STATE_DIR to use another folder'
+  );
 }
 
 /** Crash tests slow processing down so a kill lands while messages are in flight; loud, and never a default. */
