@@ -19,6 +19,7 @@ const GATEWAY_STATE = new Set([
   'config-last-good.json',
   'gateway.token',
   'gateway.json',
+  'gateway.lock',
   'credentials',
   'logs',
 ]);
@@ -54,7 +55,8 @@ function chooseState() {
       note: 'from OPENCLAW_STATE_DIR; link again after a restart',
     };
   }
-  // Simulator-linked credentials mean nothing to real WhatsApp: never mix them into ~/.openclaw.
+  // Simulator-linked credentials mean nothing to real WhatsApp: never mix them into ~/.openclaw. The CLI knows this
+  // folder too (src/cli/demo-hint.ts), to point a second terminal at the demo's gateway.
   const dir = join(tmpdir(), 'openclaw-demo');
   const config = join(dir, 'openclaw.json');
   if (existsSync(dir)) {
@@ -342,7 +344,9 @@ try {
 }
 watchForCrash(gatewayProc, 'simulator');
 
-const newLink = `OPENCLAW_STATE_DIR=${state.dir} node bin/openclaw.js dashboard`;
+// The CLI in another terminal looks in ~/.openclaw unless told: give the exact lines that reach this gateway.
+const cliEnv = `OPENCLAW_STATE_DIR=${state.dir}`;
+const newLink = `${cliEnv} node bin/openclaw.js dashboard`;
 const rule = '─'.repeat(78);
 say(
   [
@@ -359,6 +363,9 @@ say(
     '  3. The account opens; send messages as Alice (or Bob) from the admin page.',
     '',
     `  Another UI link: ${newLink}`,
+    '  The CLI, in another terminal (this folder), for this gateway:',
+    `    export ${cliEnv}`,
+    '    node bin/openclaw.js pairing list whatsapp',
     '  Ctrl-C stops the gateway, then the simulator.',
     rule,
     '',

@@ -5,6 +5,7 @@ import type { EventPayload, Events, MethodRequest, MethodResponse, Methods } fro
 import type { ServerFrame } from '../shared/protocol';
 import type { ApiError } from '../shared/result';
 import { VERSION } from '../gateway/version';
+import { withDemoHint } from './demo-hint';
 import { CliError, GatewayNotRunningError } from './errors';
 import type { GatewayLocation } from './locate';
 
@@ -26,6 +27,14 @@ export interface ControlClient {
 }
 
 export async function connectControl(where: GatewayLocation): Promise<ControlClient> {
+  try {
+    return await openControl(where);
+  } catch (err) {
+    throw await withDemoHint(err, where.stateDir);
+  }
+}
+
+async function openControl(where: GatewayLocation): Promise<ControlClient> {
   const socket = new WebSocket(`ws://127.0.0.1:${where.port}/ws`);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());

@@ -1,5 +1,6 @@
 import { loadConfigFile } from '../../gateway/config/service';
 import { withGateway } from '../client';
+import { demoGatewayHint } from '../demo-hint';
 import { GatewayNotRunningError } from '../errors';
 import { locateGateway } from '../locate';
 import { formatDuration, printIssues } from '../output';
@@ -46,6 +47,8 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     console.log(
       `Gateway: not running (nothing answers on 127.0.0.1:${where.port}); start it with \`openclaw gateway run\`.`,
     );
+    const demo = await demoGatewayHint(where.stateDir);
+    if (demo) console.log(demo);
     console.log(`Config: ${where.configPath} (${result.ok ? 'valid' : 'INVALID'})`);
     printIssues(errors, console.log);
     return 1;
