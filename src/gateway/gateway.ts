@@ -108,7 +108,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     logs.addSecret(token);
     if (fixedMode) log.warn('gateway.token was readable by other users; its mode is now 0600');
 
-    const port = opts.port ?? parsePort(env.OPENCLAW_GATEWAY_PORT) ?? config.config.gateway.port;
+    const portOverride = opts.port ?? parsePort(env.OPENCLAW_GATEWAY_PORT);
+    const port = portOverride ?? config.config.gateway.port;
     const auth = new UiAuth();
     const uiLink = () => {
       const { code, expiresAt } = auth.issueCode();
@@ -215,14 +216,23 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     listeners.add((event, payload) => sockets.broadcast(event, payload));
 
     cleanups.push(logs.onEntry((entry) => emit('log', entry)));
+    // Said once per change of gateway.port, not on every save; and only as a warning when the config is where
+    // this gateway's port came from (with --port or OPENCLAW_GATEWAY_PORT a restart would not move it either).
+    let configuredPort = config.config.gateway.port;
     cleanups.push(
       config.onChange((status) => {
         applyLogging();
-        if (config.config.gateway.port !== port && status.valid) {
-          log.warn(
-            { configured: config.config.gateway.port, listening: port },
-            'gateway.port changed: restart the gateway to move it',
-          );
+        const configured = config.config.gateway.port;
+        if (status.valid && configured !== configuredPort) {
+          configuredPort = configured;
+          if (portOverride !== undefined) {
+            log.info(
+              { configured, listening: port },
+              'gateway.port changed; this gateway takes its port from --port or OPENCLAW_GATEWAY_PORT instead',
+            );
+          } else if (configured !== port) {
+            log.warn({ configured, listening: port }, 'gateway.port changed: restart the gateway to move it');
+          }
         }
         emit('config.changed', status);
       }),
