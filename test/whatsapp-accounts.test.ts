@@ -268,3 +268,24 @@ describe('several accounts', () => {
     ]);
   });
 });
+
+describe('log levels', () => {
+  it('a normal link logs nothing at error level: the 515 restart after pairing is info, "no name present" is debug', async () => {
+    const t = await makeTestEnv(fastReconnect);
+    const { client } = await gateway(t);
+    await link(client, '+15550100515');
+    type Entry = { level: string; subsystem: string; msg: string };
+    const tail = async (minLevel: string) =>
+      (await call<{ entries: Entry[] }>(client, 'logs.tail', { minLevel, limit: 5000 })).entries;
+    expect(await tail('error')).toEqual([]);
+    const infos = await tail('info');
+    expect(infos).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        subsystem: 'web-reconnect',
+        msg: expect.stringMatching(/restart required/),
+      }),
+    );
+    expect(infos.filter((e) => /no name present/.test(e.msg))).toEqual([]);
+  });
+});

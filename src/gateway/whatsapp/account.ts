@@ -13,6 +13,7 @@ import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract
 import { GatewayError } from '../errors';
 import type { InboundPort } from '../inbound/port';
 import type { RawInbound } from '../inbound/types';
+import { baileysLogger, type BaileysLogger } from './baileys-log';
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort } from './inbound-port';
@@ -68,9 +69,11 @@ export class WhatsAppAccount {
   private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly inbound: InboundListener;
+  private readonly baileysLog: BaileysLogger;
   readonly port: InboundPort;
 
   constructor(private readonly deps: AccountDeps) {
+    this.baileysLog = baileysLogger(deps.baileysLog);
     this.inbound = new InboundListener({
       accountId: deps.accountId,
       log: deps.inboundLog,
@@ -235,7 +238,7 @@ export class WhatsAppAccount {
     const sock = makeWASocket({
       ...this.deps.socketOptions(),
       auth: this.auth.state,
-      logger: this.deps.baileysLog,
+      logger: this.baileysLog,
     });
     this.sock = sock;
     this.socketSince = Date.now();
