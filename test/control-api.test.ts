@@ -77,17 +77,19 @@ describe('authentication', () => {
     await expect(openRaw(t.port, { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
   });
 
-  it('signs a browser in once per one-time link, by cookie', async () => {
+  it('signs a browser in once per one-time link, by cookie plus the session key', async () => {
     const { url } = gw.uiLink();
     const path = new URL(url).pathname + new URL(url).search;
     const first = await httpGet(path, { Host: `127.0.0.1:${t.port}` });
     expect(first.status).toBe(303);
     const cookie = String((first.headers['set-cookie'] as string[])[0]).split(';')[0]!;
     expect(String((first.headers['set-cookie'] as string[])[0])).toMatch(/HttpOnly; SameSite=Strict/);
+    const uiKey = /^\/#ui-key=([\w-]+)$/.exec(String(first.headers.location))?.[1];
+    expect(uiKey).toBeDefined();
     expect((await httpGet(path, { Host: `127.0.0.1:${t.port}` })).status).toBe(403);
 
     const c = await openRaw(t.port, { Cookie: cookie, Origin: `http://127.0.0.1:${t.port}` });
-    expect(await c.request('connect', {})).toMatchObject({ ok: true });
+    expect(await c.request('connect', { uiKey })).toMatchObject({ ok: true });
     expect(await c.request('health')).toMatchObject({ ok: true, value: { port: t.port } });
     c.close();
   });

@@ -1,5 +1,6 @@
-// Frames of the control WebSocket. The first request on a connection must be `connect` (carrying the token unless
-// the browser already holds a session cookie); anything else before it is refused with auth.missing_token.
+// Frames of the control WebSocket. The first request on a connection must be `connect`, carrying the token, or (the
+// browser UI) the session key that came with the session cookie; anything else before it is refused with
+// auth.missing_token.
 import { z } from 'zod';
 import type { ApiError } from './result';
 
@@ -13,8 +14,13 @@ export const RequestFrameSchema = z.strictObject({
 });
 export type RequestFrame = z.infer<typeof RequestFrameSchema>;
 
+/** `/login` redirects to `/#ui-key=<key>`: the fragment name our page reads the session key from. */
+export const UI_KEY_FRAGMENT = 'ui-key';
+
 export const ConnectParamsSchema = z.strictObject({
   token: z.string().max(512).optional(),
+  /** The browser UI's session key: with the session cookie, it signs the page in instead of a token. */
+  uiKey: z.string().max(128).optional(),
   client: z.strictObject({ name: z.string().max(100), version: z.string().max(50) }).optional(),
 });
 export type ConnectParams = z.infer<typeof ConnectParamsSchema>;

@@ -1,11 +1,15 @@
 // The HTTP side of the control server: the built UI as static files with a strict CSP, `/login` to redeem a
 // one-time link, and `/healthz` so `openclaw doctor` can tell our gateway from another program on the port.
-// Requests must name a loopback host, which stops DNS-rebinding pages from reaching the API.
+// Requests must name a loopback host, which stops DNS-rebinding pages from reaching the API. `/login` hands the
+// session key to our page in the redirect's URL fragment: browsers never send a fragment to any server, and only
+// a page of our origin (port included) sees it, unlike the cookie, which goes to every port of 127.0.0.1.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { UI_CSP } from '../../shared/csp';
+import { UI_KEY_FRAGMENT } from '../../shared/protocol';
+import { NOTICE_CSS, NOTICE_CSS_PATH, noticePage } from './notice-page';
 import type { UiAuth } from './ui-auth';
 
 const TYPES: Record<string, string> = {
@@ -18,6 +22,17 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
+
+const HTML_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': UI_CSP,
+};
+
+const USED_LINK_PAGE = noticePage('This sign-in link no longer works', [
+  'Each link printed by OpenClaw opens the UI in one browser, once, within 10 minutes. This one was already used or has expired.',
+  'For a new link, run `openclaw dashboard` in a terminal on the computer where the gateway runs and open the link it prints. Or use the OpenClaw desktop app.',
+]);
 
 export function isLoopbackHost(host: string | undefined, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
@@ -46,23 +61,28 @@ export function createHttpHandler(opts: { uiDir: string | null; port: () => numb
       res.end(JSON.stringify({ service: 'openclaw-gateway' }));
       return;
     }
+    if (url.pathname === NOTICE_CSS_PATH) {
+      res.writeHead(200, { ...base, 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : NOTICE_CSS);
+      return;
+    }
     if (url.pathname === '/login') {
-      const session = opts.auth.redeem(url.searchParams.get('code') ?? '');
-      if (!session) {
-        res.writeHead(403, {
-          ...base,
-          'Content-Type': 'text/plain; charset=utf-8',
-          'Cache-Control': 'no-store',
-        });
-        res.end(
-          'This sign-in link is unknown, already used or expired.\nRun `openclaw dashboard` for a new one.\n',
-        );
+      const code = url.searchParams.get('code') ?? '';
+      // Link previews and scanners look with HEAD; only opening the link (GET) may use it up.
+      if (req.method === 'HEAD') {
+        res.writeHead(opts.auth.isCodeValid(code) ? 200 : 403, { ...base, ...HTML_HEADERS }).end();
+        return;
+      }
+      const signIn = opts.auth.redeem(code);
+      if (!signIn) {
+        res.writeHead(403, { ...base, ...HTML_HEADERS });
+        res.end(USED_LINK_PAGE);
         return;
       }
       res.writeHead(303, {
         ...base,
-        Location: '/',
-        'Set-Cookie': opts.auth.cookieFor(session),
+        Location: `/#${UI_KEY_FRAGMENT}=${signIn.key}`,
+        'Set-Cookie': opts.auth.cookieFor(signIn.session),
         'Cache-Control': 'no-store',
       });
       res.end();

@@ -1,7 +1,9 @@
 // The control WebSocket at /ws. The first request must be `connect`: with the token (CLI, tools) or, from a
-// browser page we served, with a session cookie. Browsers must come from our own origin, so another site open in
-// the same browser cannot drive the gateway. Frames are size-limited; events go only to connections that
-// subscribed, and log events are shed (never queued without bound) when a client cannot keep up.
+// browser page we served, with the session cookie AND the session key only our page holds, from our own origin.
+// A cookie alone is worth nothing: every service on 127.0.0.1 the browser visits receives it. Browsers must come
+// from our own origin, so another site open in the same browser cannot drive the gateway. Frames are
+// size-limited; events go only to connections that subscribed, and log events are shed (never queued without
+// bound) when a client cannot keep up.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -29,7 +31,8 @@ interface Client {
   socket: WebSocket;
   caller: CallerContext;
   authed: boolean;
-  cookieSession: boolean;
+  /** The session cookie's value, when the upgrade came from our own page's origin; else undefined. */
+  cookieSession: string | undefined;
   seq: number;
 }
 
@@ -64,11 +67,14 @@ export function attachControlSocket(opts: {
       return reject(403, 'Forbidden');
     }
     if (clients.size >= MAX_CLIENTS) return reject(503, 'Service Unavailable');
-    const cookieSession = opts.auth.isSession(opts.auth.sessionFromCookieHeader(req.headers.cookie));
+    // Our page's origin exactly (the Host was checked above): a page on another port of 127.0.0.1 also gets the
+    // cookie, and a replay may send no Origin at all.
+    const ownPage = origin !== undefined && origin === `http://${req.headers.host}`;
+    const cookieSession = ownPage ? opts.auth.sessionFromCookieHeader(req.headers.cookie) : undefined;
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, cookieSession));
   };
 
-  const onConnection = (socket: WebSocket, cookieSession: boolean) => {
+  const onConnection = (socket: WebSocket, cookieSession: string | undefined) => {
     const client: Client = {
       socket,
       caller: { transport: 'ws', subscriptions: new Set() },
@@ -105,23 +111,16 @@ export function attachControlSocket(opts: {
     }
     if (frame.method === 'connect') {
       const params = ConnectParamsSchema.safeParse(frame.params ?? {});
-      const token = params.success ? params.data.token : undefined;
-      if (token !== undefined ? tokensEqual(token, opts.token) : client.cookieSession) {
+      const { token, uiKey } = params.success ? params.data : {};
+      const signedIn =
+        token !== undefined ? tokensEqual(token, opts.token) : opts.auth.verify(client.cookieSession, uiKey);
+      if (signedIn) {
         client.authed = true;
         clearTimeout(authTimer);
         const value: ConnectResult = { protocol: PROTOCOL_VERSION, server: { version: opts.version } };
         return send(client, { type: 'res', id: frame.id, ok: true, value });
       }
-      sendError(
-        client,
-        frame.id,
-        token === undefined
-          ? {
-              code: 'auth.missing_token',
-              message: 'the control API needs a token: pass the gateway token in connect',
-            }
-          : { code: 'auth.invalid_token', message: 'the token does not match this gateway’s token' },
-      );
+      sendError(client, frame.id, connectRefusal(token, uiKey));
       client.socket.close(4401, 'unauthorized');
       return;
     }
@@ -171,5 +170,21 @@ export function attachControlSocket(opts: {
       );
       clearTimeout(deadline);
     },
+  };
+}
+
+function connectRefusal(token: string | undefined, uiKey: string | undefined): ApiError {
+  if (token !== undefined)
+    return { code: 'auth.invalid_token', message: 'the token does not match this gateway’s token' };
+  if (uiKey !== undefined)
+    return {
+      code: 'auth.invalid_token',
+      message:
+        'this browser’s sign-in is expired, from an earlier gateway run, or not from the gateway’s own page: open a new link from `openclaw dashboard`',
+    };
+  return {
+    code: 'auth.missing_token',
+    message:
+      'connect needs the gateway token, or (the browser UI) a sign-in from an `openclaw dashboard` link',
   };
 }

@@ -2,6 +2,7 @@
 // same API object is built over the control WebSocket of the gateway that served the page.
 import { buildApi, type OpenClawApi } from '../../../shared/api';
 import { staticConnection, type ConnectionSource } from './connection';
+import { browserUiKey } from './ui-key';
 import { createWsClient, type WsClientOptions } from './ws-client';
 
 export interface Backend {
@@ -22,6 +23,6 @@ export function wsUrlFor(location: { protocol: string; host: string }): string {
 
 export function createBackend(env: BackendEnv, wsOptions: Partial<WsClientOptions> = {}): Backend {
   if (env.openclaw) return { api: env.openclaw, transport: 'ipc', connection: staticConnection() };
-  const client = createWsClient({ url: wsUrlFor(env.location), ...wsOptions });
+  const client = createWsClient({ url: wsUrlFor(env.location), uiKey: browserUiKey(), ...wsOptions });
   return { api: buildApi(client), transport: 'ws', connection: client };
 }

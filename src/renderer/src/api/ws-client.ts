@@ -1,4 +1,5 @@
-// The browser transport: the control WebSocket at /ws, authenticated by the session cookie the one-time link set.
+// The browser transport: the control WebSocket at /ws, authenticated by the session cookie the one-time link set
+// together with the session key (ui-key.ts) sent in `connect`.
 // Requests carry ids and time out on their own; a lost connection is retried with backoff and every event
 // subscription is renewed on the new connection. An auth failure is final: retrying cannot sign the browser in.
 import type { Transport, Unsubscribe } from '../../../shared/api';
@@ -26,6 +27,8 @@ export interface WsClientOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   client?: { name: string; version: string };
+  /** Reads the session key that goes with the session cookie (read per connect: a new sign-in replaces it). */
+  uiKey?: () => string | undefined;
 }
 
 export interface WsClient extends Transport, ConnectionSource {
@@ -170,7 +173,8 @@ export function createWsClient(opts: WsClientOptions): WsClient {
     let authFailed = false;
     ws.addEventListener('message', (event: { data: unknown }) => onFrame(event.data));
     ws.addEventListener('open', () => {
-      void request('connect', { client }, ws).then((result) => {
+      const uiKey = opts.uiKey?.();
+      void request('connect', uiKey ? { client, uiKey } : { client }, ws).then((result) => {
         if (socket !== ws) return;
         if (result.ok) {
           failures = 0;
