@@ -1,7 +1,8 @@
 // The control WebSocket at /ws. The first request must be `connect`: with the token (CLI, tools) or, from a
 // browser page we served, with the session cookie AND the session key only our page holds, from our own origin.
 // A cookie alone is worth nothing: every service on 127.0.0.1 the browser visits receives it. Browsers must come
-// from our own origin, so another site open in the same browser cannot drive the gateway. Frames are
+// from our own origin, so another site open in the same browser cannot drive the gateway. Sockets that have not
+// signed in have their own small cap and a short window, so idle ones cannot crowd out real clients. Frames are
 // size-limited; events go only to connections that subscribed, and log events are shed (never queued without
 // bound) when a client cannot keep up.
 import type { IncomingMessage, Server } from 'node:http';
@@ -22,10 +23,13 @@ import { isLoopbackHost } from './http-server';
 import { tokensEqual } from './token';
 import type { UiAuth } from './ui-auth';
 
-const AUTH_TIMEOUT_MS = 10_000;
+/** Real clients send `connect` as soon as the socket opens; this is only the limit for idle ones. */
+const AUTH_TIMEOUT_MS = 5_000;
 const MAX_FRAME_BYTES = 2 * 1024 * 1024;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const MAX_CLIENTS = 64;
+/** Sockets still to sign in. When full, the oldest gives way: a new client must not wait out idle sockets. */
+const MAX_UNAUTHED = 8;
 
 interface Client {
   socket: WebSocket;
@@ -53,6 +57,13 @@ export function attachControlSocket(opts: {
 }): ControlSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const clients = new Set<Client>();
+  /** The clients of `clients` not signed in yet, oldest first. */
+  const unauthed = new Set<Client>();
+  const authedCount = () => {
+    let n = 0;
+    for (const client of clients) if (client.authed) n += 1;
+    return n;
+  };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const reject = (status: number, why: string) => {
@@ -66,7 +77,13 @@ export function attachControlSocket(opts: {
     if (origin !== undefined && !isLoopbackHost(origin.replace(/^https?:\/\//, ''), opts.port())) {
       return reject(403, 'Forbidden');
     }
-    if (clients.size >= MAX_CLIENTS) return reject(503, 'Service Unavailable');
+    if (authedCount() >= MAX_CLIENTS) return reject(503, 'Service Unavailable');
+    if (unauthed.size >= MAX_UNAUTHED) {
+      // Dropped at once, not closed politely: an idle peer would hold a closing socket for the close timeout.
+      const oldest = unauthed.values().next().value!;
+      unauthed.delete(oldest);
+      oldest.socket.terminate();
+    }
     // Our page's origin exactly (the Host was checked above): a page on another port of 127.0.0.1 also gets the
     // cookie, and a replay may send no Origin at all.
     const ownPage = origin !== undefined && origin === `http://${req.headers.host}`;
@@ -83,11 +100,13 @@ export function attachControlSocket(opts: {
       seq: 0,
     };
     clients.add(client);
+    unauthed.add(client);
     const authTimer = setTimeout(() => socket.close(4401, 'auth timeout'), AUTH_TIMEOUT_MS);
     socket.on('message', (data, isBinary) => void onMessage(client, data, isBinary, authTimer));
     socket.on('close', () => {
       clearTimeout(authTimer);
       clients.delete(client);
+      unauthed.delete(client);
     });
     socket.on('error', (err) => opts.log.debug({ err: err.message }, 'control socket error'));
   };
@@ -114,8 +133,18 @@ export function attachControlSocket(opts: {
       const { token, uiKey } = params.success ? params.data : {};
       const signedIn =
         token !== undefined ? tokensEqual(token, opts.token) : opts.auth.verify(client.cookieSession, uiKey);
+      if (signedIn && !client.authed && authedCount() >= MAX_CLIENTS) {
+        sendError(client, frame.id, {
+          code: 'control.unavailable',
+          message: `the gateway already serves ${MAX_CLIENTS} clients`,
+        });
+        // 1013 "try again later": the browser client retries after it, where 4401 would sign it out.
+        client.socket.close(1013, 'too many clients');
+        return;
+      }
       if (signedIn) {
         client.authed = true;
+        unauthed.delete(client);
         clearTimeout(authTimer);
         const value: ConnectResult = { protocol: PROTOCOL_VERSION, server: { version: opts.version } };
         return send(client, { type: 'res', id: frame.id, ok: true, value });
