@@ -168,6 +168,10 @@ describe('the connection lifecycle', () => {
       expect(status.reconnectAttempts).toBe(3);
       expect(status.running).toBe(false);
       expect(status.warnings).toEqual(['Linked but disconnected']);
+      // The simulator drops each new connection at once: the error names the endpoint, not a timeout code.
+      expect(status.lastError).toMatch(
+        /^Cannot reach WhatsApp \(127\.0\.0\.1:\d+\): socket hang up \(ECONNRESET\)$/,
+      );
     } finally {
       sim.fault.acceptConnections();
     }

@@ -41,7 +41,9 @@ export async function channelsLogin(opts: {
     }
     target = started.accountId;
     if (started.qr) await show(started.qr);
-    else if (started.state !== 'open') console.log(`Account "${target}" is linked; connecting…`);
+    // Only a linked account skips the QR and goes straight to connecting; an unlinked one that shows no QR has
+    // failed, and the wait below says why.
+    else if (started.state === 'connecting') console.log(`Account "${target}" is linked; connecting…`);
     const result = await client.call('channels.login.wait', { accountId: target, timeoutMs });
     return report(result, timeoutMs);
   });
@@ -57,7 +59,8 @@ function report(status: AccountStatus, timeoutMs: number): number {
       `No phone scanned the QR code within ${Math.round(timeoutMs / 1000)} s. Run the command again for a new code.`,
     );
   } else {
-    console.error(`Not linked: ${status.sentence}`);
+    // The sentence already says what state the account is in ("Not linked: …", "Logged out: …").
+    console.error(status.sentence);
   }
   return 1;
 }

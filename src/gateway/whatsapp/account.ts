@@ -1,6 +1,7 @@
 // One WhatsApp account: its credentials, at most one Baileys socket, and the lifecycle that turns Baileys'
 // connection events into one typed health state (see lifecycle.ts for what each close code means).
 import makeWASocket, {
+  DEFAULT_CONNECTION_CONFIG,
   jidDecode,
   type ConnectionState,
   type UserFacingSocketConfig,
@@ -17,7 +18,7 @@ import { baileysLogger, type BaileysLogger } from './baileys-log';
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort } from './inbound-port';
-import { closeOutcome, sentenceFor, warningsFor } from './lifecycle';
+import { closeOutcome, sentenceFor, unreachableReason, warningsFor } from './lifecycle';
 import { attemptsExhausted, reconnectDelay, type ReconnectPolicy } from './reconnect-policy';
 
 const TIMELINE_LENGTH = 20;
@@ -234,6 +235,9 @@ export class WhatsAppAccount {
     if (this.sock || this.stopped) return;
     this.nextAttemptAt = null;
     this.connectionId += 1;
+    // QR codes belong to the socket that showed them: a new socket starts with none.
+    this.qrShown = 0;
+    this.latestQr = null;
     this.setState(state);
     const sock = makeWASocket({
       ...this.deps.socketOptions(),
@@ -268,19 +272,25 @@ export class WhatsAppAccount {
       }, this.deps.heartbeatSeconds() * 1000);
     }
     if (update.connection === 'close') {
-      const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output
-        ?.statusCode;
-      const message = update.lastDisconnect?.error?.message;
+      const error = update.lastDisconnect?.error;
+      const code = (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
       this.detach(sock);
-      this.onClose(code, message);
+      this.onClose(code, error);
     }
   }
 
-  private onClose(code: number | undefined, message: string | undefined): void {
+  private onClose(code: number | undefined, error: Error | undefined): void {
     if (this.stopped) return;
     const wasLinking = this.state === 'linking';
-    const outcome = closeOutcome(code, { wasLinking, linked: this.auth.isLinked() });
+    const url = this.deps.socketOptions().waWebSocketUrl ?? DEFAULT_CONNECTION_CONFIG.waWebSocketUrl;
+    const outcome = closeOutcome(code, {
+      wasLinking,
+      linked: this.auth.isLinked(),
+      qrShown: this.qrShown > 0,
+      unreachable: unreachableReason(error, url) ?? undefined,
+    });
     this.openedAt = null;
+    const message = error?.message;
     this.lastError = outcome.error ?? (message ? `${message}${code ? ` (${code})` : ''}` : undefined);
     if (outcome.kind === 'restart' && this.restartsInARow < MAX_RESTARTS_IN_A_ROW) {
       this.restartsInARow += 1;
@@ -292,7 +302,10 @@ export class WhatsAppAccount {
       return;
     }
     if (outcome.kind === 'stop') {
-      this.deps.reconnectLog.warn({ accountId: this.id, code, state: outcome.state }, 'not reconnecting');
+      this.deps.reconnectLog.warn(
+        { accountId: this.id, code, state: outcome.state },
+        `not reconnecting: ${outcome.error}`,
+      );
       this.setState(outcome.state);
       return;
     }
@@ -309,7 +322,7 @@ export class WhatsAppAccount {
     this.nextAttemptAt = Date.now() + delay;
     this.deps.reconnectLog.warn(
       { accountId: this.id, code, attempt: this.attempts, delayMs: delay },
-      'connection closed; reconnecting',
+      `${this.lastError ?? 'connection closed'}; reconnecting`,
     );
     this.setState('reconnecting');
     this.later(() => this.connect('connecting'), delay);

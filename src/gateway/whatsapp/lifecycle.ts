@@ -15,10 +15,23 @@ const TIMED_OUT = 408;
 const REPLACED = 440;
 const RESTART_REQUIRED = 515;
 
-export function closeOutcome(
-  code: number | undefined,
-  ctx: { wasLinking: boolean; linked: boolean },
-): CloseOutcome {
+export interface CloseContext {
+  wasLinking: boolean;
+  linked: boolean;
+  /** Whether this socket showed a QR code (only then can a timeout mean the code expired). */
+  qrShown: boolean;
+  /** Set when the connection never got through (see unreachableReason). */
+  unreachable?: string;
+}
+
+export function closeOutcome(code: number | undefined, ctx: CloseContext): CloseOutcome {
+  const linking = ctx.wasLinking && !ctx.linked;
+  if (ctx.unreachable) {
+    // Nobody can scan a QR that never came: a person linking hears why at once; a linked account keeps trying.
+    return linking
+      ? { kind: 'stop', state: 'unlinked', error: ctx.unreachable }
+      : { kind: 'retry', error: ctx.unreachable };
+  }
   switch (code) {
     case RESTART_REQUIRED:
       // WhatsApp asks for this right after pairing (and sometimes later): reconnect with the saved credentials.
@@ -43,16 +56,48 @@ export function closeOutcome(
           'WhatsApp rejected this WhatsApp Web client version (405): set web.whatsappVersion to a current version',
       };
     case TIMED_OUT:
-      if (ctx.wasLinking && !ctx.linked) {
+      if (linking && ctx.qrShown) {
         return {
           kind: 'stop',
           state: 'unlinked',
           error: 'the QR code expired before a phone scanned it; start linking again',
         };
       }
+      if (linking) {
+        return {
+          kind: 'stop',
+          state: 'unlinked',
+          error: 'the connection to WhatsApp timed out before it showed a QR code (408)',
+        };
+      }
       return { kind: 'retry' };
     default:
       return { kind: 'retry' };
+  }
+}
+
+/**
+ * Baileys reports a connection that never got through (DNS, refused, reset, timed out) as 408, the code of an
+ * expired QR, with the socket's own error as `data`. Returns what people should read instead — "Cannot reach
+ * WhatsApp (web.whatsapp.com:443): connect ECONNREFUSED" — or null when the close was something else.
+ */
+export function unreachableReason(error: unknown, url: string | URL): string | null {
+  const cause = (error as { data?: unknown } | undefined)?.data;
+  if (!(cause instanceof Error)) return null;
+  const { code, syscall } = cause as NodeJS.ErrnoException;
+  const timedOut = /timed out/i.test(cause.message);
+  if (!(typeof code === 'string' && code.startsWith('E')) && !timedOut) return null;
+  const what = code && syscall ? `${syscall} ${code}` : code ? `${cause.message} (${code})` : cause.message;
+  return `Cannot reach WhatsApp (${endpointOf(url)}): ${what}`;
+}
+
+/** host:port of a WebSocket URL, the port spelled out even when it is the scheme's default. */
+function endpointOf(url: string | URL): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === 'ws:' ? 80 : 443)}`;
+  } catch {
+    return String(url);
   }
 }
 
