@@ -25,7 +25,7 @@ describe('the CLI finds the demo gateway', () => {
       `{ logging: { file: ${JSON.stringify(join(demoDir, 'logs', 'openclaw-YYYY-MM-DD.log'))} } }\n`,
     );
     demoPort = await freePort();
-    const base = { ...process.env, TMPDIR: tmp, OPENCLAW_GATEWAY_TOKEN: '' };
+    const base: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, OPENCLAW_GATEWAY_TOKEN: '' };
     delete base.OPENCLAW_CONFIG_PATH;
     delete base.OPENCLAW_STATE_DIR;
     demo = await spawnGateway({
