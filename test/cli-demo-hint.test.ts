@@ -51,7 +51,7 @@ describe('the CLI finds the demo gateway', () => {
     expect(line?.[2]).toBe('pairing list whatsapp');
 
     // Exactly that line, from a shell with nothing else set.
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       TMPDIR: userEnv.TMPDIR,
       OPENCLAW_STATE_DIR: demoDir,
