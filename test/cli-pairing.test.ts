@@ -20,11 +20,15 @@ let t: TestEnv;
 let gw: GatewayProcess;
 let seed: Store;
 
-function pend(sender: string, opts: { account?: string; name?: string; now?: number } = {}): string {
+function pend(
+  sender: string,
+  opts: { account?: string; name?: string; now?: number; text?: string } = {},
+): string {
   const r = requestPairing(seed.db, {
     account: opts.account ?? 'default',
     sender,
     name: opts.name,
+    text: opts.text,
     chat: `${sender.slice(1)}@s.whatsapp.net`,
     now: opts.now ?? Date.now(),
   });
@@ -79,8 +83,12 @@ describe('openclaw pairing against a running gateway', () => {
     }
   });
 
-  it('lists pending requests as a table with number, name, code, age and expiry; --json agrees', async () => {
-    const aliceCode = pend(ALICE, { name: 'Alice', now: Date.now() - 10 * 60_000 });
+  it('lists pending requests as a table with number, name, code, age, expiry and first line; --json agrees', async () => {
+    const aliceCode = pend(ALICE, {
+      name: 'Alice',
+      now: Date.now() - 10 * 60_000,
+      text: 'Hi, Alice from the book club\nsecond line',
+    });
     const bobCode = pend(BOB, { account: 'work' });
     const [text, json, work] = await Promise.all([
       runCli(['pairing', 'list', 'whatsapp'], t.env),
@@ -90,9 +98,11 @@ describe('openclaw pairing against a running gateway', () => {
     expect(text.code).toBe(0);
     const lines = text.stdout.split('\n');
     expect(lines[0]).toBe('Pending pairing requests:');
-    expect(lines[1]).toMatch(/^ {2}NUMBER +NAME +CODE +AGE +EXPIRES IN +ACCOUNT$/);
-    expect(lines[2]).toMatch(new RegExp(`^  \\${ALICE} +Alice +${aliceCode} +10m +(49|50)m +default$`));
-    expect(lines[3]).toMatch(new RegExp(`^  \\${BOB} +- +${bobCode} +\\d+s +(59m|1h 0m) +work$`));
+    expect(lines[1]).toMatch(/^ {2}NUMBER +NAME +CODE +AGE +EXPIRES IN +ACCOUNT +FIRST LINE$/);
+    expect(lines[2]).toMatch(
+      new RegExp(`^  \\${ALICE} +Alice +${aliceCode} +10m +(49|50)m +default +Hi, Alice from the book club$`),
+    );
+    expect(lines[3]).toMatch(new RegExp(`^  \\${BOB} +- +${bobCode} +\\d+s +(59m|1h 0m) +work +-$`));
     expect(text.stdout).toContain('Approve one with: openclaw pairing approve whatsapp <code>');
     expect(text.stdout).toContain('No approved senders.');
 
@@ -103,9 +113,24 @@ describe('openclaw pairing against a running gateway', () => {
       [BOB, bobCode, 'work'],
     ]);
     expect(snapshot.pending[0]).not.toHaveProperty('chat');
+    expect(snapshot.pending[0]).toHaveProperty('firstLine', 'Hi, Alice from the book club');
     expect(work.code).toBe(0);
     expect(work.stdout).toContain('Pending pairing requests on account "work":');
     expect(work.stdout).not.toContain(ALICE);
+  });
+
+  it('strips control characters from what a stranger wrote before printing it to the terminal', async () => {
+    const code = pend('+15550300007', { account: 'other', text: 'placeholder' });
+    // Written as a writer that cleaned nothing would leave it: escape sequences and a right-to-left override.
+    seed.db
+      .prepare('UPDATE pairing_requests SET name = ?, first_line = ? WHERE code = ?')
+      .run('Eve\u001b[2J', '\u001b[31mURGENT\u001b[0m pay \u202Egnp.exe\u0007', code);
+    const text = await runCli(['pairing', 'list', '--account', 'other'], t.env);
+    expect(text.code).toBe(0);
+    const row = text.stdout.split('\n').find((l) => l.includes(code));
+    expect(row).toMatch(/ Eve\[2J +.* \[31mURGENT\[0m pay gnp\.exe$/);
+    expect(text.stdout.replace(/\n/g, '')).not.toMatch(/[\p{Cc}\u202e]/u);
+    await runCli(['pairing', 'deny', 'whatsapp', code], t.env);
   });
 
   it('approves a code typed in lower case, pushes pairing.changed, and sends no confirmation (nothing linked)', async () => {

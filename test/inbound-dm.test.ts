@@ -1,6 +1,7 @@
 // Direct messages end to end: a real gateway running the real Baileys client against the simulator; simulated
 // contacts write, and the tests assert what the agent stage receives and what the contacts actually get back
 // (pairing codes, confirmations, read receipts, reactions).
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ApprovedSender, PairingSnapshot } from '../src/shared/contract';
 import { inboundSuite, readsOf as reads, textOf } from './support/inbound';
@@ -12,9 +13,10 @@ describe('dmPolicy "pairing" (the default)', () => {
   it('an unknown sender gets one code and is not processed; after approval a confirmation, then accepted', async () => {
     const g = await gateway('+15550200001');
     const bob = suite.sim.contact('+15550201001', { name: 'Bob' });
-    const first = await bob.send(g.phone, 'hello?');
+    const first = await bob.send(g.phone, 'hello?\nit is Bob');
     const request = await g.nextRequest((r) => r.sender === bob.e164);
-    expect(request).toMatchObject({ accountId: 'default', name: 'Bob' });
+    // What they wrote (first line only) rides along, so the owner does not approve blind.
+    expect(request).toMatchObject({ accountId: 'default', name: 'Bob', firstLine: 'hello?' });
     expect(request.code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
     const codeMessage = textOf(await bob.nextMessage());
     expect(codeMessage).toContain(request.code);
@@ -65,13 +67,15 @@ describe('dmPolicy "pairing" (the default)', () => {
     const senders = [1, 2, 3, 4].map((n) => suite.sim.contact(`+1555020200${n}`, { name: `S${n}` }));
     const ids: string[] = [];
     for (const s of senders.slice(0, 3)) {
-      ids.push(await s.send(g.phone, 'hi'));
+      // A photo without a caption asks too: the owner sees its placeholder.
+      ids.push(await s.send(g.phone, s === senders[0] ? await s.media('image', randomBytes(2000)) : 'hi'));
       await s.nextMessage();
     }
     const fourth = await senders[3]!.send(g.phone, 'hi');
     expect((await g.settled(fourth)).reason).toMatch(/at the cap/);
     expect(senders[3]!.messages()).toEqual([]);
     expect(g.requested.map((r) => r.sender)).toEqual(senders.slice(0, 3).map((s) => s.e164));
+    expect(g.requested.map((r) => r.firstLine)).toEqual(['<media:image>', 'hi', 'hi']);
     const { entries } = await g.call<{ entries: Array<{ msg: string }> }>('logs.tail', {
       subsystem: 'pairing',
     });

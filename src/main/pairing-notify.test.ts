@@ -45,6 +45,17 @@ describe('the notification for a new request', () => {
     expect(supportsActions('linux')).toBe(false);
   });
 
+  it('says what the sender wrote (its first line), so the owner does not approve blind', () => {
+    const r = request('ABCD2345', 0, { firstLine: 'Hi, it’s Anna from the gym' });
+    expect(requestNotification(r, 'darwin', NOW).body).toBe(
+      'Alice (+15551234567) wants to talk to the assistant. They wrote: “Hi, it’s Anna from the gym” Code ABCD2345. Expires in 60 min.',
+    );
+    expect(livePending([r], NOW)[0]).toMatchObject({
+      code: 'ABCD2345',
+      firstLine: 'Hi, it’s Anna from the gym',
+    });
+  });
+
   it('approves on the button and opens the window on that request on a click', () => {
     const r = request('ABCD2345', 0, { accountId: 'work' });
     expect(actionIntent(r, 0)).toEqual({ kind: 'approve', accountId: 'work', code: 'ABCD2345' });

@@ -43,10 +43,11 @@ export function requestNotification(
   const left = minutesLeft(r, now);
   const expiry = left === null ? '' : ` Expires in ${left} min.`;
   const how = supportsActions(platform) ? '' : ' Click to review it in OpenClaw.';
+  const wrote = r.firstLine ? ` They wrote: “${r.firstLine}”` : '';
   return {
     key: notificationKey(r),
     title: 'New pairing request',
-    body: `${who} wants to talk to the assistant. Code ${r.code}.${expiry}${how}`,
+    body: `${who} wants to talk to the assistant.${wrote} Code ${r.code}.${expiry}${how}`,
     actions: supportsActions(platform) ? ['Approve'] : [],
   };
 }
@@ -93,7 +94,13 @@ export function livePending(pending: readonly PairingRequest[], now: number): Tr
       return Number.isNaN(at) || at > now;
     })
     .sort((a, b) => (Date.parse(b.createdAt) || 0) - (Date.parse(a.createdAt) || 0))
-    .map((r) => ({ accountId: r.accountId, sender: r.sender, name: r.name, code: r.code }));
+    .map((r) => ({
+      accountId: r.accountId,
+      sender: r.sender,
+      name: r.name,
+      code: r.code,
+      ...(r.firstLine ? { firstLine: r.firstLine } : {}),
+    }));
 }
 
 /** When the next of these requests expires (ms from `now`), so the tray can drop it then; null if none. */

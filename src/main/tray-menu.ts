@@ -17,6 +17,8 @@ export interface TrayPairing {
   sender: string;
   name?: string;
   code: string;
+  /** The first line of what they wrote (untrusted: shown as a label, never acted on). */
+  firstLine?: string;
 }
 
 export interface TrayState {
@@ -64,7 +66,7 @@ export function pendingLine(count: number): string {
 }
 
 // Account ids and codes never contain ":", so the item id splits back unambiguously.
-const requestId = (kind: 'approve' | 'deny' | 'show' | 'request', r: TrayPairing) =>
+const requestId = (kind: 'approve' | 'deny' | 'show' | 'request' | 'line', r: TrayPairing) =>
   `pairing-${kind}:${r.accountId}:${r.code}`;
 
 function requestItem(r: TrayPairing, showAccount: boolean): TrayMenuItem {
@@ -75,6 +77,10 @@ function requestItem(r: TrayPairing, showAccount: boolean): TrayMenuItem {
     label: `${who} · code ${r.code}${account}`,
     enabled: true,
     submenu: [
+      // What they wrote, above the buttons, so approving is never blind.
+      ...(r.firstLine
+        ? [{ id: requestId('line', r), label: `“${oneLine(r.firstLine, 60)}”`, enabled: false }]
+        : []),
       { id: requestId('approve', r), label: `Approve ${r.sender}`, enabled: true },
       { id: requestId('deny', r), label: 'Deny', enabled: true },
       { id: requestId('show', r), label: 'Show in OpenClaw', enabled: true },

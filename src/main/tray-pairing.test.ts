@@ -55,6 +55,20 @@ describe('pairing requests in the tray', () => {
     ]);
   });
 
+  it('shows what the sender wrote above the buttons, as a label that does nothing', () => {
+    const long = `Hi, it’s Anna from the gym — ${'blah '.repeat(30)}`;
+    const items = trayMenuModel({ ...running, pending: [{ ...alice, firstLine: long }] });
+    const line = items[5]?.submenu?.[0];
+    expect(line).toMatchObject({ id: 'pairing-line:default:ABCD2345', enabled: false });
+    expect(line?.label).toMatch(/^“Hi, it’s Anna from the gym — blah .*…”$/);
+    expect(line?.label.length).toBeLessThanOrEqual(62);
+    expect(items[5]?.submenu?.slice(1).map((i) => i.label)).toEqual([
+      'Approve +15551234567',
+      'Deny',
+      'Show in OpenClaw',
+    ]);
+  });
+
   it('names the account when requests come from more than one', () => {
     const items = trayMenuModel({ ...running, pending: [alice, { ...bob, accountId: 'work' }] });
     expect(items[6]?.label).toBe('+15557654321 · code WXYZ6789 · work');

@@ -28,14 +28,16 @@ export async function pairingList(channel: string | undefined, opts: AccountOpt)
   } else {
     console.log(`Pending pairing requests${where}:`);
     printTable(
-      ['NUMBER', 'NAME', 'CODE', 'AGE', 'EXPIRES IN', 'ACCOUNT'],
+      ['NUMBER', 'NAME', 'CODE', 'AGE', 'EXPIRES IN', 'ACCOUNT', 'FIRST LINE'],
       snapshot.pending.map((r: PairingRequest) => [
         r.sender,
-        r.name ?? '-',
+        printable(r.name) || '-',
         r.code,
         shortDuration(now - Date.parse(r.createdAt)),
         shortDuration(Date.parse(r.expiresAt) - now),
         r.accountId,
+        // Last, so a long line does not push the other columns apart.
+        printable(r.firstLine) || '-',
       ]),
     );
     console.log('Approve one with: openclaw pairing approve whatsapp <code>');
@@ -49,7 +51,7 @@ export async function pairingList(channel: string | undefined, opts: AccountOpt)
       ['NUMBER', 'NAME', 'APPROVED', 'VIA', 'ACCOUNT'],
       snapshot.approved.map((a: ApprovedSender) => [
         a.sender,
-        a.name ?? '-',
+        printable(a.name) || '-',
         `${shortDuration(now - Date.parse(a.approvedAt))} ago`,
         a.via,
         a.accountId,
@@ -162,7 +164,17 @@ function checkNumber(number: string): string {
 }
 
 function who(p: { sender: string; name?: string }): string {
-  return p.name ? `${p.sender} (${p.name})` : p.sender;
+  const name = printable(p.name);
+  return name ? `${p.sender} (${name})` : p.sender;
+}
+
+/**
+ * Text a stranger chose (their WhatsApp name, what they wrote) as it may reach a terminal: without control
+ * characters, which could move the cursor, recolour or clear the screen, and without bidirectional overrides,
+ * which could make it read as something else. The gateway stores it cleaned already; this does not rely on that.
+ */
+function printable(text: string | undefined): string {
+  return (text ?? '').replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '').trim();
 }
 
 /** Minutes are the useful unit for an hour-long code; seconds only matter in its last minute. */

@@ -50,8 +50,14 @@ export class PairingService {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Called for a direct message from an unknown sender under dmPolicy "pairing". */
-  request(input: { account: string; sender: string; name?: string; chat: string }): RequestPairingOutcome {
+  /** Called for a direct message from an unknown sender under dmPolicy "pairing"; `text` is what they wrote. */
+  request(input: {
+    account: string;
+    sender: string;
+    name?: string;
+    chat: string;
+    text?: string;
+  }): RequestPairingOutcome {
     // Expired requests go first (with their own event), so they neither count toward the cap nor linger in the UI.
     this.sweep();
     const outcome = requestPairing(this.db, { ...input, now: this.now() });

@@ -12,6 +12,8 @@ export { importLegacyAllowFrom, type LegacyImportResult } from './pairing-legacy
 
 export const PAIRING_TTL_MS = 3_600_000;
 export const MAX_PENDING_PER_ACCOUNT = 3;
+/** Enough to tell "hi, it's Anna from the gym" from spam; a whole essay has no place in a list or a tray menu. */
+export const FIRST_LINE_MAX = 120;
 
 /** A request as stored: the public shape plus the chat to answer on (kept out of events and method results). */
 export interface StoredPairingRequest extends PairingRequest {
@@ -31,6 +33,7 @@ interface RequestRow {
   chat: string;
   created_at: number;
   expires_at: number;
+  first_line: string | null;
 }
 
 interface ApprovedRow {
@@ -41,7 +44,7 @@ interface ApprovedRow {
   via: 'pairing' | 'import';
 }
 
-const REQUEST_COLUMNS = 'account, sender, code, name, chat, created_at, expires_at';
+const REQUEST_COLUMNS = 'account, sender, code, name, chat, created_at, expires_at, first_line';
 // A generator that keeps colliding is broken, not unlucky: 32^8 codes against at most a few pending rows.
 const CODE_ATTEMPTS = 16;
 
@@ -52,11 +55,14 @@ export function requestPairing(
     sender: string;
     name?: string;
     chat: string;
+    /** What the sender wrote; only its first line is kept (see firstLineOf). */
+    text?: string;
     now: number;
     generate?: () => string;
   },
 ): RequestPairingOutcome {
   const generate = input.generate ?? generatePairingCode;
+  const firstLine = input.text === undefined ? null : firstLineOf(input.text);
   const run = db.transaction((): RequestPairingOutcome => {
     expirePairing(db, input.now);
     const existing = prepare<[string, string], RequestRow>(
@@ -65,13 +71,18 @@ export function requestPairing(
     ).get(input.account, input.sender);
     if (existing) {
       // Same code and expiry (a sender must not be able to mint codes by writing again), but answer on the
-      // chat they wrote from last.
+      // chat they wrote from last. The line the owner reads stays the one that asked (filled in only when a
+      // request from before first_line existed has none).
       const name = input.name ?? existing.name;
-      prepare<[string, string | null, string, string]>(
+      const line = existing.first_line ?? firstLine;
+      prepare<[string, string | null, string | null, string, string]>(
         db,
-        'UPDATE pairing_requests SET chat = ?, name = ? WHERE account = ? AND sender = ?',
-      ).run(input.chat, name, input.account, input.sender);
-      return { kind: 'existing', request: toRequest({ ...existing, chat: input.chat, name }) };
+        'UPDATE pairing_requests SET chat = ?, name = ?, first_line = ? WHERE account = ? AND sender = ?',
+      ).run(input.chat, name, line, input.account, input.sender);
+      return {
+        kind: 'existing',
+        request: toRequest({ ...existing, chat: input.chat, name, first_line: line }),
+      };
     }
     const pending = prepare<[string], number>(db, 'SELECT count(*) FROM pairing_requests WHERE account = ?')
       .pluck()
@@ -86,16 +97,43 @@ export function requestPairing(
       chat: input.chat,
       created_at: input.now,
       expires_at: input.now + PAIRING_TTL_MS,
+      first_line: firstLine,
     };
     prepare<[RequestRow]>(
       db,
       `INSERT INTO pairing_requests (${REQUEST_COLUMNS})
-       VALUES (@account, @sender, @code, @name, @chat, @created_at, @expires_at)`,
+       VALUES (@account, @sender, @code, @name, @chat, @created_at, @expires_at, @first_line)`,
     ).run(row);
     return { kind: 'created', request: toRequest(row) };
   });
   // IMMEDIATE takes the write lock before the cap is counted, so two writers cannot both see room for one more.
   return run.immediate();
+}
+
+/**
+ * The first non-blank line of what a sender wrote, as the owner will read it: whitespace runs collapsed, control
+ * and bidirectional-override characters dropped (they could disguise the text in a terminal or a menu), at most
+ * FIRST_LINE_MAX characters with "…" when cut. Null when nothing readable is left.
+ */
+export function firstLineOf(text: string): string | null {
+  const line = text
+    .split(/\r\n|[\n\r\u2028\u2029]/)
+    .map((l) =>
+      l
+        .replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .find((l) => l !== '');
+  if (!line) return null;
+  // By code point, so an emoji is never cut in half.
+  const chars = Array.from(line);
+  return chars.length <= FIRST_LINE_MAX
+    ? line
+    : `${chars
+        .slice(0, FIRST_LINE_MAX - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** Checking before inserting is race-free here: the caller holds the write lock. */
@@ -241,6 +279,7 @@ function toRequest(row: RequestRow): StoredPairingRequest {
     sender: row.sender,
     ...(row.name ? { name: row.name } : {}),
     code: row.code,
+    ...(row.first_line ? { firstLine: row.first_line } : {}),
     chat: row.chat,
     createdAt: new Date(row.created_at).toISOString(),
     expiresAt: new Date(row.expires_at).toISOString(),

@@ -22,6 +22,7 @@ import {
   type InboxRow,
 } from '../store/queries/inbox';
 import { buildAccepted, routeOf } from './accepted';
+import { describeInbound } from './describe';
 import type { InboundPort } from './port';
 import type { RawInbound } from './types';
 import { historyLimitFor } from './group-history';
@@ -96,6 +97,8 @@ async function pair(row: InboxRow, ctx: ProcessContext): Promise<null> {
     sender,
     name: raw.sender.name,
     chat: raw.chatJid,
+    // As the model would have seen it, so a photo reads "<media:image> caption" and a location says where.
+    text: describeInbound(raw),
   });
   if (result.kind === 'existing') {
     return settle(row, ctx, 'pairing', 'pairing request already pending; no new code', 'info');
