@@ -12,12 +12,11 @@ import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract';
 import { GatewayError } from '../errors';
-import type { InboundPort } from '../inbound/port';
 import type { RawInbound } from '../inbound/types';
 import { baileysLogger, type BaileysLogger } from './baileys-log';
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
-import { createInboundPort } from './inbound-port';
+import { createInboundPort, type AccountPort } from './inbound-port';
 import { closeOutcome, sentenceFor, unreachableReason, warningsFor } from './lifecycle';
 import { attemptsExhausted, reconnectDelay, type ReconnectPolicy } from './reconnect-policy';
 
@@ -71,7 +70,7 @@ export class WhatsAppAccount {
   private stopped = false;
   private readonly inbound: InboundListener;
   private readonly baileysLog: BaileysLogger;
-  readonly port: InboundPort;
+  readonly port: AccountPort;
 
   constructor(private readonly deps: AccountDeps) {
     this.baileysLog = baileysLogger(deps.baileysLog);
@@ -90,6 +89,7 @@ export class WhatsAppAccount {
       connectedAt: () => this.socketSince,
       mediaDir: deps.mediaDir,
       fetchOptions: deps.mediaFetchOptions,
+      log: deps.inboundLog,
     });
   }
 
@@ -171,6 +171,7 @@ export class WhatsAppAccount {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.port.close();
     this.closeSocket();
     this.clearTimers();
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -264,6 +265,7 @@ export class WhatsAppAccount {
       this.lastError = undefined;
       this.latestQr = null;
       this.setState('open');
+      void this.port.flushOwedReceipts();
       // A connection that stays up for a heartbeat interval has earned a fresh set of attempts.
       this.later(() => {
         if (this.sock !== sock || this.state !== 'open' || this.attempts === 0) return;

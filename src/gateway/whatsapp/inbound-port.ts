@@ -8,11 +8,13 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 import type { InboundPort, MediaDownload, SelfIdentity } from '../inbound/port';
 import type { MediaRef, RawInbound } from '../inbound/types';
 import { recordSent } from '../store/queries/inbox';
 import { GroupMetaCache } from './group-meta-cache';
 import { downloadInboundMedia } from './media-download';
+import { ReadReceipts } from './read-receipts';
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
@@ -26,6 +28,13 @@ export interface PortDeps {
   mediaDir: string;
   /** Extra fetch options for media downloads (the simulator's CA). */
   fetchOptions?: RequestInit;
+  log?: Logger;
+}
+
+/** The port plus what only the account calls: owed read receipts after a reconnect, and shutdown. */
+export interface AccountPort extends InboundPort {
+  flushOwedReceipts(): Promise<void>;
+  close(): void;
 }
 
 export function selfIdentity(sock: WASocket | null): SelfIdentity {
@@ -44,7 +53,7 @@ function keyOf(raw: RawInbound): WAMessageKey {
   };
 }
 
-export function createInboundPort(deps: PortDeps): InboundPort {
+export function createInboundPort(deps: PortDeps): AccountPort {
   const live = (): WASocket => {
     const sock = deps.socket();
     if (!sock) throw new Error(`WhatsApp account "${deps.accountId}" is not connected`);
@@ -57,7 +66,7 @@ export function createInboundPort(deps: PortDeps): InboundPort {
     await sock.sendMessage(jid, content, { messageId });
     return messageId;
   };
-  const reads = readBatcher((keys) => live().readMessages(keys));
+  const reads = new ReadReceipts(deps.socket, deps.log);
   const groups = new GroupMetaCache((jid) => live().groupMetadata(jid));
   return {
     accountId: deps.accountId,
@@ -79,43 +88,7 @@ export function createInboundPort(deps: PortDeps): InboundPort {
       });
     },
     groupInfo: (jid) => groups.get(jid),
-  };
-}
-
-/** Past this many keys a batch goes out at once rather than waiting for the burst to end. */
-const MAX_READ_BATCH = 200;
-
-/** How long read receipts gather before going out: short enough to look immediate, long enough for a burst. */
-const READ_BATCH_MS = 50;
-
-/**
- * Read receipts for a burst (an offline backlog, a busy group) go out as one receipt per chat instead of one per
- * message: keys gather for READ_BATCH_MS (or until MAX_READ_BATCH), then are sent together. Each caller's
- * promise settles with its batch. The timer is unref'd: a pending batch never holds the process open.
- */
-function readBatcher(send: (keys: WAMessageKey[]) => Promise<void>): {
-  add(key: WAMessageKey): Promise<void>;
-} {
-  let batch: { keys: WAMessageKey[]; done: Promise<void>; go(): void } | null = null;
-  const flush = () => {
-    const current = batch;
-    batch = null;
-    current?.go();
-  };
-  return {
-    add(key) {
-      if (!batch) {
-        let go!: () => void;
-        const keys: WAMessageKey[] = [];
-        const started = new Promise<void>((r) => (go = r));
-        // `send` runs inside the promise chain, so a missing socket is a rejection, never a synchronous throw.
-        batch = { keys, done: started.then(() => send(keys)), go };
-        setTimeout(flush, READ_BATCH_MS).unref();
-      }
-      const { done } = batch;
-      batch.keys.push(key);
-      if (batch.keys.length >= MAX_READ_BATCH) flush();
-      return done;
-    },
+    flushOwedReceipts: () => reads.flushOwed(),
+    close: () => reads.close(),
   };
 }
