@@ -7,7 +7,7 @@ import { encryptMedia, type SimMediaType } from './media/crypto';
 import { SimGroup, type GroupOptions } from './groups';
 import { startMediaHost, type MediaHost } from './media/host';
 import { result } from './server/iq';
-import { Messaging, newMessageId, type SendOptions } from './server/messaging';
+import { companionLabel, Messaging, newMessageId, type SendOptions } from './server/messaging';
 import type { Account, Companion, ReceiptRecord, ReceivedMessage, SimUser } from './server/model';
 import { padMessage, unpadMessage } from './signal/party';
 import { WaSimServer, type SimOptions } from './server/sim';
@@ -169,6 +169,17 @@ export class Contact extends Person {
         senderTimestampMs: Date.now(),
       },
     });
+  }
+
+  /**
+   * Forgets this contact's Signal sessions with `to`'s linked devices, as a reinstall or a "reset session" does:
+   * its next message is a new pkmsg, so each companion closes its session with the contact and opens another.
+   */
+  resetSession(to: Phone): void {
+    for (const device of this.user.devices.values()) {
+      for (const companion of to.account.linkedCompanions())
+        device.forgetSession(companionLabel(to.account, companion.device));
+    }
   }
 
   /** A message whose MAC does not verify (the "Bad MAC" fault); the session must already exist to show it. */

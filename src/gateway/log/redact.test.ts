@@ -77,6 +77,37 @@ describe('redaction by key', () => {
   });
 });
 
+describe('redaction of Signal key material', () => {
+  it('censors Signal key fields and any bytes a logger is handed, at any depth', () => {
+    const privKey = Buffer.from('a1'.repeat(32), 'hex');
+    hub.child('whatsapp').info(
+      {
+        session: {
+          currentRatchet: { rootKey: 'root-b64', ephemeralKeyPair: { privKey } },
+          registrationId: 7,
+        },
+        chain: [{ chainKey: { key: 'chain-b64' } }],
+        media: { mediaKey: 'media-b64', bytes: Buffer.from([1, 2, 3]) },
+        frames: [Buffer.alloc(4)],
+        jid: '1555@s.whatsapp.net',
+      },
+      'session replaced',
+    );
+    for (const text of everywhere()) {
+      for (const leaked of ['root-b64', 'chain-b64', 'media-b64', '"data":[', '161,161,161']) {
+        expect(text).not.toContain(leaked);
+      }
+      expect(text).toContain('1555@s.whatsapp.net');
+    }
+    expect(readJsonLines(hub.currentFile())[0]).toMatchObject({
+      session: { currentRatchet: { rootKey: CENSOR, ephemeralKeyPair: CENSOR }, registrationId: CENSOR },
+      chain: [{ chainKey: CENSOR }],
+      media: { mediaKey: CENSOR, bytes: '<redacted 3 bytes>' },
+      frames: ['<redacted 4 bytes>'],
+    });
+  });
+});
+
 describe('redaction by value (addSecret)', () => {
   it('censors a registered value anywhere: message, fields, nested strings', () => {
     const secret = 'gw-9f8e7d6c5b4a';

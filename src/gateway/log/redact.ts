@@ -21,6 +21,17 @@ export const SENSITIVE_KEYS: readonly string[] = [
   'apiKey',
   'accessToken',
   'refreshToken',
+  // Signal session state as libsignal and Baileys shape it (a SessionEntry, a key pair, a media key).
+  'privKey',
+  'rootKey',
+  'chainKey',
+  'baseKey',
+  'messageKeys',
+  'ephemeralKeyPair',
+  'keyPair',
+  'pendingPreKey',
+  'registrationId',
+  'mediaKey',
 ];
 
 const sensitive = new Set(SENSITIVE_KEYS.map((k) => k.toLowerCase()));
@@ -34,26 +45,51 @@ export const PINO_REDACT_PATHS: readonly string[] = SENSITIVE_KEYS.map((k) =>
   /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`,
 );
 
-/** Censors sensitive keys in place at any depth of parsed JSON; returns whether anything changed. */
+/**
+ * Censors sensitive keys in place at any depth of parsed JSON, and bytes wherever they are (a Buffer reaches JSON
+ * as `{ type: 'Buffer', data: [...] }`; no log line needs raw bytes, and key material travels as bytes); returns
+ * whether anything changed.
+ */
 export function redactKeysDeep(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   let changed = false;
   if (Array.isArray(value)) {
-    for (const item of value) changed = redactKeysDeep(item) || changed;
+    value.forEach((item: unknown, i) => {
+      if (isBufferJson(item)) value[i] = redactedBytes(item.data.length);
+      changed = isBufferJson(item) || redactKeysDeep(item) || changed;
+    });
     return changed;
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
+    const item = record[key];
     if (sensitive.has(key.toLowerCase())) {
-      if (record[key] !== CENSOR) {
+      if (item !== CENSOR) {
         record[key] = CENSOR;
         changed = true;
       }
+    } else if (isBufferJson(item)) {
+      record[key] = redactedBytes(item.data.length);
+      changed = true;
     } else {
-      changed = redactKeysDeep(record[key]) || changed;
+      changed = redactKeysDeep(item) || changed;
     }
   }
   return changed;
+}
+
+/** How censored bytes read in a line: the length still helps debugging, the content is gone. */
+export function redactedBytes(length: number): string {
+  return `<redacted ${length} bytes>`;
+}
+
+function isBufferJson(value: unknown): value is { type: 'Buffer'; data: unknown[] } {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  );
 }
 
 /**
