@@ -18,6 +18,7 @@ import { ensureGatewayToken } from './control/token';
 import { UiAuth } from './control/ui-auth';
 import { attachControlSocket } from './control/ws-server';
 import { createLogHub } from './log/hub';
+import { installConsoleGuard } from './log/console-guard';
 import { openStore } from './store/db';
 import { lastRun, recordRunStart, recordRunStop } from './store/queries/runs';
 import { VERSION } from './version';
@@ -73,6 +74,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
 
   const logs = createLogHub({ console: opts.console ?? null });
   cleanups.push(() => logs.close());
+  cleanups.push(installConsoleGuard(logs.child('console')));
   const log = logs.child('gateway');
   try {
     const config = await ConfigService.open({ configPath, stateDir, log: logs.child('config') });
