@@ -50,5 +50,11 @@ describe('linking while WhatsApp is unreachable', () => {
       expect.objectContaining({ level: 'warn', msg: `not reconnecting: ${reason}` }),
     );
     expect(logs.stdout).not.toMatch(/QR code expired/);
+
+    const doctor = await runCli(['doctor'], t.env);
+    expect(doctor.stdout).toContain(`WhatsApp account "default": Not linked — Not linked: ${reason}.`);
+    expect(doctor.stdout).toContain(
+      'fix: check that this machine can reach WhatsApp (network, firewall, proxy)',
+    );
   });
 });

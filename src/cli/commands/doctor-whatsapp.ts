@@ -101,8 +101,11 @@ async function checkLive(where: GatewayLocation): Promise<Outcome[]> {
   return accounts.map((a): Outcome => {
     if (a.warnings.length === 0)
       return { ok: true, text: `WhatsApp account "${a.accountId}": ${a.sentence}` };
-    const fix =
-      a.state === 'unlinked' || a.state === 'logged_out'
+    // Linking again cannot help while the network is what stands in the way.
+    const unreachable = a.lastError?.startsWith('Cannot reach WhatsApp');
+    const fix = unreachable
+      ? `check that this machine can reach WhatsApp (network, firewall, proxy), then run openclaw channels login --account ${a.accountId}`
+      : a.state === 'unlinked' || a.state === 'logged_out'
         ? `openclaw channels login --account ${a.accountId}`
         : a.state === 'conflict'
           ? 'stop the other session using this login, then restart the gateway'
