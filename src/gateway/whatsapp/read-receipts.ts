@@ -1,7 +1,9 @@
 // Read receipts (blue ticks) for accepted messages. A burst (an offline backlog, a busy group) goes out as one
 // receipt per chat instead of one per message, so keys gather for a moment first. A receipt is owed once the
 // message is accepted: when the socket is gone by the time the batch goes out, the keys wait (bounded) and go out
-// after the next 'open' instead of being dropped.
+// after the next 'open' instead of being dropped. They are kept in memory only: the message and its hand-off
+// are already durable, a receipt is just the sender's blue ticks, and a restart loses at most those owed from
+// the last outage (a durable "receipt owed" mark would need its own column, written with the acceptance).
 import { DisconnectReason, type WAMessageKey, type WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 
@@ -33,6 +35,7 @@ export class ReadReceipts {
   /** Insertion-ordered, so the oldest go first when the cap is reached. */
   private readonly owed = new Map<string, WAMessageKey>();
   private flushing: Promise<void> | null = null;
+  private closed = false;
 
   constructor(
     /** The logged-in socket, or null while there is none. */
@@ -68,9 +71,10 @@ export class ReadReceipts {
     return this.flushing;
   }
 
-  /** Shutdown: the pending batch's timer goes; its keys are sent now if a socket can still take them. */
+  /** Shutdown: the pending batch's timer goes, and nothing more is sent or kept. */
   close(): void {
-    if (this.batch) clearTimeout(this.batch.timer);
+    this.closed = true;
+    this.owed.clear();
     this.flushBatch();
   }
 
@@ -97,6 +101,7 @@ export class ReadReceipts {
 
   /** True when the receipts went out, false when they are owed until the next reconnect. */
   private async send(keys: WAMessageKey[]): Promise<boolean> {
+    if (this.closed) return false;
     const sock = this.socket();
     try {
       if (sock) {
