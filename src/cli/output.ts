@@ -1,15 +1,11 @@
 import type { ConfigIssue } from '../shared/contract';
+import { formatIssue } from '../gateway/config/validate';
 
-export function formatIssue(issue: ConfigIssue): string {
-  const where =
-    issue.line !== undefined
-      ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})`
-      : '';
-  return `${issue.path || '(file)'}: ${issue.message}${where}`;
-}
+// The gateway's own format, so the CLI, the logs and startup errors print an issue the same way.
+export { formatIssue };
 
 export function printIssues(issues: ConfigIssue[], print: (line: string) => void, indent = '  '): void {
-  for (const issue of issues) print(`${indent}${formatIssue(issue)}`);
+  for (const issue of issues) print(`${indent}${formatIssue(issue).replaceAll('\n', `\n${indent}`)}`);
 }
 
 export function formatDuration(ms: number): string {

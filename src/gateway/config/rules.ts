@@ -2,13 +2,7 @@
 // but do nothing here. Each message names the key paths involved so a person knows what to change.
 import type { ConfigIssue } from '../../shared/contract';
 import { formatKeyPath } from './key-path';
-import {
-  E164_RE,
-  KNOWN_CHANNELS,
-  KNOWN_TOP_LEVEL_KEYS,
-  type OpenClawConfig,
-  type WhatsAppChannelConfig,
-} from './schema';
+import { E164_RE, type OpenClawConfig, type WhatsAppChannelConfig } from './schema';
 
 const CHANNEL = 'channels.whatsapp';
 const GROUP_JID_RE = /@g\.us$/;
@@ -165,28 +159,12 @@ function checkBindings(cfg: OpenClawConfig, out: RuleResult): void {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Warnings read from the file as written (before defaults), so they hold even when other keys are invalid. */
+/**
+ * Warnings read from the file as written (before defaults), so they hold even when other keys are invalid.
+ * Unknown keys are found by unknown-keys.ts.
+ */
 export function inputWarnings(input: Record<string, unknown>): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  for (const key of Object.keys(input)) {
-    if (!KNOWN_TOP_LEVEL_KEYS.includes(key)) {
-      out.push({
-        path: formatKeyPath([key]),
-        message: `${JSON.stringify(key)} is not used by OpenClaw Desktop; it is kept but ignored`,
-      });
-    }
-  }
-  const channels = input.channels;
-  if (isRecord(channels)) {
-    for (const key of Object.keys(channels)) {
-      if (!KNOWN_CHANNELS.includes(key)) {
-        out.push({
-          path: formatKeyPath(['channels', key]),
-          message: `channel ${JSON.stringify(key)} is not used by OpenClaw Desktop (only whatsapp is); it is kept but ignored`,
-        });
-      }
-    }
-  }
   const messages = input.messages;
   if (isRecord(messages)) {
     if (messages.messagePrefix !== undefined) {

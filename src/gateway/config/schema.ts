@@ -1,5 +1,6 @@
-// The shape of openclaw.json. Every section is strict (a typo is an error naming the key) except the top level
-// and `channels`, which tolerate keys from the reference product's files so those can be used as they are.
+// The shape of openclaw.json. Every section is strict except the top level and `channels`, which keep keys from
+// the reference product's files so those can be used as they are. An unknown key is a warning naming the key and
+// the one probably meant, never a reason to stop (unknown-keys.ts removes them before the schema sees the file).
 // Defaults live here so the rest of the gateway reads one fully defaulted object.
 import { z } from 'zod';
 import { DEFAULT_LOG_FILE } from './paths';
@@ -257,6 +258,3 @@ export type WhatsAppChannelConfig = OpenClawConfig['channels']['whatsapp'];
 export type WhatsAppAccountConfig = z.output<typeof WhatsAppAccountSchema>;
 export type AgentConfig = OpenClawConfig['agents']['list'][number];
 export type BindingConfig = OpenClawConfig['bindings'][number];
-
-export const KNOWN_TOP_LEVEL_KEYS: readonly string[] = Object.keys(ConfigSchema.shape);
-export const KNOWN_CHANNELS: readonly string[] = ['whatsapp'];

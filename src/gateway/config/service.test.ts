@@ -115,7 +115,7 @@ describe('ConfigService.open', () => {
     expect(e.issues[0]?.path).toBe('channels.whatsapp.dmPolicy');
     expect(e.message).toBe(
       `the config at ${configPath} is invalid and there is no earlier valid config to fall back on:\n` +
-        '  - channels.whatsapp.dmPolicy: must be one of "pairing", "allowlist", "open", "disabled" (got "sometimes")',
+        '  - channels.whatsapp.dmPolicy: must be one of "pairing", "allowlist", "open", "disabled" (got "sometimes") (line 1, column 27)',
     );
   });
 

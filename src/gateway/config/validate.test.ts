@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '../../shared/contract';
 import type { OpenClawConfig } from './schema';
-import { validateConfigText } from './validate';
+import { formatIssues, validateConfigText } from './validate';
 
 function valid(raw: string): { config: OpenClawConfig; warnings: ConfigIssue[] } {
   const r = validateConfigText(raw);
@@ -48,7 +48,11 @@ describe('defaults', () => {
     expect(config.bindings).toEqual([]);
     expect(config.session).toEqual({ scope: 'per-sender', dmScope: 'main', mainKey: 'main' });
     expect(config.commands.config).toBe(false);
-    expect(config.logging).toEqual({ level: 'info', file: '/tmp/openclaw/openclaw-YYYY-MM-DD.log' });
+    expect(config.logging).toEqual({
+      level: 'info',
+      file: '/tmp/openclaw/openclaw-YYYY-MM-DD.log',
+      maxFiles: 14,
+    });
     expect(config.gateway).toEqual({ port: 18789, auth: {} });
   });
 
@@ -82,17 +86,61 @@ describe('defaults', () => {
 });
 
 describe('errors name the key path', () => {
-  it('reports JSON5 syntax errors with line and column', () => {
+  it('reports JSON5 syntax errors with line and column, the source line and a caret', () => {
     expect(errors('{\n  a: 1,\n  b: x x\n}')).toEqual([
       {
         path: '',
         line: 3,
         column: 6,
-        message: "JSON5 syntax error at line 3, column 6: invalid character 'x'",
+        message: 'JSON5 syntax error: unexpected "x"\n  2 |   a: 1,\n  3 |   b: x x\n    |      ^',
       },
     ]);
     const [eof] = errors('{\n  a: 1,\n');
-    expect(eof?.message).toMatch(/^JSON5 syntax error at line 3, column 1: invalid end of input/);
+    expect(eof).toMatchObject({ line: 3, column: 1 });
+    expect(eof?.message).toMatch(
+      /^JSON5 syntax error: the file ends too early — a closing } or ] is missing/,
+    );
+  });
+
+  it('points a missing comma at the line that needs it, with the position said once', () => {
+    const text = [
+      '{',
+      '  channels: {',
+      '    whatsapp: {',
+      "      dmPolicy: 'allowlist' // only me",
+      "      allowFrom: ['+15551234567'],",
+      '    },',
+      '  },',
+      '}',
+    ].join('\n');
+    const [e] = errors(text);
+    expect(e).toMatchObject({ path: '', line: 5, column: 7 });
+    expect(e?.message.split('\n')).toEqual([
+      'JSON5 syntax error: unexpected "a" — missing comma at the end of line 4?',
+      "  4 |       dmPolicy: 'allowlist' // only me",
+      "  5 |       allowFrom: ['+15551234567'],",
+      '    |       ^',
+    ]);
+    // Logs and the CLI print the position once, on the first line, and the excerpt below it.
+    const printed = formatIssues([e!], '');
+    expect(printed.split('\n')[0]).toBe(
+      '(file): JSON5 syntax error: unexpected "a" — missing comma at the end of line 4? (line 5, column 7)',
+    );
+    expect(printed.match(/line 5/g)).toHaveLength(1);
+    // On one line too: `{ a: 1 b: 2 }`.
+    expect(errors('{ a: 1 b: 2 }')[0]?.message).toMatch(
+      /^JSON5 syntax error: unexpected "b" — missing comma before it\?/,
+    );
+  });
+
+  it('never shows a secret in the excerpt of a syntax error', () => {
+    const [e] = errors(`{\n  gateway: { auth: { token: 'abcdefabcdefabcdefabcdef' } } x\n}`);
+    expect(e?.message).not.toContain('abcdef');
+    expect(e?.message.split('\n').slice(1)).toEqual([
+      '  1 | {',
+      "  2 |   gateway: { auth: { token: '__OPENCLAW_REDACTED__' } } x",
+      '    |                                                         ^',
+    ]);
   });
 
   it('requires an object at the top level', () => {
@@ -111,18 +159,30 @@ describe('errors name the key path', () => {
     ]);
   });
 
-  it('rejects unknown keys inside a section', () => {
-    const [e] = errors(wa(`{\n dmPolicyy: 'open' }`));
-    expect(e).toMatchObject({
-      path: 'channels.whatsapp.dmPolicyy',
-      message: 'unknown key "dmPolicyy"',
-      line: 2,
-      column: 2,
-    });
-    expect(errors(`{ web: { reconnect: { maxTries: 3 } } }`)[0]?.path).toBe('web.reconnect.maxTries');
-    expect(errors(wa(`{ accounts: { a: { mediaMaxMB: 3 } } }`))[0]?.path).toBe(
-      'channels.whatsapp.accounts.a.mediaMaxMB',
+  it('warns about unknown keys inside a section, naming the key meant, without stopping', () => {
+    const r = validateConfigText(wa(`{\n dmPolicyy: 'open' }`));
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toEqual([
+      {
+        path: 'channels.whatsapp.dmPolicyy',
+        message: 'unknown key "dmPolicyy" (did you mean "dmPolicy"?); it is ignored',
+        line: 2,
+        column: 2,
+      },
+    ]);
+    expect(valid(`{ web: { reconnect: { maxTries: 3 } } }`).warnings).toMatchObject([
+      { path: 'web.reconnect.maxTries', message: 'unknown key "maxTries"; it is ignored' },
+    ]);
+    expect(valid(wa(`{ accounts: { a: { mediaMaxMB: 3 } } }`)).warnings[0]?.message).toContain(
+      'did you mean "mediaMaxMb"?',
     );
+    expect(valid(`{ channels: { whatsap: { dmPolicy: 'allowlist' } } }`).warnings).toMatchObject([
+      { path: 'channels.whatsap', message: expect.stringContaining('(did you mean "whatsapp"?)') },
+    ]);
+    // An unknown key next to a real error: the error stops the file, the unknown key stays a warning.
+    const both = validateConfigText(wa(`{ dmPolicy: 'x', allowFrum: [] }`));
+    expect(both.ok).toBe(false);
+    expect(both.warnings.map((w) => w.path)).toEqual(['channels.whatsapp.allowFrum']);
   });
 
   it('refuses allowlist with no senders, at the allowFrom path', () => {
@@ -238,8 +298,9 @@ describe('errors name the key path', () => {
       )[0]?.path,
     ).toBe('bindings.0.match.peer.id');
     expect(errors(`{ gateway: { port: 70000 } }`)[0]?.path).toBe('gateway.port');
+    // A secret is never echoed back in a message.
     expect(errors(`{ gateway: { auth: { token: 'short' } } }`)[0]?.message).toBe(
-      'must be at least 16 characters long (got "short")',
+      'must be at least 16 characters long (the value is hidden)',
     );
     expect(errors(`{ agents: { list: [{ name: 'x' }] } }`)[0]).toMatchObject({
       path: 'agents.list.0.id',

@@ -4,8 +4,11 @@ import type { z } from 'zod';
 import type { ConfigIssue } from '../../shared/contract';
 import { formatKeyPath, parseKeyPath, type KeySegment } from './key-path';
 import { locateInText, parseJson5 } from './json5-scan';
+import { describeSyntaxError } from './json5-syntax';
 import { checkRules, inputWarnings } from './rules';
 import { ConfigSchema, type OpenClawConfig } from './schema';
+import { isSecretPath } from './secrets';
+import { findUnknownKeys } from './unknown-keys';
 
 export type ConfigValidation =
   | { ok: true; config: OpenClawConfig; warnings: ConfigIssue[] }
@@ -14,19 +17,9 @@ export type ConfigValidation =
 export function validateConfigText(raw: string): ConfigValidation {
   const parsed = parseJson5(raw);
   if (!parsed.ok) {
-    const { line, column, reason } = parsed;
-    return {
-      ok: false,
-      errors: [
-        {
-          path: '',
-          line,
-          column,
-          message: `JSON5 syntax error at line ${line}, column ${column}: ${reason}`,
-        },
-      ],
-      warnings: [],
-    };
+    // The position travels in line/column only: every surface prints those, so the message must not repeat it.
+    const fault = describeSyntaxError(raw, parsed.line, parsed.column, parsed.reason);
+    return { ok: false, errors: [{ path: '', ...fault }], warnings: [] };
   }
   const input = parsed.blank ? {} : parsed.value;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -42,8 +35,10 @@ export function validateConfigText(raw: string): ConfigValidation {
     };
   }
 
-  const warnings = inputWarnings(input as Record<string, unknown>);
-  const result = ConfigSchema.safeParse(input, { reportInput: true });
+  // Unknown keys are warnings, so the schema parses the file without them.
+  const { unknown, known } = findUnknownKeys(input);
+  const warnings = [...unknown.map((u) => u.issue), ...inputWarnings(input as Record<string, unknown>)];
+  const result = ConfigSchema.safeParse(known, { reportInput: true });
   let errors: ConfigIssue[];
   if (!result.success) {
     errors = result.error.issues.flatMap(toIssues);
@@ -58,9 +53,20 @@ export function validateConfigText(raw: string): ConfigValidation {
   return { ok: true, config: (result as { data: OpenClawConfig }).data, warnings: located(warnings) };
 }
 
-/** Short lines for logs and error messages: `path: message`, one per issue. */
+/** Lines for logs and error messages: `path: message (line L, column C)`, one per issue. */
 export function formatIssues(issues: readonly ConfigIssue[], indent = '  - '): string {
-  return issues.map((i) => `${indent}${i.path || '(file)'}: ${i.message}`).join('\n');
+  return issues.map((i) => `${indent}${formatIssue(i)}`).join('\n');
+}
+
+/** One issue as text; the CLI, the logs and startup errors all print it this way. */
+export function formatIssue(issue: ConfigIssue): string {
+  const where =
+    issue.line !== undefined
+      ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})`
+      : '';
+  // A syntax error's message ends with its source excerpt: the position goes before that, on the first line.
+  const [first, ...rest] = issue.message.split('\n');
+  return [`${issue.path || '(file)'}: ${first}${where}`, ...rest].join('\n');
 }
 
 function withPosition(raw: string, issue: ConfigIssue): ConfigIssue {
@@ -86,12 +92,13 @@ function toIssues(issue: ZodIssue): ConfigIssue[] {
       message: `unknown key ${JSON.stringify(key)}`,
     }));
   }
-  return [{ path: formatKeyPath(segments), message: describeIssue(issue) }];
+  return [{ path: formatKeyPath(segments), message: describeIssue(issue, isSecretPath(segments)) }];
 }
 
-function describeIssue(issue: ZodIssue): string {
+function describeIssue(issue: ZodIssue, secret: boolean): string {
   const input = (issue as { input?: unknown }).input;
-  const got = ` (got ${describe(input)})`;
+  // A value at a secret key is never echoed back: these messages reach the control API, the UI and the logs.
+  const got = secret ? ' (the value is hidden)' : ` (got ${describe(input)})`;
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return 'is required';
