@@ -223,14 +223,30 @@ export const methods = {
   'config.get': {
     request: z.strictObject({ path: KeyPath.optional() }).optional(),
     response: ConfigStatusSchema.extend({
-      /** The file text as on disk (null when it does not exist). */
+      /** The file text as on disk, secrets masked (null when it does not exist). */
       raw: z.string().nullable(),
-      /** The effective config (defaults applied) at `path`, or all of it; undefined when the path has no value. */
+      /** The effective config (defaults applied, secrets masked) at `path`, or all of it; undefined when unset. */
       value: z.unknown(),
     }),
   },
   'config.set': {
     request: z.strictObject({ path: KeyPath, value: z.unknown(), baseHash: z.string().optional() }),
+    response: ConfigStatusSchema,
+  },
+  'config.setMany': {
+    /** Sets every entry in one validated, atomic write (keys that must change together, like dmPolicy and allowFrom). */
+    request: z.strictObject({
+      entries: z
+        .array(
+          z.strictObject({
+            path: KeyPath,
+            value: z.unknown().refine((v) => v !== undefined, 'a value is required'),
+          }),
+        )
+        .min(1, 'at least one entry { path, value } is required')
+        .max(100),
+      baseHash: z.string().optional(),
+    }),
     response: ConfigStatusSchema,
   },
   'config.unset': {

@@ -4,6 +4,7 @@ export const METHOD_NAMES = [
   'health',
   'config.get',
   'config.set',
+  'config.setMany',
   'config.unset',
   'config.apply',
   'config.validate',

@@ -7,9 +7,12 @@ import type { ConfigIssue, ConfigStatus } from '../../shared/contract';
 import { GatewayError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { setInText, unsetInText } from './json5-edit';
-import { getAtPath, parseKeyPath } from './key-path';
+import { parseJson5 } from './json5-scan';
+import { getAtPath, parseKeyPath, type KeySegment } from './key-path';
 import { ConfigStartupError, loadConfigFile, readLastGood, readText, sha256, writeLastGood } from './load';
 import type { OpenClawConfig } from './schema';
+import { maskSecrets, maskSecretsInText, restoreSecrets } from './secrets';
+import { refuseUnknownKeys } from './unknown-keys';
 import { formatIssues, validateConfigText, type ConfigValidation } from './validate';
 
 export { ConfigStartupError, LAST_GOOD_FILE, loadConfigFile } from './load';
@@ -60,6 +63,7 @@ export class ConfigService {
         usingLastGood: false,
       });
       await service.saveLastGood(raw ?? '');
+      service.logWarnings(result.warnings);
       return service;
     }
     const lastGood = await readLastGood(opts.stateDir, opts.configPath, opts.log);
@@ -93,14 +97,40 @@ export class ConfigService {
     return this.rawText;
   }
 
+  /** The file's text for people (the Settings editor): secrets masked, comments and layout as they are. */
+  maskedRaw(): string | null {
+    return this.rawText === null ? null : maskSecretsInText(this.rawText);
+  }
+
+  /** The effective value at `keyPath` (or all of it) for people: secrets masked. */
   get(keyPath?: string): unknown {
-    if (keyPath === undefined || keyPath === '') return this.effective;
-    return getAtPath(this.effective, parseKeyPath(keyPath));
+    if (keyPath === undefined || keyPath === '') return maskSecrets(this.effective);
+    const segments = parseKeyPath(keyPath);
+    return maskSecrets(getAtPath(this.effective, segments), segments);
   }
 
   async set(keyPath: string, value: unknown, baseHash?: string): Promise<ConfigStatus> {
-    const segments = parseKeyPath(keyPath);
-    return this.mutate((raw) => setInText(raw ?? '', segments, value), baseHash);
+    return this.setMany([{ path: keyPath, value }], baseHash);
+  }
+
+  /**
+   * Sets several keys in one validated write, so keys that depend on each other (dmPolicy and allowFrom) change
+   * together without an invalid state in between. Keys the schema does not know are refused.
+   */
+  async setMany(
+    entries: ReadonlyArray<{ path: string; value: unknown }>,
+    baseHash?: string,
+  ): Promise<ConfigStatus> {
+    const edits = entries.map((e) => ({ segments: parseKeyPath(e.path), value: e.value }));
+    return this.mutate((raw) => {
+      let text = raw ?? '';
+      for (const e of edits) text = setInText(text, e.segments, e.value);
+      refuseUnknownKeys(
+        text,
+        edits.map((e) => e.segments),
+      );
+      return text;
+    }, baseHash);
   }
 
   async unset(keyPath: string, baseHash?: string): Promise<ConfigStatus> {
@@ -113,8 +143,21 @@ export class ConfigService {
   }
 
   async validate(raw?: string): Promise<{ valid: boolean; errors: ConfigIssue[]; warnings: ConfigIssue[] }> {
-    const result =
-      raw === undefined ? (await loadConfigFile(this.opts.configPath)).result : validateConfigText(raw);
+    let result: ConfigValidation;
+    if (raw === undefined) {
+      result = (await loadConfigFile(this.opts.configPath)).result;
+    } else {
+      // The editor's text holds masks: judge it as apply would write it, and refuse masks where apply would.
+      let restored: string;
+      try {
+        restored = restoreSecrets(raw, (at) => this.storedSecret(this.rawText, at), this.rawText);
+      } catch (err) {
+        const errors = (err as GatewayError).details as { errors?: ConfigIssue[] } | undefined;
+        if (!errors?.errors) throw err;
+        return { valid: false, errors: errors.errors, warnings: [] };
+      }
+      result = validateConfigText(restored);
+    }
     return { valid: result.ok, errors: result.ok ? [] : result.errors, warnings: result.warnings };
   }
 
@@ -203,6 +246,7 @@ export class ConfigService {
         { file: this.opts.configPath, warnings: result.warnings.length },
         source === 'file' ? 'config file changed; reloaded' : 'config saved',
       );
+      this.logWarnings(result.warnings);
     } else {
       this.usingLastGood = true;
       this.opts.log.warn(
@@ -234,7 +278,10 @@ export class ConfigService {
       // Someone edited the file and the watcher has not caught up: take their version in first.
       if (currentHash !== this.hash) await this.adopt(current, validateConfigText(current ?? ''), 'file');
 
-      const next = compute(current);
+      const computed = compute(current);
+      // Masked secrets coming back (the editor's text, a set of the mask) keep the stored value.
+      const next =
+        computed === null ? null : restoreSecrets(computed, (at) => this.storedSecret(current, at), current);
       if (next === null || next === current) return this.status();
 
       const result = validateConfigText(next);
@@ -260,6 +307,20 @@ export class ConfigService {
       await this.adopt(next, result, 'control');
       return this.status();
     });
+  }
+
+  /** The secret at `at` as stored: in the file when it parses, else in the config in force (the last valid). */
+  private storedSecret(fileText: string | null, at: KeySegment[]): unknown {
+    const parsed = parseJson5(fileText ?? '');
+    return getAtPath(parsed.ok ? parsed.value : this.effective, at);
+  }
+
+  private logWarnings(warnings: readonly ConfigIssue[]): void {
+    if (warnings.length === 0) return;
+    this.opts.log.warn(
+      { file: this.opts.configPath, warnings },
+      `the config has ${warnings.length} warning(s):\n${formatIssues(warnings)}`,
+    );
   }
 
   private emit(source: ConfigChangeSource): void {

@@ -25,10 +25,11 @@ export function createHandlers(deps: MethodDeps): Omit<Handlers, `pairing.${stri
     health: () => deps.health(),
     'config.get': (params) => ({
       ...deps.config.status(),
-      raw: deps.config.raw(),
+      raw: deps.config.maskedRaw(),
       value: deps.config.get(params?.path),
     }),
     'config.set': (p) => deps.config.set(p.path, p.value, p.baseHash),
+    'config.setMany': (p) => deps.config.setMany(p.entries, p.baseHash),
     'config.unset': (p) => deps.config.unset(p.path, p.baseHash),
     'config.apply': (p) => deps.config.apply(p.raw, p.baseHash),
     'config.validate': (p) => deps.config.validate(p?.raw),
