@@ -270,6 +270,11 @@ describe('several accounts', () => {
       ['home', 'open', []],
       ['work', 'unlinked', ['Not linked']],
     ]);
+    // A logged-out account has no connection to count the uptime of (the Accounts card showed "up 5 min").
+    expect(after.accounts.map((a) => [a.accountId, !!a.connectedSince])).toEqual([
+      ['home', true],
+      ['work', false],
+    ]);
   });
 });
 

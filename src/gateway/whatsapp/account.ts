@@ -386,6 +386,8 @@ export class WhatsAppAccount {
     if (this.sock === sock) {
       this.sock = null;
       this.socketSince = null;
+      // Its close event no longer reaches onClose: a logout or stop must not leave "connected since" behind.
+      this.openedAt = null;
     }
   }
 
