@@ -206,7 +206,10 @@ describe('with `openclaw gateway run` going', () => {
     const ok = await runCli(['doctor'], t.env);
     expect(ok.stdout).toContain('in use by a running OpenClaw gateway');
     expect(ok.stdout).toContain('✓ Native module better-sqlite3 loads');
-    expect(ok.code).toBe(0);
+    // No account is linked here: a warning (!), so exit 2 and no "No problems found".
+    expect(ok.stdout).toMatch(/^! WhatsApp account "default": not linked/m);
+    expect(ok.stdout).toMatch(/No problems, but \d+ warnings? \(marked !\)\.\n$/);
+    expect(ok.code).toBe(2);
     const tokenFile = join(t.stateDir, 'gateway.token');
     await chmod(tokenFile, 0o644);
     const bad = await runCli(['doctor'], t.env);

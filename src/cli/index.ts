@@ -39,13 +39,15 @@ export function buildProgram(): Command {
     .option('--json', 'always print JSON')
     .action(async (path: string | undefined, opts: { json?: boolean }) => exit(await configGet(path, opts)));
   config
-    .command('set <path> <value>')
+    .command('set <path> <value> [more...]')
     .description(
-      'set a value; JSON5 values (true, 42, ["+15551234567"]) are parsed, anything else is a string',
+      'set a value, or several at once in one validated write (set <path> <value> <path> <value>…); ' +
+        'JSON5 values (true, 42, ["+15551234567"]) are parsed, text keys take the text as typed, and a list ' +
+        'of texts takes a single entry as a one-entry list; unknown keys are refused',
     )
-    .option('--json', 'the value must parse as JSON5')
-    .action(async (path: string, value: string, opts: { json?: boolean }) =>
-      exit(await configSet(path, value, opts)),
+    .option('--json', 'each value must parse as JSON5 and is taken as written')
+    .action(async (path: string, value: string, more: string[], opts: { json?: boolean }) =>
+      exit(await configSet([path, value, ...more], opts)),
     );
   config
     .command('unset <path>')
@@ -127,6 +129,10 @@ export function buildProgram(): Command {
   program
     .command('doctor')
     .description('check config, files, permissions, port and native modules; print a fix for each problem')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every check passed, 1 when a problem (✗) was found, 2 when there are warnings (!) but no problems.',
+    )
     .action(async () => exit(await doctor()));
 
   program

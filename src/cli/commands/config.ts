@@ -3,14 +3,16 @@
 import JSON5 from 'json5';
 import pino from 'pino';
 import type { ConfigStatus } from '../../shared/contract';
+import { parseKeyPath } from '../../gateway/config/key-path';
 import { ConfigService, loadConfigFile } from '../../gateway/config/service';
+import { elementOf, kindOf, schemaAt } from '../../gateway/config/unknown-keys';
 import { GatewayError } from '../../gateway/errors';
 import { RemoteError, withGateway, type ControlClient } from '../client';
 import { CliError, GatewayNotRunningError } from '../errors';
 import { locateGateway, type GatewayLocation } from '../locate';
 import { formatIssue, formatValue, printIssues } from '../output';
 
-type Offline = Pick<ConfigService, 'get' | 'set' | 'unset'>;
+type Offline = Pick<ConfigService, 'get' | 'setMany' | 'unset'>;
 
 /** Runs `online` against a running gateway, or `offline` against the file when none is running. */
 async function viaGatewayOrFile<T>(
@@ -74,15 +76,26 @@ export async function configGet(path: string | undefined, opts: { json?: boolean
   return 0;
 }
 
-export async function configSet(path: string, rawValue: string, opts: { json?: boolean }): Promise<number> {
-  const value = parseValue(rawValue, opts.json === true);
+/** `config set <path> <value> [<path> <value>…]`: every pair in one validated write, or none of them. */
+export async function configSet(args: readonly string[], opts: { json?: boolean }): Promise<number> {
+  if (args.length % 2 !== 0) {
+    throw new CliError(
+      `config set takes pairs of <path> <value>; ${JSON.stringify(args.at(-1))} has no value ` +
+        `(to set several keys: openclaw config set channels.whatsapp.dmPolicy allowlist channels.whatsapp.allowFrom '["+15551234567"]')`,
+    );
+  }
+  const entries: Array<{ path: string; value: unknown }> = [];
+  for (let i = 0; i < args.length; i += 2) {
+    const path = args[i] as string;
+    entries.push({ path, value: parseValueFor(path, args[i + 1] as string, opts.json === true) });
+  }
   const where = await locateGateway();
   const status = await viaGatewayOrFile<ConfigStatus>(
     where,
-    (client) => client.call('config.set', { path, value }),
-    (service) => service.set(path, value),
+    (client) => client.call('config.setMany', { entries }),
+    (service) => service.setMany(entries),
   );
-  console.log(`Set ${path} = ${JSON.stringify(value)} in ${status.file}`);
+  for (const e of entries) console.log(`Set ${e.path} = ${JSON.stringify(e.value)} in ${status.file}`);
   return 0;
 }
 
@@ -112,6 +125,28 @@ export async function configValidate(opts: { file?: string }): Promise<number> {
   console.log(`${file}: INVALID`);
   printIssues(result.errors, console.log);
   return 1;
+}
+
+/**
+ * The value typed for `path`, read the way its key expects: a text key takes the text as typed (so `+15551234567`
+ * stays a phone number, not a number), a list of texts takes a single entry as a one-entry list, and anything else
+ * is JSON5 when it parses. With --json the value must be JSON5 and is taken as written.
+ */
+export function parseValueFor(path: string, raw: string, strict: boolean): unknown {
+  if (strict) return parseValue(raw, true);
+  let segments;
+  try {
+    segments = parseKeyPath(path);
+  } catch (err) {
+    throw explain(err);
+  }
+  const schema = schemaAt(segments);
+  const element = schema && elementOf(schema);
+  const parsed = parseValue(raw, false);
+  const text = typeof parsed === 'string' ? parsed : raw;
+  if (schema && kindOf(schema) === 'string') return text;
+  if (element && kindOf(element) === 'string' && !Array.isArray(parsed)) return [text];
+  return parsed;
 }
 
 /** Values are JSON5 when they parse (`true`, `42`, `["+1555…"]`), else plain strings (`allowlist`). */

@@ -9,6 +9,7 @@ import { loadConfigFile } from '../../gateway/config/service';
 import { tokenFilePath } from '../../gateway/control/token';
 import { MIGRATIONS } from '../../gateway/store/migrations/index';
 import { locateGateway } from '../locate';
+import type { ConfigIssue } from '../../shared/contract';
 import { formatIssue } from '../output';
 import { checkWhatsApp, type Outcome } from './doctor-whatsapp';
 
@@ -17,15 +18,26 @@ export async function doctor(): Promise<number> {
   const { result } = await loadConfigFile(where.configPath);
   const outcomes: Outcome[] = [];
 
+  const indented = (i: ConfigIssue) => `      ${formatIssue(i).replaceAll('\n', '\n      ')}`;
   outcomes.push(
     result.ok
       ? { ok: true, text: `Config is valid: ${where.configPath}` }
       : {
           ok: false,
-          text: `Config is invalid: ${where.configPath}\n${result.errors.map((i) => `      ${formatIssue(i)}`).join('\n')}`,
+          text: `Config is invalid: ${where.configPath}\n${result.errors.map(indented).join('\n')}`,
           fix: `edit the file (or use Settings in the app), then run \`openclaw config validate\``,
         },
   );
+  // Unknown or deprecated keys do not stop the gateway, but a setting that does nothing is worth a warning.
+  for (const w of result.warnings) {
+    outcomes.push({
+      ok: 'warn',
+      text: `Config warning: ${formatIssue(w)}`,
+      fix: w.path
+        ? `change ${w.path} as the warning says, or remove it: openclaw config unset ${w.path}`
+        : 'edit the config file as the warning says',
+    });
+  }
   outcomes.push(...(await checkStateDir(where.stateDir, where.configPath)));
   outcomes.push(await checkLogDir(resolveLogFile(result.ok ? result.config.logging.file : DEFAULT_LOG_FILE)));
   outcomes.push(await checkPort(where.port));
@@ -37,9 +49,24 @@ export async function doctor(): Promise<number> {
     console.log(`${mark} ${o.text}`);
     if (o.ok !== true) console.log(`    fix: ${o.fix}`);
   }
+  return summarize(outcomes);
+}
+
+/** The last line and the exit status say the same as the marks above them: 1 for any ✗, 2 for only !, else 0. */
+function summarize(outcomes: readonly Outcome[]): number {
   const failed = outcomes.filter((o) => o.ok === false).length;
-  console.log(failed === 0 ? 'No problems found.' : `${failed} problem(s) found.`);
-  return failed === 0 ? 0 : 1;
+  const warned = outcomes.filter((o) => o.ok === 'warn').length;
+  const warnings = `${warned} warning${warned === 1 ? '' : 's'}`;
+  if (failed > 0) {
+    console.log(`${failed} problem${failed === 1 ? '' : 's'} found${warned > 0 ? `, and ${warnings}` : ''}.`);
+    return 1;
+  }
+  if (warned > 0) {
+    console.log(`No problems, but ${warnings} (marked !).`);
+    return 2;
+  }
+  console.log('No problems found.');
+  return 0;
 }
 
 async function checkStateDir(stateDir: string, configPath: string): Promise<Outcome[]> {

@@ -3,7 +3,12 @@ import { withGateway } from '../client';
 import { demoGatewayHint } from '../demo-hint';
 import { GatewayNotRunningError } from '../errors';
 import { locateGateway } from '../locate';
+import type { ConfigIssue } from '../../shared/contract';
 import { formatDuration, printIssues } from '../output';
+
+// Warnings (unknown keys, deprecated ones) do not stop the gateway, but a setting that does nothing must be seen.
+const asWarnings = (issues: ConfigIssue[]): ConfigIssue[] =>
+  issues.map((i) => ({ ...i, message: `warning: ${i.message}` }));
 
 export async function status(opts: { json?: boolean }): Promise<number> {
   const where = await locateGateway();
@@ -22,12 +27,14 @@ export async function status(opts: { json?: boolean }): Promise<number> {
       `Config: ${cfg.file} (${cfg.valid ? 'valid' : cfg.usingLastGood ? 'INVALID — running on the last good config' : 'INVALID'})`,
     );
     printIssues(cfg.errors, console.log);
+    printIssues(asWarnings(cfg.warnings), console.log);
     console.log(`State dir: ${health.stateDir}`);
     return cfg.valid ? 0 : 1;
   } catch (err) {
     if (!(err instanceof GatewayNotRunningError)) throw err;
     const { result } = await loadConfigFile(where.configPath);
     const errors = result.ok ? [] : result.errors;
+    const warnings = result.warnings;
     if (opts.json) {
       console.log(
         JSON.stringify(
@@ -37,6 +44,7 @@ export async function status(opts: { json?: boolean }): Promise<number> {
             configPath: where.configPath,
             configValid: result.ok,
             configErrors: errors,
+            configWarnings: warnings,
           },
           null,
           2,
@@ -51,6 +59,7 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     if (demo) console.log(demo);
     console.log(`Config: ${where.configPath} (${result.ok ? 'valid' : 'INVALID'})`);
     printIssues(errors, console.log);
+    printIssues(asWarnings(warnings), console.log);
     return 1;
   }
 }
