@@ -65,6 +65,14 @@ describe('config set without a gateway', () => {
     expect(channel).toMatchObject({ dmPolicy: 'allowlist', allowFrom: ['+15557654321'], historyLimit: 7 });
     expect(await readFile(t.configPath, 'utf8')).toContain('// test config');
 
+    const token = 'tok-0123456789abcdef-cli';
+    const secret = await runCli(['config', 'set', 'gateway.auth.token', token], t.env);
+    expect(secret.code).toBe(0);
+    expect(secret.stdout).toContain('Set gateway.auth.token = "__OPENCLAW_REDACTED__"');
+    const shown = await runCli(['config', 'get', 'gateway.auth.token'], t.env);
+    expect(shown.stdout.trim()).toBe('__OPENCLAW_REDACTED__');
+    expect(await readFile(t.configPath, 'utf8')).toContain(token);
+
     const odd = await runCli(['config', 'set', 'web.enabled', 'true', 'web.heartbeatSeconds'], t.env);
     expect(odd.code).toBe(1);
     expect(odd.stderr).toContain(

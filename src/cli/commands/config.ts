@@ -4,6 +4,7 @@ import JSON5 from 'json5';
 import pino from 'pino';
 import type { ConfigStatus } from '../../shared/contract';
 import { parseKeyPath } from '../../gateway/config/key-path';
+import { maskSecrets } from '../../gateway/config/secrets';
 import { ConfigService, loadConfigFile } from '../../gateway/config/service';
 import { elementOf, kindOf, schemaAt } from '../../gateway/config/unknown-keys';
 import { GatewayError } from '../../gateway/errors';
@@ -95,7 +96,11 @@ export async function configSet(args: readonly string[], opts: { json?: boolean 
     (client) => client.call('config.setMany', { entries }),
     (service) => service.setMany(entries),
   );
-  for (const e of entries) console.log(`Set ${e.path} = ${JSON.stringify(e.value)} in ${status.file}`);
+  // The value is echoed for confirmation, but a secret typed on the command line is not printed back.
+  for (const e of entries) {
+    const shown = maskSecrets(e.value, parseKeyPath(e.path));
+    console.log(`Set ${e.path} = ${JSON.stringify(shown)} in ${status.file}`);
+  }
   return 0;
 }
 
