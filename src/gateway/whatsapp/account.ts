@@ -9,7 +9,6 @@ import makeWASocket, {
 } from '@whiskeysockets/baileys';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import QRCode from 'qrcode';
 import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract';
 import { GatewayError } from '../errors';
 import type { RawInbound } from '../inbound/types';
@@ -17,7 +16,9 @@ import { baileysLogger, type BaileysLogger } from './baileys-log';
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
-import { closeOutcome, sentenceFor, unreachableReason, warningsFor } from './lifecycle';
+import { accountStatus, qrEvent } from './account-status';
+import { closeOutcome, unreachableReason } from './lifecycle';
+import { Waiters } from './waiters';
 import { attemptsExhausted, reconnectDelay, type ReconnectPolicy } from './reconnect-policy';
 
 const TIMELINE_LENGTH = 20;
@@ -66,6 +67,7 @@ export class WhatsAppAccount {
   private latestQr: QrEvent | null = null;
   private readonly timeline: AccountStatus['timeline'] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly waiters = new Waiters();
   private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly inbound: InboundListener;
@@ -99,12 +101,7 @@ export class WhatsAppAccount {
 
   /** Loads credentials and connects if the account is linked; an unlinked account waits for a login. */
   async start(): Promise<void> {
-    this.auth = await openAuthState({
-      accountId: this.id,
-      authDir: this.deps.authDir,
-      db: this.deps.db,
-      log: this.deps.log,
-    });
+    this.auth = await openAuthState(this.deps);
     this.startHeartbeat();
     if (this.auth.isLinked()) this.connect('connecting');
     else this.setState('unlinked');
@@ -136,22 +133,11 @@ export class WhatsAppAccount {
 
   /** Resolves when the account is open, or with the state that ended the wait (logged out, conflict…). */
   waitUntilSettled(timeoutMs: number): Promise<AccountStatus> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.settleWaiters.delete(check);
-        resolve(this.status());
-      };
-      const check = () => {
-        if (['open', 'logged_out', 'conflict', 'degraded', 'stopped'].includes(this.state)) done();
-        else if (this.state === 'unlinked' && this.lastError) done();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.settleWaiters.add(check);
-      check();
-    });
+    const settled = () =>
+      ['open', 'logged_out', 'conflict', 'degraded', 'stopped'].includes(this.state) ||
+      (this.state === 'unlinked' && !!this.lastError);
+    return this.waiters.wait(settled, () => this.status(), timeoutMs);
   }
-  private readonly settleWaiters = new Set<() => void>();
 
   /** Unlinks: tells WhatsApp (when connected), then removes this account's credentials and keys. */
   async logout(): Promise<boolean> {
@@ -181,42 +167,22 @@ export class WhatsAppAccount {
   }
 
   status(): AccountStatus {
-    const linked = this.auth?.isLinked() ?? false;
-    const connected = this.state === 'open';
-    const base = {
-      state: this.state,
-      linked,
-      connected,
-      accountId: this.id,
-      attempts: this.attempts,
-      maxAttempts: this.deps.policy().maxAttempts,
-    };
-    return {
+    return accountStatus({
       accountId: this.id,
       name: this.deps.name,
-      linked,
-      running: !['stopped', 'logged_out', 'conflict', 'degraded'].includes(this.state),
-      connected,
       state: this.state,
-      sentence: sentenceFor({
-        ...base,
-        number: this.number(),
-        lastError: this.lastError,
-        nextAttemptAt: this.nextAttemptAt,
-      }),
+      linked: this.auth?.isLinked() ?? false,
       number: this.number(),
-      connectedSince: this.openedAt ? new Date(this.openedAt).toISOString() : undefined,
-      reconnectAttempts: this.attempts,
-      nextAttemptAt: this.nextAttemptAt ? new Date(this.nextAttemptAt).toISOString() : undefined,
-      lastInboundAt: this.lastInboundAt ? new Date(this.lastInboundAt).toISOString() : undefined,
+      attempts: this.attempts,
+      maxAttempts: this.deps.policy().maxAttempts,
+      openedAt: this.openedAt,
+      nextAttemptAt: this.nextAttemptAt,
+      lastInboundAt: this.lastInboundAt,
       lastError: this.lastError,
       decryptFailures: this.inbound.decryptFailures,
-      lastDecryptFailureAt: this.inbound.lastDecryptFailureAt
-        ? new Date(this.inbound.lastDecryptFailureAt).toISOString()
-        : undefined,
-      warnings: warningsFor(base),
-      timeline: [...this.timeline],
-    };
+      lastDecryptFailureAt: this.inbound.lastDecryptFailureAt,
+      timeline: this.timeline,
+    });
   }
 
   /** The live socket, for sending (later issues); null unless open. */
@@ -332,48 +298,25 @@ export class WhatsAppAccount {
 
   private async showQr(qr: string): Promise<void> {
     this.qrShown += 1;
-    // Baileys shows the first code for 60 s and each later one for 20 s.
-    const ttl = this.qrShown === 1 ? 60_000 : 20_000;
-    const event: QrEvent = {
-      accountId: this.id,
-      qr,
-      dataUrl: await QRCode.toDataURL(qr, { margin: 1, width: 264 }),
-      expiresAt: new Date(Date.now() + ttl).toISOString(),
-    };
+    const event = await qrEvent(this.id, qr, this.qrShown);
     this.latestQr = event;
     if (this.state !== 'linking') this.setState('linking');
     this.deps.onQr(event);
-    for (const w of [...this.qrWaiters]) w();
+    this.waiters.notify();
   }
-  private readonly qrWaiters = new Set<() => void>();
-
   private nextQrOrOpen(timeoutMs: number): Promise<QrEvent | null> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.qrWaiters.delete(check);
-        this.settleWaiters.delete(check);
-        resolve(this.latestQr);
-      };
-      const check = () => {
-        if (this.latestQr || this.state !== 'linking') done();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.qrWaiters.add(check);
-      this.settleWaiters.add(check);
-    });
+    return this.waiters.wait(
+      () => !!this.latestQr || this.state !== 'linking',
+      () => this.latestQr,
+      timeoutMs,
+    );
   }
 
   private async resetCredentials(): Promise<void> {
     this.closeSocket();
     this.clearTimers();
     await this.auth.clear();
-    this.auth = await openAuthState({
-      accountId: this.id,
-      authDir: this.deps.authDir,
-      db: this.deps.db,
-      log: this.deps.log,
-    });
+    this.auth = await openAuthState(this.deps);
     this.attempts = 0;
     this.qrShown = 0;
     this.latestQr = null;
@@ -411,7 +354,7 @@ export class WhatsAppAccount {
       this.deps.log.info({ accountId: this.id, state }, sentence);
     }
     this.deps.onStatus(this.status());
-    for (const w of [...this.settleWaiters]) w();
+    this.waiters.notify();
   }
 
   private later(fn: () => void, ms: number): void {
