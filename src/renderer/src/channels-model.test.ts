@@ -13,6 +13,7 @@ import {
   linkPhase,
   sentenceParts,
   timelineNewestFirst,
+  uptimeText,
 } from './channels-model';
 
 const statusOf = (state: AccountStatus['state'], extra: Partial<AccountStatus> = {}): AccountStatus => ({
@@ -89,6 +90,27 @@ describe('time formatting', () => {
     expect(formatAgo('2030-01-01T00:00:48.000Z', now)).toBe('12 s ago');
     expect(formatAgo('2030-01-01T00:01:00.500Z', now)).toBe('just now');
     expect(formatAgo('not a date', now)).toBe('not a date');
+  });
+});
+
+describe('uptimeText', () => {
+  const now = Date.parse('2026-01-13T12:00:00Z');
+  const since = new Date(now - 5 * 60_000).toISOString();
+
+  it('counts up while the account is connected and the gateway reachable', () => {
+    expect(uptimeText(statusOf('open', { connectedSince: since }), now, true)).toMatch(/ · up 5 min$/);
+  });
+
+  it('has no uptime after a logout, or in any other state, even when the status still carries a time', () => {
+    for (const state of ACCOUNT_STATES.filter((s) => s !== 'open')) {
+      expect(uptimeText(statusOf(state, { connectedSince: since }), now, true), state).toBeNull();
+    }
+  });
+
+  it('has no uptime while the gateway cannot be reached, nor for a missing or broken time', () => {
+    expect(uptimeText(statusOf('open', { connectedSince: since }), now, false)).toBeNull();
+    expect(uptimeText(statusOf('open'), now, true)).toBeNull();
+    expect(uptimeText(statusOf('open', { connectedSince: 'yesterday' }), now, true)).toBeNull();
   });
 });
 

@@ -73,6 +73,22 @@ export function formatClock(iso: string, now: number): string {
   return `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time}`;
 }
 
+/**
+ * "14:03:12 · up 5 min" while the account is connected and the gateway reachable; otherwise null. The status
+ * can still carry the time of a connection that has ended (after a logout, say), and a counter that keeps
+ * running for it, or for a gateway that is gone, tells the person something false.
+ */
+export function uptimeText(
+  status: Pick<AccountStatus, 'state' | 'connectedSince'>,
+  now: number,
+  gatewayReachable: boolean,
+): string | null {
+  if (!gatewayReachable || status.state !== 'open' || !status.connectedSince) return null;
+  const since = Date.parse(status.connectedSince);
+  if (Number.isNaN(since)) return null;
+  return `${formatClock(status.connectedSince, now)} · up ${formatDuration(now - since)}`;
+}
+
 /** The newest `limit` timeline entries, newest first (entries with equal times keep their reverse order). */
 export function timelineNewestFirst(
   timeline: AccountStatus['timeline'],

@@ -58,11 +58,34 @@ function fakeTransport(
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 describe('backend selection', () => {
-  it('uses window.openclaw when the preload provided it', () => {
-    const api = buildApi(fakeTransport(() => ok(null)).transport);
-    const backend = createBackend({ openclaw: api, location: { protocol: 'file:', host: '' } });
+  it('uses window.openclaw when the preload provided it, with failures worded for people', async () => {
+    const fake = fakeTransport((method) =>
+      method === 'pairing.approve'
+        ? fail(
+            'control.invalid_params',
+            'invalid params for pairing.approve: code: a pairing code is required',
+          )
+        : ok({ echo: method }),
+    );
+    const backend = createBackend({
+      openclaw: buildApi(fake.transport),
+      location: { protocol: 'file:', host: '' },
+    });
     expect(backend.transport).toBe('ipc');
-    expect(backend.api).toBe(api);
+    expect(await backend.api.channels.login.start({ accountId: 'work' })).toEqual(
+      ok({ echo: 'channels.login.start' }),
+    );
+    expect(await backend.api.pairing.approve({ channel: 'whatsapp', code: '' })).toEqual(
+      fail(
+        'control.invalid_params',
+        'The gateway did not accept this request: code: a pairing code is required.',
+      ),
+    );
+    const seen: unknown[] = [];
+    backend.api.on('log', (entry) => seen.push(entry));
+    fake.emit('log', line(1, 'hello'));
+    expect(seen).toEqual([line(1, 'hello')]);
+    expect(fake.calls).toEqual(['channels.login.start', 'pairing.approve']);
     expect(backend.connection.getState()).toEqual({ status: 'connected', serverVersion: null });
   });
 

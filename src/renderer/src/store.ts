@@ -13,6 +13,7 @@ import type {
 } from '../../shared/contract';
 import type { ApiError } from '../../shared/result';
 import type { ConnectionState } from './api/connection';
+import { isOnline } from './connection-model';
 import {
   applyQr,
   applySnapshot,
@@ -142,4 +143,9 @@ export const appStore = createAppStore();
 
 export function useApp<T>(selector: (state: AppState) => T): T {
   return useStore(appStore, selector);
+}
+
+/** Can a button's call reach the gateway now? Buttons that need it are disabled while it cannot. */
+export function useOnline(): boolean {
+  return useApp((s) => isOnline(s.connection));
 }

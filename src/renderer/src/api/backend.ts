@@ -2,6 +2,7 @@
 // same API object is built over the control WebSocket of the gateway that served the page.
 import { buildApi, type OpenClawApi } from '../../../shared/api';
 import { staticConnection, type ConnectionSource } from './connection';
+import { apiTransport, withHumanErrors } from './human-errors';
 import { browserUiKey } from './ui-key';
 import { createWsClient, type WsClientOptions } from './ws-client';
 
@@ -22,7 +23,10 @@ export function wsUrlFor(location: { protocol: string; host: string }): string {
 }
 
 export function createBackend(env: BackendEnv, wsOptions: Partial<WsClientOptions> = {}): Backend {
-  if (env.openclaw) return { api: env.openclaw, transport: 'ipc', connection: staticConnection() };
+  if (env.openclaw) {
+    const api = buildApi(withHumanErrors(apiTransport(env.openclaw)));
+    return { api, transport: 'ipc', connection: staticConnection() };
+  }
   const client = createWsClient({ url: wsUrlFor(env.location), uiKey: browserUiKey(), ...wsOptions });
-  return { api: buildApi(client), transport: 'ws', connection: client };
+  return { api: buildApi(withHumanErrors(client)), transport: 'ws', connection: client };
 }

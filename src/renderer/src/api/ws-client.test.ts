@@ -133,6 +133,8 @@ describe('createWsClient', () => {
     await waitFor(client, 'connected');
     const result = await client.invoke('health', undefined);
     expect(!result.ok && result.error.code).toBe('control.timeout');
+    // Words for people: which internal method timed out is nobody's business on screen.
+    expect(!result.ok && result.error.message).toBe('the gateway did not answer within 0 s');
   });
 
   it('stops at unauthorized when the session cookie is missing, and fails requests with that error', async () => {
@@ -181,8 +183,48 @@ describe('createWsClient', () => {
       frame.method === 'connect' ? gateway(frame, reply, socket) : socket.terminate(),
     );
     await waitFor(client, 'connected');
-    const result = await client.invoke('health', undefined);
-    expect(!result.ok && result.error.code).toBe('control.unavailable');
+    const result = await client.invoke('pairing.list', undefined);
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'control.unavailable',
+        message: 'the connection to the gateway was lost before it answered',
+      },
+    });
+  });
+
+  it('fails a call at once while the gateway is gone, instead of queueing it until the timeout', async () => {
+    // A timeout longer than the test's own: a call that waited for it would fail the test.
+    const { server, client } = await setup(gateway, { requestTimeoutMs: 60_000 });
+    await waitFor(client, 'connected');
+    await server.close();
+    await waitFor(client, 'disconnected');
+    expect(await client.invoke('pairing.approve', { code: 'ABCD2345' })).toEqual({
+      ok: false,
+      error: { code: 'control.unavailable', message: 'the gateway is not running or cannot be reached' },
+    });
+    // Between attempts too: a retry in progress is not a connection.
+    await waitFor(client, 'connecting');
+    const during = await client.invoke('channels.logout', {});
+    expect(!during.ok && during.error.code).toBe('control.unavailable');
+  });
+
+  it('fails calls made before the first connection once that connection fails', async () => {
+    const first = await startServer(gateway);
+    await first.close();
+    const client = createWsClient({
+      url: first.url,
+      WebSocket: WebSocket as unknown as WebSocketCtor,
+      requestTimeoutMs: 60_000,
+      initialBackoffMs: 20,
+      maxBackoffMs: 40,
+    });
+    cleanups.push(() => client.close());
+    // Queued while the page's first connection is under way (it may yet succeed)…
+    const early = client.invoke('health', undefined);
+    // …and answered as soon as it has not.
+    expect(await early).toMatchObject({ ok: false, error: { code: 'control.unavailable' } });
+    expect(client.getState().status).not.toBe('connected');
   });
 
   it('keeps retrying while the gateway is down and connects once it is back', async () => {

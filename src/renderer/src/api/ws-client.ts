@@ -37,6 +37,8 @@ export interface WsClient extends Transport, ConnectionSource {
 }
 
 const OPEN = 1;
+/** Said when a call cannot reach the gateway (human-errors.ts words it for the screens). */
+const UNREACHABLE = 'the gateway is not running or cannot be reached';
 /** The close code the gateway uses after refusing `connect`. */
 const UNAUTHORIZED_CLOSE = 4401;
 
@@ -95,10 +97,14 @@ export function createWsClient(opts: WsClientOptions): WsClient {
     if (closed)
       return Promise.resolve(fail('control.unavailable', 'the connection to the gateway was closed'));
     if (state.status === 'unauthorized') return Promise.resolve({ ok: false, error: state.error });
+    // Only the page's first connection is worth waiting for. Once one has failed, a queued call would sit out
+    // its whole timeout against a gateway that is not there; saying so at once lets the screen say so too.
+    if (!viaSocket && state.status !== 'connected' && failures > 0)
+      return Promise.resolve(fail('control.unavailable', UNREACHABLE));
     return new Promise((resolve) => {
       const timeout = fail(
         'control.timeout',
-        `the gateway did not answer ${method} within ${Math.round(timeoutMs / 1000)} s`,
+        `the gateway did not answer within ${Math.round(timeoutMs / 1000)} s`,
       );
       const entry: Pending = {
         method,
@@ -130,6 +136,8 @@ export function createWsClient(opts: WsClientOptions): WsClient {
     const delay = Math.min(maxBackoff, initialBackoff * 2 ** (failures - 1));
     setState({ status: 'disconnected', reason, retryAt: Date.now() + delay });
     retryTimer = setTimeout(open, delay);
+    // Calls queued for the first connection: that connection is not coming.
+    failQueued({ code: 'control.unavailable', message: UNREACHABLE });
   };
 
   const onFrame = (data: unknown) => {
@@ -200,7 +208,7 @@ export function createWsClient(opts: WsClientOptions): WsClient {
         if (entry.id !== null)
           settle(
             entry,
-            fail('control.unavailable', `lost the connection to the gateway during ${entry.method}`),
+            fail('control.unavailable', 'the connection to the gateway was lost before it answered'),
           );
       }
       if (authFailed || closed) return;
