@@ -53,13 +53,15 @@ test('approve a pairing request live, see the next message accepted, then allow 
     await page.getByTestId('nav-pairing').click();
     await expect(page.getByTestId('pairing-empty')).toBeVisible();
     const reply = nextNew(carol);
-    await carol.send(phone, 'hello');
+    await carol.send(phone, 'Hi, it’s Carol from the book club\nCan I ask the assistant things?');
     const row = page.locator(`[data-testid^="pairing-request-"][data-sender="${CAROL}"]`);
     await expect(row).toBeVisible({ timeout: 15_000 });
     code = (await row.getByTestId('pairing-code').textContent()) ?? '';
     expect(code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
     await expect(row.getByTestId('pairing-sender')).toHaveText(CAROL);
     await expect(row.getByTestId('pairing-name')).toHaveText('Carol');
+    // What she wrote (its first line), so the owner does not approve blind.
+    await expect(row.getByTestId('pairing-first-line')).toHaveText('Hi, it’s Carol from the book club');
     await expect(row.getByTestId('pairing-expires')).toHaveText(/expires in (59|60):\d\d/);
     await expect(row.getByTestId('pairing-age')).toContainText('ago');
     await expect(page.getByTestId('nav-pairing-count')).toHaveText('1');
@@ -108,9 +110,13 @@ test('approve a pairing request live, see the next message accepted, then allow 
     const erin = env.sim.contact('+15553330003', { name: 'Erin' });
     await page.getByTestId('nav-pairing').click();
     const codeMessage = nextNew(erin);
-    await erin.send(phone, 'let me in');
+    // A stranger's text is shown as text, never as markup.
+    const markup = '<b>let me in</b> <img src=x onerror="document.title=1">';
+    await erin.send(phone, markup);
     const row = page.locator('[data-testid^="pairing-request-"][data-sender="+15553330003"]');
     await expect(row).toBeVisible({ timeout: 15_000 });
+    await expect(row.getByTestId('pairing-first-line')).toHaveText(markup);
+    await expect(row.locator('b, img')).toHaveCount(0);
     const erinCode = (await row.getByTestId('pairing-code').textContent()) ?? '';
     expect(textOf(await codeMessage)).toContain(erinCode);
     await page.getByTestId(`pairing-deny-${erinCode}`).click();

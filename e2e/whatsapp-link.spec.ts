@@ -51,6 +51,8 @@ test('link the default account by QR, see it open in Accounts, then logged out w
     await expect(page.getByTestId('link-countdown')).toHaveText(/expires in \d+:\d\d/);
     const qr = await qrImage.getAttribute('data-qr');
     expect(qr).toMatch(/^https:\/\/wa\.me\/settings\/linked_devices#/);
+    // The simulator's copy of the QR as text, in a box with a label (found by it, as a screen reader would).
+    await expect(page.getByRole('textbox', { name: 'QR text for the simulator' })).toHaveValue(qr!);
     await snap(page, testInfo, 'link-qr');
 
     await env.sim.phone(NUMBER).scan(qr!);
@@ -126,6 +128,9 @@ test('link the default account by QR, see it open in Accounts, then logged out w
     await page.getByTestId('account-logout-confirm-default').click();
     await expect(card).toHaveAttribute('data-state', 'unlinked', { timeout: 15_000 });
     await expect(page.getByTestId('account-logout-default')).toHaveCount(0);
+    // Not linked means not connected: no "connected since … up 5 min" counting on.
+    await expect(card.getByTestId('account-uptime')).toHaveText('—');
+    await expect(card.getByTestId('account-state')).toHaveText('Not linked');
     expect(await cliStatus('default')).toMatchObject({ state: 'unlinked', linked: false });
     await page.getByTestId('account-link-default').click();
     await expect(page.getByTestId('link-phase')).toHaveAttribute('data-phase', 'ready');

@@ -3,6 +3,7 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import { ConfigBanner } from './components/ConfigBanner';
 import { Header } from './components/Header';
+import { OfflineBanner } from './components/OfflineBanner';
 import { SignedOut } from './components/SignedOut';
 import { hashFor, routeFromHash, ROUTES, type RouteId } from './routes';
 import { Logs } from './screens/Logs';
@@ -77,6 +78,7 @@ export function App() {
       </nav>
       <div className="main">
         <Header />
+        <OfflineBanner />
         <ConfigBanner />
         <main className="content" data-testid={`screen-${route}`}>
           <Screen />

@@ -1,5 +1,6 @@
 // The QR code a phone scans to link, with a live countdown to its expiry and the steps on the phone. The raw QR
 // text rides along in data-qr so UI tests can hand it to a simulated phone.
+import { useId } from 'react';
 import type { QrEvent } from '../../../shared/contract';
 import { formatCountdown } from '../channels-model';
 import { useNow } from '../use-now';
@@ -42,6 +43,7 @@ function Countdown(props: { expiresAt: string }) {
 
 export function QrCard(props: { qr: QrEvent; simulator: string | null }) {
   const { qr, simulator } = props;
+  const textId = useId();
   return (
     <div className="qr-card">
       <figure className="qr-figure">
@@ -69,10 +71,20 @@ export function QrCard(props: { qr: QrEvent; simulator: string | null }) {
           <div className="notice notice-warn small">
             <p>
               The gateway is talking to the WhatsApp simulator: scan with a simulated phone, not with a real
-              one. Copy this QR text into the simulator’s admin page and press Scan:
+              one. Copy this QR text into the simulator’s admin page and press Scan.
             </p>
             {/* Only in simulator mode: a real phone scans the image; a simulated one takes the text. */}
-            <textarea className="qr-text" data-testid="link-qr-text" readOnly rows={3} value={qr.qr} />
+            <label className="qr-text-label" htmlFor={textId}>
+              QR text for the simulator
+            </label>
+            <textarea
+              id={textId}
+              className="qr-text"
+              data-testid="link-qr-text"
+              readOnly
+              rows={3}
+              value={qr.qr}
+            />
           </div>
         )}
       </div>

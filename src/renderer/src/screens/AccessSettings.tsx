@@ -14,7 +14,7 @@ import { placeIssues } from '../access-plan';
 import { useBackend } from '../backend-context';
 import { ChoiceField, EmojiField, GroupsField, SenderListField } from '../components/AccessFields';
 import { IssueList } from '../components/IssueList';
-import { useApp } from '../store';
+import { useApp, useOnline } from '../store';
 import { useAccessSettings, type AccessNotice } from './use-access-settings';
 
 const DM_LABELS: Record<(typeof DM_POLICIES)[number], string> = {
@@ -49,6 +49,7 @@ function Section(props: { title: string; children: ReactNode }) {
 
 function NoticeLine(props: { notice: AccessNotice; onReload(): void }) {
   const { notice } = props;
+  const online = useOnline();
   if (notice.kind === 'saved')
     return (
       <div className="notice notice-ok" role="status" data-testid="access-saved">
@@ -69,7 +70,7 @@ function NoticeLine(props: { notice: AccessNotice; onReload(): void }) {
         ? 'The config file changed on disk after these settings were read, so your changes were not saved. ' +
           'They are compared with the new file now: Save again to write them on top of it, or '
         : 'The config file changed on disk. Your unsaved changes here are kept; '}
-      <button type="button" className="link-button" onClick={props.onReload}>
+      <button type="button" className="link-button" disabled={!online} onClick={props.onReload}>
         reload the settings
       </button>{' '}
       (this discards your changes).
@@ -81,6 +82,7 @@ export function AccessSettings() {
   const { api } = useBackend();
   const s = useAccessSettings(api);
   const statusAccounts = useApp((st) => st.channels.accounts);
+  const online = useOnline();
   const { data, form, scope } = s;
   const inheritable = scope.kind === 'account';
   const channel = data?.channel ?? {};
@@ -237,7 +239,7 @@ export function AccessSettings() {
           type="button"
           className="primary"
           data-testid="access-save"
-          disabled={!s.dirty || s.busy !== null || Object.keys(problems).length > 0}
+          disabled={!s.dirty || s.busy !== null || !online || Object.keys(problems).length > 0}
           onClick={() => void s.save()}
         >
           {s.busy === 'saving' ? 'Saving…' : 'Save'}

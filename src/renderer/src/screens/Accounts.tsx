@@ -11,13 +11,13 @@ import {
   formatAgo,
   formatClock,
   formatCountdown,
-  formatDuration,
   timelineNewestFirst,
+  uptimeText,
 } from '../channels-model';
 import { Sentence } from '../components/Sentence';
 import { StateBadge } from '../components/StateBadge';
 import { hashFor } from '../routes';
-import { appStore, useApp } from '../store';
+import { appStore, useApp, useOnline } from '../store';
 import { useNow } from '../use-now';
 
 const REFRESH_MS = 10_000;
@@ -36,6 +36,7 @@ function Fact(props: { label: string; children: ReactNode; testId?: string; tone
 function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: number }) {
   const { status: a, isDefault, now } = props;
   const { api } = useBackend();
+  const online = useOnline();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -50,7 +51,6 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
     if (!result.ok) setFailure(result.error.message);
   };
 
-  const since = a.connectedSince ? Date.parse(a.connectedSince) : NaN;
   const next = a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : NaN;
   const timeline = timelineNewestFirst(a.timeline, 6);
   return (
@@ -80,9 +80,7 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
           {a.number ?? '—'}
         </Fact>
         <Fact label="Connected since" testId="account-uptime">
-          {a.connectedSince && !Number.isNaN(since)
-            ? `${formatClock(a.connectedSince, now)} · up ${formatDuration(now - since)}`
-            : '—'}
+          {uptimeText(a, now, online) ?? '—'}
         </Fact>
         <Fact label="Reconnect attempts" testId="account-attempts">
           {a.reconnectAttempts}
@@ -136,7 +134,7 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
               type="button"
               className="danger"
               data-testid={`account-logout-confirm-${id}`}
-              disabled={busy}
+              disabled={busy || !online}
               onClick={() => void logout()}
             >
               {busy ? 'Logging out…' : 'Log out'}
@@ -158,7 +156,12 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
             </a>
           )}
           {a.linked && (
-            <button type="button" data-testid={`account-logout-${id}`} onClick={() => setConfirming(true)}>
+            <button
+              type="button"
+              data-testid={`account-logout-${id}`}
+              disabled={!online}
+              onClick={() => setConfirming(true)}
+            >
               Log out…
             </button>
           )}
@@ -171,12 +174,15 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
 export function AccountsScreen() {
   const { api } = useBackend();
   const channels = useApp((s) => s.channels);
-  const now = useNow();
+  const online = useOnline();
+  // Nothing on the cards moves while the gateway is gone: no clock, and no polling that can only fail.
+  const now = useNow(online);
   useEffect(() => {
+    if (!online) return;
     void refreshChannels(api, appStore);
     const timer = setInterval(() => void refreshChannels(api, appStore), REFRESH_MS);
     return () => clearInterval(timer);
-  }, [api]);
+  }, [api, online]);
 
   const accounts = accountChoices(channels.accounts, channels.defaultAccount)
     .map((id) => channels.accounts[id])
@@ -200,7 +206,12 @@ export function AccountsScreen() {
           No WhatsApp accounts. <a href={hashFor('link')}>Link one</a>.
         </p>
       )}
-      <div className="account-grid">
+      {!online && channels.loaded && (
+        <p className="muted small" data-testid="accounts-stale">
+          Last known state: the gateway cannot be reached, so these accounts may have changed since.
+        </p>
+      )}
+      <div className={online ? 'account-grid' : 'account-grid stale'}>
         {accounts.map((a) => (
           <AccountCard
             key={a.accountId}

@@ -13,7 +13,7 @@ import { LinkSteps, QrCard } from '../components/QrCard';
 import { Sentence } from '../components/Sentence';
 import { StateBadge } from '../components/StateBadge';
 import { accountFromHash, hashFor } from '../routes';
-import { appStore, useApp } from '../store';
+import { appStore, useApp, useOnline } from '../store';
 
 // Not a valid account id, so it cannot collide with one.
 const NEW = '+new';
@@ -32,6 +32,7 @@ function useHashAccount(): string | null {
 export function LinkScreen() {
   const { api } = useBackend();
   const channels = useApp((s) => s.channels);
+  const online = useOnline();
   const hashAccount = useHashAccount();
   const [choice, setChoice] = useState<string | null>(hashAccount);
   const [newId, setNewId] = useState('');
@@ -199,6 +200,7 @@ export function LinkScreen() {
               type="button"
               className="danger"
               data-testid="link-confirm-yes"
+              disabled={!online}
               onClick={() => void start(true)}
             >
               Drop the link and show a QR code
@@ -215,7 +217,7 @@ export function LinkScreen() {
             type="button"
             className={phase.kind === 'done' ? undefined : 'primary'}
             data-testid="link-start"
-            disabled={busy || !channels.loaded || problem !== null}
+            disabled={busy || !online || !channels.loaded || problem !== null}
             onClick={() => void start(false)}
           >
             {linkLabel}

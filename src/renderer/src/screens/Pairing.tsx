@@ -15,7 +15,7 @@ import {
 } from '../pairing-model';
 import { refreshPairing } from '../pairing-controller';
 import { accountFromHash, codeFromHash, hashFor } from '../routes';
-import { appStore, useApp } from '../store';
+import { appStore, useApp, useOnline } from '../store';
 import { useNow } from '../use-now';
 import { useHash } from './use-hash';
 
@@ -32,6 +32,7 @@ function PendingRow(props: {
 }) {
   const { request: r, now, highlighted, showAccount } = props;
   const { api } = useBackend();
+  const online = useOnline();
   const [busy, setBusy] = useState<'approve' | 'deny' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const row = useRef<HTMLLIElement>(null);
@@ -103,7 +104,7 @@ function PendingRow(props: {
           type="button"
           className="primary"
           data-testid={`pairing-approve-${r.code}`}
-          disabled={busy !== null}
+          disabled={busy !== null || !online}
           onClick={() => void act('approve')}
         >
           {busy === 'approve' ? 'Approving…' : 'Approve'}
@@ -111,12 +112,18 @@ function PendingRow(props: {
         <button
           type="button"
           data-testid={`pairing-deny-${r.code}`}
-          disabled={busy !== null}
+          disabled={busy !== null || !online}
           onClick={() => void act('deny')}
         >
           {busy === 'deny' ? 'Denying…' : 'Deny'}
         </button>
       </div>
+      {r.firstLine && (
+        // The sender's own words, as text (React escapes them): what the owner approves or denies.
+        <blockquote className="pairing-line" data-testid="pairing-first-line" aria-label="They wrote">
+          {r.firstLine}
+        </blockquote>
+      )}
       {error && (
         <div className="notice notice-error pairing-error" role="alert" data-testid="pairing-row-error">
           {error}
@@ -129,6 +136,7 @@ function PendingRow(props: {
 function ApprovedRow(props: { sender: ApprovedSender; now: number; showAccount: boolean }) {
   const { sender: a, now, showAccount } = props;
   const { api } = useBackend();
+  const online = useOnline();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -164,7 +172,7 @@ function ApprovedRow(props: { sender: ApprovedSender; now: number; showAccount: 
               type="button"
               className="danger"
               data-testid={`pairing-revoke-confirm-${a.sender}`}
-              disabled={busy}
+              disabled={busy || !online}
               onClick={() => void revoke()}
             >
               {busy ? 'Revoking…' : 'Revoke'}
@@ -177,6 +185,7 @@ function ApprovedRow(props: { sender: ApprovedSender; now: number; showAccount: 
           <button
             type="button"
             data-testid={`pairing-revoke-${a.sender}`}
+            disabled={!online}
             onClick={() => setConfirming(true)}
           >
             Revoke…

@@ -5,12 +5,13 @@ import type { ConfigIssue } from '../../../shared/contract';
 import { useBackend } from '../backend-context';
 import { IssueList } from '../components/IssueList';
 import { offsetOf } from '../settings-model';
-import { useApp } from '../store';
+import { useApp, useOnline } from '../store';
 import { AccessSettings } from './AccessSettings';
 import { useConfigEditor, type EditorNotice } from './use-config-editor';
 
 function Notice(props: { notice: EditorNotice; onReload(): void }) {
   const { notice, onReload } = props;
+  const online = useOnline();
   switch (notice.kind) {
     case 'saved':
       return (
@@ -41,7 +42,7 @@ function Notice(props: { notice: EditorNotice; onReload(): void }) {
         <div className="notice notice-warn" role="alert" data-testid="config-conflict">
           The config file changed on disk after you opened it, so your version was not saved. Copy your
           changes if you need them, then{' '}
-          <button type="button" className="link-button" onClick={onReload}>
+          <button type="button" className="link-button" disabled={!online} onClick={onReload}>
             reload the file
           </button>{' '}
           (this discards your edits).
@@ -51,7 +52,7 @@ function Notice(props: { notice: EditorNotice; onReload(): void }) {
       return (
         <div className="notice notice-warn" role="alert" data-testid="config-changed-on-disk">
           The config file changed on disk. Your unsaved edits are kept;{' '}
-          <button type="button" className="link-button" onClick={onReload}>
+          <button type="button" className="link-button" disabled={!online} onClick={onReload}>
             reload the file
           </button>{' '}
           to see the new version (this discards your edits).
@@ -83,6 +84,7 @@ function ConfigFileEditor() {
   const { api } = useBackend();
   const editor = useConfigEditor(api);
   const disk = useApp((s) => s.config);
+  const online = useOnline();
   const textarea = useRef<HTMLTextAreaElement>(null);
 
   const jumpTo = (issue: ConfigIssue) => {
@@ -96,7 +98,7 @@ function ConfigFileEditor() {
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
       event.preventDefault();
-      if (editor.dirty && editor.busy === null) void editor.save();
+      if (editor.dirty && editor.busy === null && online) void editor.save();
     }
   };
 
@@ -147,7 +149,7 @@ function ConfigFileEditor() {
         <button
           type="button"
           data-testid="config-validate"
-          disabled={base === null || busy !== null}
+          disabled={base === null || busy !== null || !online}
           onClick={() => void editor.validate()}
         >
           {busy === 'validating' ? 'Validating…' : 'Validate'}
@@ -156,7 +158,7 @@ function ConfigFileEditor() {
           type="button"
           className="primary"
           data-testid="config-save"
-          disabled={!dirty || busy !== null}
+          disabled={!dirty || busy !== null || !online}
           onClick={() => void editor.save()}
         >
           {busy === 'saving' ? 'Saving…' : 'Save'}
@@ -169,7 +171,12 @@ function ConfigFileEditor() {
         >
           Revert
         </button>
-        <button type="button" data-testid="config-reload" disabled={busy !== null} onClick={editor.reload}>
+        <button
+          type="button"
+          data-testid="config-reload"
+          disabled={busy !== null || !online}
+          onClick={editor.reload}
+        >
           Reload from disk
         </button>
         {dirty && (
