@@ -19,6 +19,7 @@ import { UiAuth } from './control/ui-auth';
 import { attachControlSocket } from './control/ws-server';
 import { createLogHub } from './log/hub';
 import { installConsoleGuard } from './log/console-guard';
+import { logFallbackDir } from './log/log-folder';
 import { openStore } from './store/db';
 import { lastRun, recordRunStart, recordRunStop } from './store/queries/runs';
 import { VERSION } from './version';
@@ -72,7 +73,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     for (const fn of cleanups.splice(0).reverse()) await fn();
   };
 
-  const logs = createLogHub({ console: opts.console ?? null });
+  const logs = createLogHub({ console: opts.console ?? null, fallbackDir: logFallbackDir(stateDir) });
   cleanups.push(() => logs.close());
   cleanups.push(installConsoleGuard(logs.child('console')));
   const log = logs.child('gateway');
@@ -80,8 +81,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     const config = await ConfigService.open({ configPath, stateDir, log: logs.child('config') });
     cleanups.push(() => config.close());
     const applyLogging = () => {
-      const { level, file, consoleLevel } = config.config.logging;
-      logs.configure({ level, file, consoleLevel });
+      const { level, file, consoleLevel, maxFiles } = config.config.logging;
+      logs.configure({ level, file, consoleLevel, maxFiles });
     };
     applyLogging();
 

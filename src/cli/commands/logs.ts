@@ -6,6 +6,7 @@ import { DEFAULT_LOG_FILE, resolveLogFile } from '../../gateway/config/paths';
 import { loadConfigFile } from '../../gateway/config/service';
 import { formatConsoleLine } from '../../gateway/log/console-format';
 import { LEVEL_VALUES, parseLine, toEntry } from '../../gateway/log/entry';
+import { logFallbackDir, readableLogFile } from '../../gateway/log/log-folder';
 import { connectControl } from '../client';
 import { CliError, GatewayNotRunningError } from '../errors';
 import { locateGateway } from '../locate';
@@ -36,7 +37,7 @@ export async function logs(opts: LogsOptions): Promise<number> {
   } catch (err) {
     if (!(err instanceof GatewayNotRunningError)) throw err;
     if (opts.follow) throw err;
-    return fromFile(where.configPath, { subsystem: opts.subsystem, minLevel, limit }, print);
+    return fromFile(where, { subsystem: opts.subsystem, minLevel, limit }, print);
   }
   try {
     const { entries } = await client.call('logs.tail', { limit, subsystem: opts.subsystem, minLevel });
@@ -59,12 +60,14 @@ export async function logs(opts: LogsOptions): Promise<number> {
 }
 
 async function fromFile(
-  configPath: string,
+  { configPath, stateDir }: { configPath: string; stateDir: string },
   filter: { subsystem?: string; minLevel?: LogLevel; limit: number },
   print: (e: LogEntry) => void,
 ): Promise<number> {
   const { result } = await loadConfigFile(configPath);
-  const file = resolveLogFile(result.ok ? result.config.logging.file : DEFAULT_LOG_FILE);
+  // Where the gateway wrote: the configured file, or its per-user fallback when that folder was refused.
+  const configured = resolveLogFile(result.ok ? result.config.logging.file : DEFAULT_LOG_FILE);
+  const file = readableLogFile(configured, logFallbackDir(stateDir));
   console.error(`(no gateway running; reading ${file})`);
   let text: string;
   try {

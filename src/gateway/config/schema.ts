@@ -232,6 +232,8 @@ const LoggingSchema = z.strictObject({
   /** A template: `YYYY-MM-DD` is replaced by the local date when the file is opened (see resolveLogFile). */
   file: z.string().min(1).default(DEFAULT_LOG_FILE),
   consoleLevel: Level.optional(),
+  /** Daily log files kept (newest first); older ones matching the file name are deleted. */
+  maxFiles: z.number().int().min(1).max(3650).default(14),
 });
 
 const GatewaySchema = z.strictObject({

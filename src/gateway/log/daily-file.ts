@@ -4,6 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveLogFile } from '../config/paths';
+import {
+  checkLogFile,
+  DEFAULT_MAX_FILES,
+  fallbackFile,
+  prepareLogFolder,
+  pruneDailyFiles,
+  refusalOf,
+} from './log-folder';
 
 /** After a failed open, how long to wait before trying again within the same day. */
 const RETRY_MS = 60_000;
@@ -13,9 +21,22 @@ const OPEN_FLAGS =
 /** Called when the file becomes unusable (a sentence) or usable again (null). */
 export type ProblemListener = (problem: string | null, file: string) => void;
 
+export interface DailyFileOptions {
+  /** Per-user folder used when the configured folder or file is refused (not ours, or a symbolic link). */
+  fallbackDir?: string;
+  /** Daily files kept in the folder written to; older ones of ours are deleted when a file is opened. */
+  maxFiles?: number;
+  /** Told once per refused path and reason, with the fallback now in use. */
+  onNotice?: (message: string) => void;
+}
+
 export class DailyFile {
   private fd: number | null = null;
+  /** The configured path for the open day; `openPath` differs from it when the fallback is in use. */
+  private wantedPath = '';
   private openPath = '';
+  private maxFiles: number;
+  private readonly said = new Set<string>();
   private dayStart = 0;
   private dayEnd = 0;
   private problemText: string | null = null;
@@ -25,7 +46,23 @@ export class DailyFile {
   constructor(
     private template: string,
     private readonly onProblem: ProblemListener = () => {},
-  ) {}
+    private readonly opts: DailyFileOptions = {},
+  ) {
+    this.maxFiles = opts.maxFiles ?? DEFAULT_MAX_FILES;
+  }
+
+  /** Where lines of `at` go: the configured file, or its fallback while the configured one is refused. */
+  currentPath(at: number): string {
+    const wanted = this.pathFor(at);
+    const fellBack = this.opts.fallbackDir !== undefined && this.openPath !== this.wantedPath;
+    return fellBack ? fallbackFile(wanted, this.opts.fallbackDir!) : wanted;
+  }
+
+  setMaxFiles(maxFiles: number): void {
+    if (maxFiles === this.maxFiles) return;
+    this.maxFiles = maxFiles;
+    if (this.fd !== null) this.prune();
+  }
 
   pathFor(at: number): string {
     return resolveLogFile(this.template, new Date(at));
@@ -69,18 +106,28 @@ export class DailyFile {
     this.dayStart = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
     this.dayEnd = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
     const file = this.pathFor(at);
-    if (this.fd !== null && file === this.openPath) return; // a template without a date: same file every day
+    if (this.fd !== null && file === this.wantedPath) return; // a template without a date: same file every day
     this.release();
+    this.wantedPath = file;
     this.openPath = file;
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      // O_NOFOLLOW: the default directory is under the shared /tmp, where someone else could plant a symlink.
-      this.fd = fs.openSync(file, OPEN_FLAGS, 0o600);
-      tighten(this.fd);
+      this.fd = openSafely(file);
     } catch (err) {
-      this.fail(`cannot open log file ${file}: ${reason(err)}`, at);
-      return;
+      const refusal = refusalOf(err, file);
+      if (!refusal || !this.opts.fallbackDir) {
+        this.fail(`cannot open log file ${file}: ${refusal?.reason ?? reason(err)}`, at);
+        return;
+      }
+      this.openPath = fallbackFile(file, this.opts.fallbackDir);
+      try {
+        this.fd = openSafely(this.openPath);
+      } catch (fallbackErr) {
+        this.fail(`cannot open log file ${this.openPath} (${refusal.message}): ${reason(fallbackErr)}`, at);
+        return;
+      }
+      this.sayOnce(refusal.message, `log ${refusal.message}; writing logs to ${this.openPath} instead`);
     }
+    this.prune();
     if (this.problemText !== null) {
       this.problemText = null;
       this.onProblem(null, file);
@@ -90,6 +137,21 @@ export class DailyFile {
   close(): void {
     this.closed = true;
     this.release();
+  }
+
+  /** Once per refused path and reason: the fallback file's name changes daily, the news does not. */
+  private sayOnce(key: string, message: string): void {
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    this.opts.onNotice?.(message);
+  }
+
+  private prune(): void {
+    try {
+      pruneDailyFiles(this.template, this.openPath, this.maxFiles);
+    } catch {
+      // An unreadable folder listing only means old files stay; the log itself is fine.
+    }
   }
 
   private fail(problem: string, at: number): void {
@@ -109,6 +171,16 @@ export class DailyFile {
       // Already closed or the disk vanished: either way the handle is gone.
     }
   }
+}
+
+/** Opens (creating 0600) a log file in a folder of ours, refusing symbolic links and other owners' files. */
+function openSafely(file: string): number {
+  prepareLogFolder(path.dirname(file));
+  // O_NOFOLLOW: a symbolic link planted at the file's name fails the open (ELOOP) instead of being followed.
+  const fd = fs.openSync(file, OPEN_FLAGS, 0o600);
+  checkLogFile(fd, file);
+  tighten(fd);
+  return fd;
 }
 
 function tighten(fd: number): void {

@@ -7,6 +7,7 @@ import type { LogEntry, LogLevel } from '../../shared/contract';
 import { formatConsoleLine } from './console-format';
 import { DEFAULT_LOG_FILE } from '../config/paths';
 import { DailyFile } from './daily-file';
+import { DEFAULT_MAX_FILES } from './log-folder';
 import { LEVEL_VALUES, parseLine, toEntry, type ParsedLine } from './entry';
 import { CENSOR, PINO_REDACT_PATHS, redactKeysDeep, SecretScrubber } from './redact';
 import { Ring } from './ring';
@@ -28,6 +29,10 @@ export interface LogHubOptions {
   consoleLevel?: LogLevel;
   ringSize?: number;
   now?: () => Date;
+  /** Per-user folder for the log when the configured folder or file is refused (see log-folder.ts). */
+  fallbackDir?: string;
+  /** Daily files kept (`logging.maxFiles`). */
+  maxFiles?: number;
 }
 
 export interface TailOptions {
@@ -47,8 +52,8 @@ export interface LogHub {
   /** Censors this exact value anywhere in later lines. */
   addSecret(value: string): void;
   /** Hot reload: an absent key keeps its setting, a key given as undefined returns to its default. */
-  configure(opts: { file?: string; level?: LogLevel; consoleLevel?: LogLevel }): void;
-  /** Today's resolved log file path. */
+  configure(opts: { file?: string; level?: LogLevel; consoleLevel?: LogLevel; maxFiles?: number }): void;
+  /** Today's resolved log file path (the fallback one while the configured one is refused). */
   currentFile(): string;
   /** Why the log file cannot be written right now, or null when it can. */
   fileError(): string | null;
@@ -69,16 +74,31 @@ export function createLogHub(opts: LogHubOptions = {}): LogHub {
   let dispatching = false;
   let closed = false;
 
-  const file = new DailyFile(opts.file ?? DEFAULT_LOG_FILE, (problem, where) => {
-    // Not through pino: the file is what failed, and this must not recurse into the destination.
-    const msg = problem ?? `writing log file ${where} again`;
-    publish({
-      time: now().getTime(),
-      level: problem ? 'warn' : 'info',
+  // Notices about the file itself go around pino: the file may be what failed, and this must not recurse into
+  // the destination. A fallback notice is written to the (fallback) file too, since it is open by then.
+  const notice = (noticeLevel: 'info' | 'warn', msg: string, toFile = false) => {
+    const time = now().getTime();
+    const entry: LogEntry = {
+      time,
+      level: noticeLevel,
       subsystem: LOG_SUBSYSTEM,
       msg: secrets.scrubText(msg),
-    });
-  });
+    };
+    if (toFile && LEVEL_VALUES[noticeLevel] >= LEVEL_VALUES[level]) {
+      const line = { level: LEVEL_VALUES[noticeLevel], time, subsystem: LOG_SUBSYSTEM, msg: entry.msg };
+      file.write(`${JSON.stringify(line)}\n`, time);
+    }
+    publish(entry);
+  };
+  const file = new DailyFile(
+    opts.file ?? DEFAULT_LOG_FILE,
+    (problem, where) => notice(problem ? 'warn' : 'info', problem ?? `writing log file ${where} again`),
+    {
+      fallbackDir: opts.fallbackDir,
+      maxFiles: opts.maxFiles,
+      onNotice: (msg) => notice('warn', msg, true),
+    },
+  );
 
   const consoleStream = out;
   const onConsoleError = () => {
@@ -199,10 +219,11 @@ export function createLogHub(opts: LogHubOptions = {}): LogHub {
       if ('level' in next) level = next.level ?? DEFAULT_LEVEL;
       if ('consoleLevel' in next) consoleLevel = next.consoleLevel;
       root.level = rootLevel();
+      if ('maxFiles' in next) file.setMaxFiles(next.maxFiles ?? DEFAULT_MAX_FILES);
       if ('file' in next) file.setTemplate(next.file ?? DEFAULT_LOG_FILE, now().getTime());
     },
 
-    currentFile: () => file.pathFor(now().getTime()),
+    currentFile: () => file.currentPath(now().getTime()),
     fileError: () => file.problem(),
 
     flush,
