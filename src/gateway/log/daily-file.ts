@@ -1,6 +1,7 @@
 // The log file for the local day a line was written on. Writes are synchronous (as pino's default destination
 // is), so a crash loses nothing and shutdown has nothing to drain. The day window of the open file is cached, so
-// the per-line rotation check is two number comparisons.
+// the per-line rotation check is two number comparisons. A folder or file that is not safely ours (log-folder.ts)
+// sends the day's lines to the per-user fallback folder instead; each open also prunes old daily files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveLogFile } from '../config/paths';
@@ -125,7 +126,7 @@ export class DailyFile {
         this.fail(`cannot open log file ${this.openPath} (${refusal.message}): ${reason(fallbackErr)}`, at);
         return;
       }
-      this.sayOnce(refusal.message, `log ${refusal.message}; writing logs to ${this.openPath} instead`);
+      this.sayOnce(refusal.message, `${refusal.message}; writing logs to ${this.openPath} instead`);
     }
     this.prune();
     if (this.problemText !== null) {
