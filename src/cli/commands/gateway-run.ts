@@ -23,8 +23,30 @@ export async function gatewayRun(opts: { port?: string }): Promise<void> {
     throw err;
   }
 
-  const health = gateway.health();
   const out = process.stdout;
+  // The handlers go in before the banner: a Ctrl-C (or a supervisor's SIGINT) sent the moment "Press Ctrl-C"
+  // appears must stop the gateway cleanly, not kill it by the signal's default action.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      out.write('Stopping immediately.\n');
+      process.exit(130);
+    }
+    stopping = true;
+    out.write(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the gateway…\n`);
+    void gateway.stop().then(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      out.write('Gateway stopped.\n');
+      // Everything of ours is closed and flushed. Baileys leaves a 30 s pre-key upload timer running
+      // (socket.js never clears it), which would hold the process open; exit rather than linger.
+      process.exit(process.exitCode ?? 0);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const health = gateway.health();
   out.write(`OpenClaw gateway ${health.version} listening on 127.0.0.1:${gateway.port}\n`);
   out.write(
     `Config: ${gateway.configPath} (${health.config.valid ? 'valid' : 'INVALID — running on the last good config'})\n`,
@@ -34,28 +56,7 @@ export async function gatewayRun(opts: { port?: string }): Promise<void> {
     `Open the UI: ${gateway.uiLink().url}\n  (a one-time link; \`openclaw dashboard\` prints a new one)\n`,
   );
   out.write('Press Ctrl-C to stop.\n');
-
-  await new Promise<never>(() => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        out.write('Stopping immediately.\n');
-        process.exit(130);
-      }
-      stopping = true;
-      out.write(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the gateway…\n`);
-      gateway.stop().then(() => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        out.write('Gateway stopped.\n');
-        // Everything of ours is closed and flushed. Baileys leaves a 30 s pre-key upload timer running
-        // (socket.js never clears it), which would hold the process open; exit rather than linger.
-        process.exit(process.exitCode ?? 0);
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  await new Promise<never>(() => undefined);
 }
 
 export function parsePortFlag(value: string): number {
