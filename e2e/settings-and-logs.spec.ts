@@ -82,6 +82,28 @@ test('an invalid edit on disk shows the banner and the errors while the gateway 
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
 });
 
+test('a JSON5 syntax error names the likely cause and shows the line with a caret under the column', async ({
+  page,
+}, testInfo) => {
+  await page.goto(gw.link);
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('config-editor')).toHaveValue(/\/\/ test config/);
+  // The comma after "pairing" is missing; the parser only notices on the next line.
+  await gw.t.writeConfig(
+    '{\n  channels: {\n    whatsapp: {\n      dmPolicy: "pairing"\n      allowFrom: [],\n    },\n  },\n}\n',
+  );
+  const errors = page.getByTestId('config-errors');
+  await expect(errors).toContainText('missing comma at the end of line 4');
+  const excerpt = errors.getByTestId('config-issue-excerpt');
+  await expect(excerpt).toContainText('dmPolicy: "pairing"');
+  // The caret sits under the column the parser stopped at: the "a" of allowFrom, column 7.
+  const lines = (await excerpt.innerText()).split('\n');
+  const code = lines.find((l) => l.includes('allowFrom'))!;
+  const caret = lines.find((l) => l.trim().endsWith('^'))!;
+  expect(caret.indexOf('^')).toBe(code.indexOf('allowFrom'));
+  await errors.screenshot({ path: testInfo.outputPath('syntax-error.png') });
+});
+
 test('when the gateway stops, the header says so and counts down to the next retry', async ({ page }) => {
   await page.goto(gw.link);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');

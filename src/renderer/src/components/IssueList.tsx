@@ -22,10 +22,28 @@ export function IssueList(props: {
             ) : (
               <code className="issue-path">{describeIssueLocation(issue)}</code>
             )}
-            <span className="issue-message">{issue.message}</span>
+            <IssueMessage message={issue.message} />
           </li>
         ))}
       </ul>
     </div>
+  );
+}
+
+/**
+ * A message's first line as text; what follows (a JSON5 syntax error's source lines and caret) in monospace with
+ * its spacing kept, so the caret stays under the column it points at. Scrolls sideways on its own when long.
+ */
+function IssueMessage(props: { message: string }) {
+  const [first, ...rest] = props.message.split('\n');
+  return (
+    <>
+      <span className="issue-message">{first}</span>
+      {rest.length > 0 && (
+        <pre className="issue-excerpt" data-testid="config-issue-excerpt">
+          {rest.join('\n')}
+        </pre>
+      )}
+    </>
   );
 }
