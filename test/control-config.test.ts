@@ -1,8 +1,8 @@
-// The config methods of the control API against a real gateway on 127.0.0.1 and a real file: secrets never come
+// The config methods of the control API against a real gateway process on 127.0.0.1 and a real file: secrets never come
 // back out (masked, and kept on save), several keys change in one write, and a JSON5 slip is explained.
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGateway, type Gateway } from '../src/gateway/gateway';
+import { spawnGateway, type GatewayProcess } from './support/cli';
 import { makeTestEnv, waitFor, type TestEnv } from './support/env';
 import { openRaw, type RawClient } from './support/ws-client';
 
@@ -11,7 +11,7 @@ const API_KEY = 'sk-live-do-not-leak-42';
 const MASK = '__OPENCLAW_REDACTED__';
 
 let t: TestEnv;
-let gw: Gateway;
+let gw: GatewayProcess;
 let client: RawClient;
 
 const fileText = (logFile: string) => `{
@@ -29,13 +29,13 @@ const fileText = (logFile: string) => `{
 beforeEach(async () => {
   t = await makeTestEnv();
   await t.writeConfig(fileText(t.logFile));
-  gw = await startGateway({ env: t.env, serveUi: false });
+  gw = await spawnGateway(t.env);
   client = await connect();
 });
 
 afterEach(async () => {
   client.close();
-  await gw.stop();
+  await gw.interrupt();
   await t.cleanup();
 });
 
