@@ -187,9 +187,12 @@ export class WhatsAppManager {
           browser: ['OpenClaw', 'Desktop', '0.1.0'],
           markOnlineOnConnect: false,
           syncFullHistory: false,
-          // Baileys waits this long after each message it cannot decrypt before asking for a resend, one message
-          // at a time: at its default (250 ms) a Bad MAC burst stalls every later message of the account.
-          retryRequestDelayMs: 25,
+          // Baileys sleeps this long after each retry receipt (its ask for a resend of a message it could not
+          // decrypt) while holding the lock every incoming message of the account waits on: any pause here
+          // stalls all contacts during a Bad MAC burst (at 25 ms, 50 failures a second queue up without end).
+          // The pause only spaces retry receipts, which WhatsApp Web sends without one; each message still gets
+          // its retry receipt, and Baileys' per-message retry cap still bounds how often a sender resends.
+          retryRequestDelayMs: 0,
         };
       },
       onStatus: (s) => this.deps.onStatus(s),

@@ -1,0 +1,66 @@
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { baileysLogger, REPEAT_LOG_INTERVAL_MS } from './baileys-log';
+
+interface Line {
+  level: number;
+  msg: string;
+  heldBack?: number;
+  key?: { id: string };
+  accountId?: string;
+}
+
+function capture() {
+  const lines: Line[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const text of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(text) as Line);
+      done();
+    },
+  });
+  let clock = 1_000_000;
+  const base = pino({ level: 'warn' }, sink);
+  const log = baileysLogger(base, { now: () => clock });
+  return { lines, log, tick: (ms: number) => (clock += ms) };
+}
+
+// The two lines Baileys writes for each message it cannot decrypt (decode-wa-message.js and auth-utils.js).
+function failure(log: ReturnType<typeof baileysLogger>, i: number): void {
+  log.error({ key: { id: `m${i}` }, err: new Error('Bad MAC') }, 'failed to decrypt message');
+  log.error({ error: {} }, 'transaction failed, rolling back');
+}
+
+describe('Baileys logger', () => {
+  it('lets one decrypt-failure line per kind through per interval, and the next one says how many it held back', () => {
+    const { lines, log, tick } = capture();
+    for (let i = 0; i < 500; i++) {
+      failure(log, i);
+      tick(20); // 500 in 10 s
+    }
+    tick(REPEAT_LOG_INTERVAL_MS);
+    failure(log, 500);
+
+    const decrypt = lines.filter((l) => l.msg.startsWith('failed to decrypt message'));
+    const rolledBack = lines.filter((l) => l.msg.startsWith('transaction failed'));
+    expect(decrypt.map((l) => l.key?.id)).toEqual(['m0', 'm500']);
+    expect(decrypt[1]).toMatchObject({ level: 50, heldBack: 499, msg: expect.stringMatching(/499 more/) });
+    expect(rolledBack.map((l) => l.heldBack)).toEqual([undefined, 499]);
+    expect(lines).toHaveLength(4);
+  });
+
+  it('shares the limit with child loggers and leaves other lines alone', () => {
+    const { lines, log } = capture();
+    const child = log.child({ accountId: 'default' });
+    failure(log, 1);
+    failure(child, 2);
+    for (let i = 0; i < 3; i++) child.warn({ attrs: { id: `a${i}` } }, 'received error in ack');
+    expect(lines.map((l) => l.msg)).toEqual([
+      'failed to decrypt message',
+      'transaction failed, rolling back',
+      'received error in ack',
+      'received error in ack',
+      'received error in ack',
+    ]);
+  });
+});
