@@ -220,6 +220,20 @@ export const methods = {
     request: z.strictObject({ accountId: AccountIdParam }).optional(),
     response: z.object({ accountId: z.string(), removed: z.boolean() }),
   },
+  'channels.reconnect': {
+    /**
+     * Tries now, with a fresh set of attempts: one account (reconnecting, degraded or stopped by a conflict), or
+     * with `waiting`, every account that is reconnecting or degraded (the network came back, the machine woke).
+     * Answers with the accounts it reconnected.
+     */
+    request: z
+      .strictObject({ accountId: AccountIdParam, waiting: z.boolean().optional() })
+      .refine((p) => !(p.waiting && p.accountId), {
+        error: 'give either accountId (one account) or waiting: true (every waiting account), not both',
+      })
+      .optional(),
+    response: z.object({ accounts: z.array(AccountStatusSchema) }),
+  },
   'config.get': {
     request: z.strictObject({ path: KeyPath.optional() }).optional(),
     response: ConfigStatusSchema.extend({

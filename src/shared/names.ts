@@ -16,6 +16,7 @@ export const METHOD_NAMES = [
   'channels.login.start',
   'channels.login.wait',
   'channels.logout',
+  'channels.reconnect',
   'pairing.list',
   'pairing.approve',
   'pairing.deny',

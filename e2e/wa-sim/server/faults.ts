@@ -1,10 +1,15 @@
 // Faults on demand, each the way WhatsApp presents it on the wire, so the client reports the same close code
 // or event it would in the field.
 import { randomBytes } from 'node:crypto';
+import { getBinaryNodeChild, type BinaryNode } from '@whiskeysockets/baileys';
+import type { Connection } from './connection';
 import type { Account } from './model';
 import type { WaSimServer } from './sim';
 
 export class Faults {
+  private restartLoop: ((conn: Connection, node: BinaryNode) => void) | null = null;
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
+
   constructor(private readonly sim: WaSimServer) {}
 
   /** 440: another session took over (what two clients on one set of credentials do to each other). */
@@ -24,6 +29,28 @@ export class Faults {
   /** 515: restart required. */
   restartRequired(account: Account, device?: number): Promise<void> {
     return this.sim.companionConn(account, device).streamError({ code: '515' });
+  }
+
+  /**
+   * A server stuck asking for restarts: every login from now on is told 515 `ms` after the client reported it
+   * open (Baileys sends its `unified_session` telemetry right after emitting `open`). `null` turns it off.
+   */
+  restartAfterEachLogin(ms: number | null): void {
+    if (this.restartLoop) this.sim.off('node', this.restartLoop);
+    this.restartLoop = null;
+    for (const timer of this.restartTimers) clearTimeout(timer);
+    this.restartTimers.clear();
+    if (ms === null) return;
+    this.restartLoop = (conn, node) => {
+      if (!conn.user || node.tag !== 'ib' || !getBinaryNodeChild(node, 'unified_session')) return;
+      const timer = setTimeout(() => {
+        this.restartTimers.delete(timer);
+        void conn.streamError({ code: '515' });
+      }, ms);
+      timer.unref();
+      this.restartTimers.add(timer);
+    };
+    this.sim.on('node', this.restartLoop);
   }
 
   /** The TCP connection drops without a close frame. */

@@ -63,6 +63,25 @@ describe('faults', () => {
     again.end();
   });
 
+  it('restart after each login → every login opens, then gets 515, until turned off', async () => {
+    const { auth, client } = await linked('+15550000516');
+    client.end();
+    sim.fault.restartAfterEachLogin(50);
+    try {
+      const looped = connect(sim.url, auth);
+      await looped.waitFor((u) => u.connection === 'open', 'open');
+      await looped.waitFor((u) => u.connection === 'close', 'the 515 after open');
+      expect(looped.closeCode()).toBe(DisconnectReason.restartRequired);
+    } finally {
+      sim.fault.restartAfterEachLogin(null);
+    }
+    const calm = connect(sim.url, auth);
+    await calm.waitFor((u) => u.connection === 'open', 'open with the fault off');
+    await calm.sock.sendPresenceUpdate('available');
+    expect(calm.updates.some((u) => u.connection === 'close')).toBe(false);
+    calm.end();
+  });
+
   it('abrupt close → 428 (connection closed)', async () => {
     const { account, client } = await linked('+15550000428');
     sim.fault.abruptClose(account);

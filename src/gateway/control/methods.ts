@@ -54,6 +54,7 @@ export function createHandlers(deps: MethodDeps): Omit<Handlers, `pairing.${stri
     'channels.login.start': (p) => deps.whatsapp.loginStart(p?.accountId, p?.force ?? false),
     'channels.login.wait': (p) => deps.whatsapp.loginWait(p?.accountId, p?.timeoutMs ?? 120_000),
     'channels.logout': (p) => deps.whatsapp.logout(p?.accountId),
+    'channels.reconnect': (p) => deps.whatsapp.reconnect(p?.accountId, p?.waiting ?? false),
     'inbound.recent': (p) => ({
       messages: recentAccepted(deps.db, p?.accountId ?? null, p?.limit ?? 100).map(toAcceptedMessage),
     }),

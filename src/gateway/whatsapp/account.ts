@@ -19,11 +19,9 @@ import { createInboundPort, type AccountPort } from './inbound-port';
 import { accountStatus, qrEvent } from './account-status';
 import { closeOutcome, unreachableReason } from './lifecycle';
 import { Waiters } from './waiters';
-import { attemptsExhausted, reconnectDelay, type ReconnectPolicy } from './reconnect-policy';
+import { ReconnectBudget, type ReconnectPolicy } from './reconnect-policy';
 
 const TIMELINE_LENGTH = 20;
-/** A 515 right after another means something is wrong; past this many in a row, back off like any close. */
-const MAX_RESTARTS_IN_A_ROW = 3;
 
 export interface AccountDeps {
   accountId: string;
@@ -53,8 +51,7 @@ export class WhatsAppAccount {
   private auth!: GatewayAuthState;
   private sock: WASocket | null = null;
   private state: AccountState = 'unlinked';
-  private attempts = 0;
-  private restartsInARow = 0;
+  private readonly budget: ReconnectBudget;
   private connectionId = 0;
   private openedAt: number | null = null;
   /** When the current socket was created (the offline backlog is what arrives from then on). */
@@ -76,6 +73,7 @@ export class WhatsAppAccount {
 
   constructor(private readonly deps: AccountDeps) {
     this.baileysLog = baileysLogger(deps.baileysLog);
+    this.budget = new ReconnectBudget(deps.policy, deps.random);
     this.inbound = new InboundListener({
       accountId: deps.accountId,
       log: deps.inboundLog,
@@ -118,11 +116,8 @@ export class WhatsAppAccount {
           `account "${this.id}" is already linked as ${this.number() ?? 'a device'}; use --force to link again`,
         );
       }
-      // A person asking again (after a conflict or giving up) gets a fresh set of attempts.
       this.stopped = false;
-      this.attempts = 0;
-      this.clearTimers();
-      this.connect('connecting');
+      this.reconnect();
       return null;
     }
     if (this.auth.isLinked() || relink) await this.resetCredentials();
@@ -155,6 +150,17 @@ export class WhatsAppAccount {
     return wasLinked;
   }
 
+  /** Reconnect, a network change or a wake: a waiting account tries at once, with a fresh set of attempts. */
+  reconnect(): boolean {
+    if (this.stopped || !this.auth?.isLinked()) return false;
+    if (!['reconnecting', 'degraded', 'conflict'].includes(this.state)) return false;
+    this.deps.reconnectLog.info({ accountId: this.id, from: this.state }, 'reconnecting now, as asked');
+    this.budget.reset();
+    this.clearTimers();
+    this.connect('connecting');
+    return true;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.port.close();
@@ -173,7 +179,7 @@ export class WhatsAppAccount {
       state: this.state,
       linked: this.auth?.isLinked() ?? false,
       number: this.number(),
-      attempts: this.attempts,
+      attempts: this.budget.attempts,
       maxAttempts: this.deps.policy().maxAttempts,
       openedAt: this.openedAt,
       nextAttemptAt: this.nextAttemptAt,
@@ -227,15 +233,14 @@ export class WhatsAppAccount {
     if (update.qr) await this.showQr(update.qr);
     if (update.connection === 'open') {
       this.openedAt = Date.now();
-      this.restartsInARow = 0;
       this.lastError = undefined;
       this.latestQr = null;
       this.setState('open');
       void this.port.flushOwedReceipts();
-      // A connection that stays up for a heartbeat interval has earned a fresh set of attempts.
+      // A connection that stays up for a heartbeat interval has earned a fresh set of attempts and restarts;
+      // until then a close (even a 515) counts against the budget, so a server that drops each login cannot loop.
       this.later(() => {
-        if (this.sock !== sock || this.state !== 'open' || this.attempts === 0) return;
-        this.attempts = 0;
+        if (this.sock !== sock || this.state !== 'open' || !this.budget.reset()) return;
         this.deps.onStatus(this.status());
       }, this.deps.heartbeatSeconds() * 1000);
     }
@@ -260,40 +265,27 @@ export class WhatsAppAccount {
     this.openedAt = null;
     const message = error?.message;
     this.lastError = outcome.error ?? (message ? `${message}${code ? ` (${code})` : ''}` : undefined);
-    if (outcome.kind === 'restart' && this.restartsInARow < MAX_RESTARTS_IN_A_ROW) {
-      this.restartsInARow += 1;
-      this.deps.reconnectLog.info(
-        { accountId: this.id, code },
-        'restart required: reconnecting once with the new credentials',
-      );
-      this.connect('connecting');
-      return;
-    }
-    if (outcome.kind === 'stop') {
+    const step = this.budget.next(outcome);
+    if (step.kind === 'stop') {
       this.deps.reconnectLog.warn(
-        { accountId: this.id, code, state: outcome.state },
-        `not reconnecting: ${outcome.error}`,
+        { accountId: this.id, code, state: step.state },
+        `not reconnecting: ${step.error}`,
       );
-      this.setState(outcome.state);
-      return;
+      return this.setState(step.state);
     }
-    this.attempts += 1;
-    if (attemptsExhausted(this.deps.policy(), this.attempts)) {
-      this.deps.reconnectLog.error(
-        { accountId: this.id, attempts: this.attempts, code },
-        'reconnect attempts exhausted; monitoring stopped',
-      );
-      this.setState('degraded');
-      return;
+    if (step.kind === 'now') {
+      this.deps.reconnectLog.info({ accountId: this.id, code }, 'restart required: reconnecting at once');
+      return this.connect('connecting');
     }
-    const delay = reconnectDelay(this.deps.policy(), this.attempts, this.deps.random);
-    this.nextAttemptAt = Date.now() + delay;
-    this.deps.reconnectLog.warn(
-      { accountId: this.id, code, attempt: this.attempts, delayMs: delay },
-      `${this.lastError ?? 'connection closed'}; reconnecting`,
+    this.lastError = step.error ?? this.lastError;
+    this.nextAttemptAt = Date.now() + step.delayMs;
+    const degraded = step.state === 'degraded';
+    this.deps.reconnectLog[degraded ? 'error' : 'warn'](
+      { accountId: this.id, code, attempt: this.budget.attempts, delayMs: step.delayMs },
+      `${this.lastError ?? 'connection closed'}; ${degraded ? 'reconnect attempts exhausted, trying again at the slow rate' : 'reconnecting'}`,
     );
-    this.setState('reconnecting');
-    this.later(() => this.connect('connecting'), delay);
+    this.setState(step.state);
+    this.later(() => this.connect('connecting'), step.delayMs);
   }
 
   private async showQr(qr: string): Promise<void> {
@@ -317,7 +309,7 @@ export class WhatsAppAccount {
     this.clearTimers();
     await this.auth.clear();
     this.auth = await openAuthState(this.deps);
-    this.attempts = 0;
+    this.budget.reset();
     this.qrShown = 0;
     this.latestQr = null;
   }
@@ -378,7 +370,7 @@ export class WhatsAppAccount {
           accountId: this.id,
           connectionId: this.connectionId,
           state: this.state,
-          reconnectAttempts: this.attempts,
+          reconnectAttempts: this.budget.attempts,
           messagesHandled: this.messagesHandled,
           decryptFailures: this.inbound.decryptFailures,
           lastInboundAt: this.lastInboundAt ? new Date(this.lastInboundAt).toISOString() : null,

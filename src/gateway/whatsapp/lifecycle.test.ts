@@ -91,4 +91,17 @@ describe('sentenceFor', () => {
       'Connection lost (Cannot reach WhatsApp (web.whatsapp.com:443): connect ECONNREFUSED); reconnecting (attempt 1 of 12).',
     );
   });
+
+  it('a degraded account says it will try again, when, and how to try now', () => {
+    const sentence = sentenceFor({
+      ...base,
+      state: 'degraded',
+      attempts: 12,
+      lastError: 'Cannot reach WhatsApp (web.whatsapp.com:443): connect ECONNREFUSED',
+      nextAttemptAt: Date.now() + 299_500,
+    });
+    expect(sentence).toBe(
+      'Could not stay connected (Cannot reach WhatsApp (web.whatsapp.com:443): connect ECONNREFUSED) after 12 attempt(s); trying again in 5 min. Check the network, then run `openclaw channels reconnect --account default` (or Reconnect on the Accounts screen) to try now; `openclaw doctor` can help.',
+    );
+  });
 });

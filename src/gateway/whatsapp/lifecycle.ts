@@ -135,11 +135,20 @@ export function sentenceFor(s: SentenceInput): string {
       return `Logged out: ${s.lastError ?? 'this device was removed from the phone'}. To link again, ${relink}.`;
     case 'conflict':
       return `Another session took over this WhatsApp login, so this gateway stopped instead of fighting it. Close the other client (another gateway or WhatsApp Web tab), then restart the gateway or ${relink}.`;
-    case 'degraded':
-      return `Stopped trying to connect${s.lastError ? ` (${s.lastError})` : ''} after ${s.attempts} attempt(s). Check the network, then restart the gateway; \`openclaw doctor\` can help.`;
+    case 'degraded': {
+      // Degraded is not the end: the account still tries now and then, and says when, and how to try at once.
+      const next = s.nextAttemptAt ? `; trying again in ${inWords(s.nextAttemptAt - Date.now())}` : '';
+      return `Could not stay connected${s.lastError ? ` (${s.lastError})` : ''} after ${s.attempts} attempt(s)${next}. Check the network, then run \`openclaw channels reconnect --account ${s.accountId}\` (or Reconnect on the Accounts screen) to try now; \`openclaw doctor\` can help.`;
+    }
     case 'stopped':
       return 'Stopped.';
   }
+}
+
+/** "45 s" under two minutes, else whole minutes: a wait of a few minutes is not read to the second. */
+function inWords(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
 /** The spec's troubleshooting warnings, as `channels status` shows them. */

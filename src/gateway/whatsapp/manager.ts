@@ -132,6 +132,27 @@ export class WhatsAppManager {
     return { accountId: account.id, removed: await account.logout() };
   }
 
+  /**
+   * Reconnect now: one account (a person asked; an account that is not linked is an error), or every account
+   * waiting to reconnect (a network change or a wake). Returns the accounts that started connecting.
+   */
+  async reconnect(accountId: string | undefined, waiting: boolean): Promise<{ accounts: AccountStatus[] }> {
+    if (waiting) {
+      const stalled = [...this.accounts.values()].filter((a) =>
+        ['reconnecting', 'degraded'].includes(a.status().state),
+      );
+      return { accounts: stalled.filter((a) => a.reconnect()).map((a) => a.status()) };
+    }
+    const account = await this.accountFor(accountId, false);
+    if (!account.status().linked) {
+      throw new GatewayError(
+        'whatsapp.not_linked',
+        `account "${account.id}" is not linked, so there is nothing to reconnect: link it with \`openclaw channels login --account ${account.id}\``,
+      );
+    }
+    return { accounts: account.reconnect() ? [account.status()] : [] };
+  }
+
   /** The inbound pipeline's handle on an account (sends, receipts, media), or null for an unknown account. */
   port(accountId: string): InboundPort | null {
     return this.accounts.get(accountId)?.port ?? null;

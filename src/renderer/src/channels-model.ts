@@ -26,7 +26,7 @@ const BADGES: Record<AccountState, { label: string; tone: BadgeTone }> = {
   unlinked: { label: 'Not linked', tone: 'idle' },
   logged_out: { label: 'Logged out', tone: 'bad' },
   conflict: { label: 'Conflict', tone: 'bad' },
-  degraded: { label: 'Stopped retrying', tone: 'bad' },
+  degraded: { label: 'Retrying slowly', tone: 'bad' },
   stopped: { label: 'Stopped', tone: 'idle' },
 };
 
