@@ -2,7 +2,7 @@
 // `openclaw`: talks to the running gateway over its loopback control API. Never imports Baileys.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../gateway/version';
-import { channelsLogin, channelsLogout, channelsStatus } from './commands/channels';
+import { channelsLogin, channelsLogout, channelsReconnect, channelsStatus } from './commands/channels';
 import { configGet, configSet, configUnset, configValidate } from './commands/config';
 import { dashboard } from './commands/dashboard';
 import { doctor } from './commands/doctor';
@@ -74,6 +74,12 @@ export function buildProgram(): Command {
     .description('unlink an account and remove its WhatsApp credentials (keeps the shared oauth.json)')
     .option('--account <id>', 'the account (default: the default account)')
     .action(async (opts: { account?: string }) => exit(await channelsLogout(opts)));
+  channels
+    .command('reconnect')
+    .description('try a reconnecting, degraded or conflicted account again now, with a fresh set of attempts')
+    .option('--account <id>', 'the account (default: the default account)')
+    .option('--timeout <seconds>', 'how long to wait for it to connect', '30')
+    .action(async (opts: { account?: string; timeout?: string }) => exit(await channelsReconnect(opts)));
   channels
     .command('status')
     .description('linked / running / connected / last error per account, with warnings')

@@ -1,4 +1,4 @@
-// `openclaw channels login|logout|status`: everything goes through the running gateway, which owns the sockets;
+// `openclaw channels login|logout|reconnect|status`: everything goes through the running gateway, which owns the sockets;
 // this process never loads Baileys.
 import QRCode from 'qrcode';
 import type { AccountStatus, QrEvent } from '../../shared/contract';
@@ -100,4 +100,43 @@ export async function channelsStatus(opts: { json?: boolean }): Promise<number> 
     }
   }
   return status.accounts.every((a) => a.warnings.length === 0) ? 0 : 1;
+}
+
+/**
+ * `channels reconnect`: an account that is reconnecting, degraded or stopped by a conflict tries again now with a
+ * fresh set of attempts; then waits (up to `--timeout`) to say whether it came back.
+ */
+export async function channelsReconnect(opts: { account?: string; timeout?: string }): Promise<number> {
+  const timeoutMs = opts.timeout === undefined ? 30_000 : Number(opts.timeout) * 1000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 1000 || timeoutMs > 600_000) {
+    throw new CliError(
+      `--timeout must be a number of seconds from 1 to 600 (got ${JSON.stringify(opts.timeout)})`,
+    );
+  }
+  return withGateway(await locateGateway(), async (client) => {
+    let started;
+    try {
+      started = await client.call('channels.reconnect', { accountId: opts.account });
+    } catch (err) {
+      if (err instanceof RemoteError && err.error.code.startsWith('whatsapp.'))
+        throw new CliError(err.error.message);
+      throw err;
+    }
+    const target = started.accounts[0]?.accountId;
+    if (!target) {
+      // Nothing was waiting: say what the account is doing instead (connected, connecting, linking…).
+      const { accounts, defaultAccount } = await client.call('channels.status');
+      const a = accounts.find((s) => s.accountId === (opts.account ?? defaultAccount));
+      console.log(`Nothing to reconnect: ${a?.sentence ?? 'the account is not waiting to reconnect.'}`);
+      return a?.state === 'open' || a?.state === 'connecting' ? 0 : 1;
+    }
+    console.log(`Account "${target}" is reconnecting now…`);
+    const result = await client.call('channels.login.wait', { accountId: target, timeoutMs });
+    if (result.state === 'open') {
+      console.log(`Reconnected: account "${target}" is connected as ${result.number ?? 'a device'}.`);
+      return 0;
+    }
+    console.error(result.sentence);
+    return 1;
+  });
 }
