@@ -16,6 +16,8 @@ export interface AccountFacts {
   nextAttemptAt: number | null;
   lastInboundAt: number | null;
   lastError?: string;
+  /** Why the newest credentials are not on disk (a failed write being retried). */
+  credsError?: string;
   decryptFailures: number;
   lastDecryptFailureAt: number | null;
   timeline: AccountStatus['timeline'];
@@ -54,7 +56,7 @@ export function accountStatus(f: AccountFacts): AccountStatus {
     lastError: f.lastError,
     decryptFailures: f.decryptFailures,
     lastDecryptFailureAt: iso(f.lastDecryptFailureAt),
-    warnings: warningsFor(base),
+    warnings: [...warningsFor(base), ...(f.credsError ? [`Credentials not saved: ${f.credsError}`] : [])],
     timeline: [...f.timeline],
   };
 }

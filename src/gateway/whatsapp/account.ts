@@ -101,6 +101,8 @@ export class WhatsAppAccount {
   async start(): Promise<void> {
     this.auth = await openAuthState(this.deps);
     this.startHeartbeat();
+    // Damaged saved creds leave the account unlinked; its sentence says why (auth-state.ts).
+    this.lastError = this.auth.damage;
     if (this.auth.isLinked()) this.connect('connecting');
     else this.setState('unlinked');
   }
@@ -185,6 +187,7 @@ export class WhatsAppAccount {
       nextAttemptAt: this.nextAttemptAt,
       lastInboundAt: this.lastInboundAt,
       lastError: this.lastError,
+      credsError: this.auth?.writeError(),
       decryptFailures: this.inbound.decryptFailures,
       lastDecryptFailureAt: this.inbound.lastDecryptFailureAt,
       timeline: this.timeline,

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { CredsFile } from './creds-file';
+import { RetryingCredsWriter } from './creds-retry';
 import { deleteAccountKeys, sqliteKeyStore } from './key-store';
 
 export interface OpenAuthStateOptions {
@@ -20,8 +21,15 @@ export interface GatewayAuthState {
   state: AuthenticationState;
   /** Persists `state.creds`; call on every 'creds.update' (Baileys mutates `state.creds` itself). */
   saveCreds(): Promise<void>;
-  /** Waits until every creds write started so far is on disk (for shutdown). */
+  /**
+   * Shutdown: cancels pending retries and makes one last attempt at the newest creds. Never rejects: a write that
+   * still fails is logged (the backup keeps the last good copy).
+   */
   flush(): Promise<void>;
+  /** Why the newest creds are not on disk ("cannot save <path>: EISDIR"), while retries go on; else undefined. */
+  writeError(): string | undefined;
+  /** Why saved creds could not be used ("the saved credentials are damaged (…); link again"); else undefined. */
+  damage: string | undefined;
   /** Whether these creds belong to a linked device (`creds.me` is set once pairing succeeded). */
   isLinked(): boolean;
   /** Milliseconds since creds.json was last written (its mtime); null when there is no creds.json. */
@@ -45,10 +53,14 @@ export async function openAuthState(opts: OpenAuthStateOptions): Promise<Gateway
     loaded ? 'loaded WhatsApp credentials' : 'no WhatsApp credentials yet',
   );
 
+  const writer = new RetryingCredsWriter(file, log);
   return {
     state,
-    saveCreds: () => file.save(state.creds),
-    flush: () => file.flush(),
+    damage: file.problem && `the saved credentials are damaged (${file.problem}); link again`,
+    // Creds of a device that never linked are worth nothing on disk (and would read back as damaged).
+    saveCreds: () => (state.creds.me?.id ? writer.save(state.creds) : Promise.resolve()),
+    flush: () => writer.close(),
+    writeError: () => writer.error,
     isLinked: () => !!state.creds.me?.id,
     authAgeMs() {
       try {
@@ -58,6 +70,7 @@ export async function openAuthState(opts: OpenAuthStateOptions): Promise<Gateway
       }
     },
     async clear() {
+      writer.cancel();
       // Creds first: they are what makes the account count as linked. Should deleting the keys then fail, what is
       // left is harmless leftovers (a new link overwrites or supersedes them), never creds whose keys are gone.
       await file.remove();

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CredsFile, parseCreds, serializeCreds } from './creds-file';
-import { memoryLogger } from './test-support';
+import { CredsFile, CredsUnreadableError, missingIdentity, parseCreds, serializeCreds } from './creds-file';
+import { linkedCreds, memoryLogger } from './test-support';
 
 let root: string;
 let dir: string;
@@ -16,11 +16,8 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
 const read = (p: string) => JSON.parse(fs.readFileSync(p, 'utf8'), BufferJSON.reviver) as AuthenticationCreds;
-const linked = (n: number): AuthenticationCreds => ({
-  ...initAuthCreds(),
-  me: { id: `1555000${n}:1@s.whatsapp.net`, name: `n${n}` },
-  nextPreKeyId: n,
-});
+const linked = (n: number): AuthenticationCreds =>
+  linkedCreds(`1555000${n}:1@s.whatsapp.net`, { nextPreKeyId: n });
 
 describe('CredsFile.save', () => {
   it('serializes concurrent saves: the last call wins, files are 0600 in a 0700 dir, the backup parses', async () => {
@@ -101,6 +98,7 @@ describe('CredsFile.load', () => {
     ['truncated to 0 bytes', ''],
     ['garbage', '{"noiseKey": {"private": {"type":"Buf'],
     ['valid JSON that is not creds', '{}'],
+    ['creds without the account identity (me)', serializeCreds(initAuthCreds())],
   ] as const) {
     it(`restores a creds.json that is ${what} from the backup, rewriting creds.json`, async () => {
       const { log, lines } = memoryLogger();
@@ -151,6 +149,28 @@ describe('CredsFile.load', () => {
     expect(lines().some((l) => l.level === 50)).toBe(true);
   });
 
+  it('when neither copy is a complete identity: null, and `problem` says what each file lacks', async () => {
+    const file = new CredsFile(dir, memoryLogger().log);
+    await file.save(linked(1));
+    const { me: _me, ...noMe } = linked(2);
+    fs.writeFileSync(file.file, serializeCreds(noMe as AuthenticationCreds));
+    fs.rmSync(file.backup);
+
+    expect(await file.load()).toBeNull();
+    expect(file.problem).toBe('creds.json has no account identity (me.id); creds.json.bak is missing');
+  });
+
+  it('an account folder that cannot be read throws CredsUnreadableError naming the path and code', async () => {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    // Root reads through any mode bits, so a file where the folder belongs is what makes it unreadable here.
+    fs.writeFileSync(dir, 'not a folder');
+    const file = new CredsFile(dir, memoryLogger().log);
+    const err = await file.load().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CredsUnreadableError);
+    expect((err as Error).message).toBe(`cannot read ${file.file}: ENOTDIR`);
+    expect(fs.readFileSync(dir, 'utf8')).toBe('not a folder');
+  });
+
   it('a load queued behind saves sees their result (no restore from a stale backup mid-write)', async () => {
     const file = new CredsFile(dir, memoryLogger().log);
     const saves = [1, 2, 3].map((n) => file.save(linked(n)));
@@ -170,6 +190,18 @@ describe('CredsFile.remove', () => {
     await save;
     expect(fs.readdirSync(dir)).toEqual(['other.txt']);
     expect(await file.load()).toBeNull();
+  });
+});
+
+describe('missingIdentity', () => {
+  it('names every part a linked device needs that is absent', () => {
+    expect(missingIdentity(linked(1))).toEqual([]);
+    expect(missingIdentity(initAuthCreds())).toEqual([
+      'account identity (me.id)',
+      'signed device identity (account)',
+    ]);
+    const { signedPreKey: _s, registrationId: _r, ...rest } = linked(1);
+    expect(missingIdentity(rest as AuthenticationCreds)).toEqual(['signedPreKey', 'registrationId']);
   });
 });
 

@@ -14,7 +14,24 @@ export const CREDS_BACKUP = 'creds.json.bak';
 /** What reading one creds file found; `text` is kept so a restore copies the exact bytes that parsed. */
 export type CredsRead =
   | { ok: true; creds: AuthenticationCreds; text: string }
-  | { ok: false; reason: 'missing' | 'empty' | 'unparsable' | 'unreadable'; error?: unknown };
+  | {
+      ok: false;
+      reason: 'missing' | 'empty' | 'unparsable' | 'incomplete' | 'unreadable';
+      /** For people: what is wrong with this file ("has no account identity (me.id)", "EISDIR"…). */
+      detail: string;
+      error?: unknown;
+    };
+
+/** A creds folder or file that cannot be read at all (EACCES, EISDIR, ENOTDIR…): nothing can be judged. */
+export class CredsUnreadableError extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+  ) {
+    super(`cannot read ${file}: ${code}`);
+    this.name = 'CredsUnreadableError';
+  }
+}
 
 /** Serializes creds the way Baileys' own stores do (Buffers as base64), so files stay interchangeable. */
 export function serializeCreds(creds: AuthenticationCreds): string {
@@ -44,12 +61,42 @@ export async function readCredsFile(file: string): Promise<CredsRead> {
   try {
     text = await fsp.readFile(file, 'utf8');
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { ok: false, reason: missing ? 'missing' : 'unreadable', error };
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    if (code === 'ENOENT') return { ok: false, reason: 'missing', detail: 'is missing', error };
+    return { ok: false, reason: 'unreadable', detail: `cannot be read (${code})`, error };
   }
-  if (text.trim() === '') return { ok: false, reason: 'empty' };
+  if (text.trim() === '') return { ok: false, reason: 'empty', detail: 'is empty' };
   const creds = parseCreds(text);
-  return creds ? { ok: true, creds, text } : { ok: false, reason: 'unparsable' };
+  if (!creds) return { ok: false, reason: 'unparsable', detail: 'is not valid credentials JSON' };
+  const lacking = missingIdentity(creds);
+  if (lacking.length > 0) return { ok: false, reason: 'incomplete', detail: `has no ${lacking.join(', ')}` };
+  return { ok: true, creds, text };
+}
+
+const isKeyPair = (v: unknown): boolean => {
+  const pair = v as { private?: unknown; public?: unknown } | undefined;
+  return Buffer.isBuffer(pair?.private) && Buffer.isBuffer(pair?.public);
+};
+
+/**
+ * What a linked account's creds lack of what Baileys needs to log in and to encrypt as that device: the account
+ * identity (me.id), the noise and identity key pairs, the signed pre-key, the registration id, the ADV secret and
+ * the signed device identity (account). Creds without them make Baileys show a QR or fail later, and would
+ * silently unlink the account, so a file without any of them counts as damaged. Empty when complete.
+ */
+export function missingIdentity(creds: AuthenticationCreds): string[] {
+  const lacking: string[] = [];
+  if (typeof creds.me?.id !== 'string' || !creds.me.id.includes('@'))
+    lacking.push('account identity (me.id)');
+  if (!isKeyPair(creds.noiseKey)) lacking.push('noiseKey');
+  if (!isKeyPair(creds.signedIdentityKey)) lacking.push('signedIdentityKey');
+  const spk = creds.signedPreKey as Partial<AuthenticationCreds['signedPreKey']> | undefined;
+  if (!isKeyPair(spk?.keyPair) || !Buffer.isBuffer(spk?.signature) || typeof spk?.keyId !== 'number')
+    lacking.push('signedPreKey');
+  if (typeof creds.registrationId !== 'number') lacking.push('registrationId');
+  if (typeof creds.advSecretKey !== 'string' || creds.advSecretKey === '') lacking.push('advSecretKey');
+  if (!creds.account || typeof creds.account !== 'object') lacking.push('signed device identity (account)');
+  return lacking;
 }
 
 /**
@@ -88,7 +135,16 @@ export class CredsFile {
     this.key = path.resolve(this.file);
   }
 
-  /** The saved creds; restores a missing, empty or unparsable creds.json from the backup; null = not linked. */
+  /**
+   * Why the last load() found no usable credentials although some were saved ("creds.json has no account identity
+   * (me.id); creds.json.bak is missing"); undefined when it found some or none were ever saved.
+   */
+  problem: string | undefined;
+
+  /**
+   * The saved creds; restores a missing, empty, unparsable or incomplete creds.json from the backup; null = not
+   * linked (see `problem`). Throws CredsUnreadableError when a file cannot be read and no copy is usable.
+   */
   load(): Promise<AuthenticationCreds | null> {
     return this.enqueue(() => this.loadNow());
   }
@@ -179,6 +235,7 @@ export class CredsFile {
   }
 
   private async loadNow(): Promise<AuthenticationCreds | null> {
+    this.problem = undefined;
     const main = await readCredsFile(this.file);
     onDisk.delete(this.key);
     if (main.ok) {
@@ -193,9 +250,19 @@ export class CredsFile {
     const bak = await readCredsFile(this.backup);
     if (!bak.ok) {
       if (main.reason === 'missing' && bak.reason === 'missing') return null;
+      // A file we cannot read may well be intact: saying "damaged, link again" would invite a re-link that
+      // overwrites it. The account fails with the reason instead, and nothing is written.
+      const unreadable = [main, bak].find((r) => r.reason === 'unreadable');
+      if (unreadable) {
+        const file = unreadable === main ? this.file : this.backup;
+        const code = (unreadable.error as NodeJS.ErrnoException | undefined)?.code ?? unreadable.detail;
+        this.log.error({ file, code }, `cannot read WhatsApp credentials: ${file}: ${code}`);
+        throw new CredsUnreadableError(file, code);
+      }
       // Nothing usable: report it and write nothing, so whatever is left stays available for manual recovery.
+      this.problem = `${CREDS_FILE} ${main.detail}; ${CREDS_BACKUP} ${bak.detail}`;
       this.log.error(
-        { file: this.file, reason: main.reason, backupReason: bak.reason },
+        { file: this.file, reason: main.reason, backupReason: bak.reason, problem: this.problem },
         'WhatsApp credentials are unusable and there is no usable backup; the account must be linked again',
       );
       return null;
@@ -204,18 +271,24 @@ export class CredsFile {
     if (main.reason === 'unreadable') {
       // The file may well be fine (a permissions slip): use the backup for now rather than replace it.
       this.log.warn(
-        { file: this.file, err: main.error },
-        'creds.json cannot be read; using creds.json.bak for this run without replacing creds.json',
+        { file: this.file, code: (main.error as NodeJS.ErrnoException | undefined)?.code },
+        `creds.json ${main.detail}; using creds.json.bak for this run without replacing creds.json`,
       );
       return bak.creds;
     }
     this.log.warn(
       { file: this.file, reason: main.reason },
-      `creds.json is ${main.reason}; restoring WhatsApp credentials from creds.json.bak`,
+      `creds.json ${main.detail}; restoring WhatsApp credentials from creds.json.bak`,
     );
-    await ensurePrivateDir(this.dir);
-    await writeFileAtomic(this.file, bak.text, { mode: 0o600 });
-    onDisk.set(this.key, bak.text);
+    try {
+      await ensurePrivateDir(this.dir);
+      await writeFileAtomic(this.file, bak.text, { mode: 0o600 });
+      onDisk.set(this.key, bak.text);
+    } catch (err) {
+      // The backup is good, so the account can still run on it; the next save tries the write again.
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      this.log.error({ file: this.file, code }, `cannot restore ${this.file} from its backup: ${code}`);
+    }
     return bak.creds;
   }
 }

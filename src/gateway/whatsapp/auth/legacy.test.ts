@@ -1,4 +1,4 @@
-import { initAuthCreds, useMultiFileAuthState, type SignalDataSet } from '@whiskeysockets/baileys';
+import { useMultiFileAuthState, type SignalDataSet } from '@whiskeysockets/baileys';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { migrateLegacyCredentials, parseLegacyKeyFileName } from './legacy';
 import {
   awkwardKeys,
   keySamples,
+  linkedCreds,
   linkByQr,
   memoryLogger,
   reconnect,
@@ -36,7 +37,7 @@ function setUp(): void {
 /** Writes an old install: Baileys' own multi-file store in credentials/, plus the files that are not its. */
 async function writeOldInstall(keys: SignalDataSet): Promise<void> {
   const old = await useMultiFileAuthState(credentialsDir);
-  old.state.creds.me = { id: '15550003333:4@s.whatsapp.net' };
+  Object.assign(old.state.creds, linkedCreds('15550003333:4@s.whatsapp.net'));
   await old.saveCreds();
   await old.state.keys.set(keys);
   fs.writeFileSync(path.join(credentialsDir, 'oauth.json'), '{"token":"not whatsapp"}');
@@ -131,7 +132,7 @@ describe('migrateLegacyCredentials', () => {
 
   it('skips (and says why) when the account already has creds; nothing is moved or imported', async () => {
     await writeOldInstall(allSamples());
-    await new CredsFile(authDir, memoryLogger().log).save(initAuthCreds());
+    await new CredsFile(authDir, memoryLogger().log).save(linkedCreds('15550004444:1@s.whatsapp.net'));
     const before = fs.readdirSync(credentialsDir).sort();
     const { log, lines } = memoryLogger();
 

@@ -1,7 +1,9 @@
 // Test helpers only (imported by the *.test.ts files here): a real Baileys socket on the loopback simulator,
 // with creds persisted the way the gateway does it, and waits that know when those writes have finished.
 import {
+  initAuthCreds,
   proto,
+  type AuthenticationCreds,
   type AuthenticationState,
   type SignalDataSet,
   type SignalDataTypeMap,
@@ -172,5 +174,20 @@ export function awkwardKeys(): SignalDataSet {
     tctoken: { __index: { token: Buffer.from('["15551234567@s.whatsapp.net"]') } },
     'lid-mapping': { '99887766554433_reverse': '15551234567' },
     session: { '99887766554433_1.12': bytes(1, 2) },
+  };
+}
+
+/** Creds shaped like a linked device's: fresh keys plus the account identity and signed device identity pairing adds. */
+export function linkedCreds(meId: string, extra: Partial<AuthenticationCreds> = {}): AuthenticationCreds {
+  return {
+    ...initAuthCreds(),
+    me: { id: meId, name: 'test' },
+    account: {
+      details: Buffer.from('details'),
+      accountSignatureKey: Buffer.alloc(32, 1),
+      accountSignature: Buffer.alloc(64, 2),
+      deviceSignature: Buffer.alloc(64, 3),
+    },
+    ...extra,
   };
 }
