@@ -151,6 +151,11 @@ function inWords(ms: number): string {
   return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
+/** An account that could not even start (its credentials folder cannot be read): what is wrong and the way out. */
+export function startFailedSentence(reason: string): string {
+  return `Not running: ${reason}. Fix the credentials folder (permissions, or a file where a folder belongs), then restart the gateway.`;
+}
+
 /** The spec's troubleshooting warnings, as `channels status` shows them. */
 export function warningsFor(s: { state: AccountState; linked: boolean }): string[] {
   if (!s.linked) return ['Not linked'];

@@ -11,6 +11,8 @@ import type { OpenClawConfig } from '../config/schema';
 import { GatewayError } from '../errors';
 import type { LogHub } from '../log/hub';
 import { WhatsAppAccount } from './account';
+import { accountStatus } from './account-status';
+import { startFailedSentence } from './lifecycle';
 import { migrateLegacyCredentials } from './auth/legacy';
 import type { SimulatorSelection } from './simulator';
 import type { InboundPort } from '../inbound/port';
@@ -32,6 +34,8 @@ export interface ManagerDeps {
 
 export class WhatsAppManager {
   private readonly accounts = new Map<string, WhatsAppAccount>();
+  /** Accounts whose start failed (an unreadable credentials folder), with the reason; the others run on. */
+  private readonly failed = new Map<string, string>();
   private readonly log: Logger;
   /**
    * Baileys downloads media through global fetch; our own dispatcher lets a download be cut off at the size cap
@@ -63,14 +67,22 @@ export class WhatsAppManager {
       authDir: defaultAuth,
       db: this.deps.db,
       log: this.log,
-    });
-    // Accounts are independent: one slow disk or handshake must not hold the others back.
-    await Promise.all(listAccountIds(cfg).map((id) => this.ensure(id)));
+    }).catch((err: NodeJS.ErrnoException) =>
+      // The old files stay where they are; the accounts (and the gateway) start regardless.
+      this.log.error(
+        { credentialsDir: `${this.deps.stateDir}/credentials`, code: err.code },
+        `could not move the old WhatsApp credentials: ${err.message}`,
+      ),
+    );
+    // Accounts are independent: one slow disk, handshake or unreadable folder must not hold the others back.
+    // A failed start is logged and shown in status() by ensure(); nothing more to do with it here.
+    await Promise.all(listAccountIds(cfg).map((id) => this.ensure(id).catch(() => undefined)));
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.accounts.values()].map((a) => a.stop()));
     this.accounts.clear();
+    this.failed.clear();
   }
 
   /** Releases the media connection pool; the manager is not started again after this. */
@@ -98,9 +110,11 @@ export class WhatsAppManager {
         timeline: [],
       }));
     }
-    return [...this.accounts.values()]
-      .map((a) => a.status())
-      .sort((a, b) => a.accountId.localeCompare(b.accountId));
+    const failed = [...this.failed].filter(([id]) => !this.accounts.has(id));
+    return [
+      ...[...this.accounts.values()].map((a) => a.status()),
+      ...failed.map(([id, r]) => this.failedStatus(id, r)),
+    ].sort((a, b) => a.accountId.localeCompare(b.accountId));
   }
 
   async loginStart(
@@ -170,7 +184,8 @@ export class WhatsAppManager {
     const id = accountId ?? this.defaultAccount();
     const existing = this.accounts.get(id);
     if (existing) return existing;
-    if (!create) {
+    // A failed account is started again: it works now, or the caller hears why not.
+    if (!create && !this.failed.has(id)) {
       throw new GatewayError(
         'whatsapp.unknown_account',
         `no WhatsApp account "${id}" (configured: ${listAccountIds(cfg).join(', ')})`,
@@ -225,7 +240,37 @@ export class WhatsAppManager {
       mediaFetchOptions: { dispatcher: this.mediaDispatcher } as unknown as RequestInit,
     });
     this.accounts.set(id, account);
-    await account.start();
+    try {
+      await account.start();
+    } catch (err) {
+      const reason = (err as Error).message;
+      this.accounts.delete(id);
+      await account.stop();
+      this.failed.set(id, reason);
+      this.log.error({ accountId: id }, `WhatsApp account "${id}" did not start: ${reason}`);
+      this.deps.onStatus(this.failedStatus(id, reason));
+      throw new GatewayError('whatsapp.login_failed', `account "${id}" cannot start: ${reason}`);
+    }
+    this.failed.delete(id);
     return account;
+  }
+
+  private failedStatus(accountId: string, reason: string): AccountStatus {
+    const status = accountStatus({
+      accountId,
+      name: resolveAccount(this.deps.config(), accountId, this.deps.stateDir).name,
+      state: 'stopped',
+      linked: false,
+      attempts: 0,
+      maxAttempts: this.deps.config().web.reconnect.maxAttempts,
+      openedAt: null,
+      nextAttemptAt: null,
+      lastInboundAt: null,
+      lastError: reason,
+      decryptFailures: 0,
+      lastDecryptFailureAt: null,
+      timeline: [],
+    });
+    return { ...status, sentence: startFailedSentence(reason), warnings: [`Not running: ${reason}`] };
   }
 }
