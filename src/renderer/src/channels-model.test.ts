@@ -5,12 +5,14 @@ import {
   accountIdProblem,
   badgeFor,
   canLink,
+  canReconnect,
   formatAgo,
   formatCountdown,
   formatDuration,
   linkNeedsConfirm,
   linkNeedsForce,
   linkPhase,
+  nextAttemptText,
   sentenceParts,
   timelineNewestFirst,
   uptimeText,
@@ -151,6 +153,25 @@ describe('account choices and actions', () => {
     expect(canLink(statusOf('logged_out', { linked: true }))).toBe(true);
     expect(canLink(statusOf('open', { linked: true }))).toBe(false);
     expect(canLink(statusOf('reconnecting', { linked: true }))).toBe(false);
+  });
+});
+
+describe('Reconnect on the Accounts screen', () => {
+  it('is offered to linked accounts waiting to connect, not to open, linking or unlinked ones', () => {
+    for (const state of ['reconnecting', 'degraded', 'conflict'] as const)
+      expect(canReconnect(statusOf(state, { linked: true }))).toBe(true);
+    for (const state of ['open', 'connecting', 'linking', 'logged_out', 'stopped'] as const)
+      expect(canReconnect(statusOf(state, { linked: true }))).toBe(false);
+    expect(canReconnect(statusOf('degraded', { linked: false }))).toBe(false);
+  });
+
+  it('shows when a degraded account tries again by itself, as for a reconnecting one', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const at = '2026-01-01T00:05:00Z';
+    expect(nextAttemptText(statusOf('degraded', { nextAttemptAt: at }), now)).toBe('in 5:00');
+    expect(nextAttemptText(statusOf('reconnecting', { nextAttemptAt: at }), now)).toBe('in 5:00');
+    expect(nextAttemptText(statusOf('open', { nextAttemptAt: at }), now)).toBeNull();
+    expect(nextAttemptText(statusOf('degraded'), now)).toBeNull();
   });
 });
 

@@ -126,6 +126,18 @@ export function canLink(status: AccountStatus): boolean {
   return !status.linked || status.state === 'logged_out' || status.state === 'unlinked';
 }
 
+/** Offer Reconnect where the account is waiting to connect (what channels.reconnect acts on); never to link. */
+export function canReconnect(status: AccountStatus): boolean {
+  return status.linked && ['reconnecting', 'degraded', 'conflict'].includes(status.state);
+}
+
+/** When the account tries again by itself (reconnecting, and degraded at its slow rate), if it does. */
+export function nextAttemptText(status: AccountStatus, now: number): string | null {
+  const next = status.nextAttemptAt ? Date.parse(status.nextAttemptAt) : NaN;
+  if (Number.isNaN(next) || !['reconnecting', 'degraded'].includes(status.state)) return null;
+  return next > now ? `in ${formatCountdown(next - now)}` : 'now';
+}
+
 export type LinkPhase =
   | { kind: 'ready' }
   | { kind: 'starting' }

@@ -8,9 +8,10 @@ import { refreshChannels } from '../channels-controller';
 import {
   accountChoices,
   canLink,
+  canReconnect,
   formatAgo,
   formatClock,
-  formatCountdown,
+  nextAttemptText,
   timelineNewestFirst,
   uptimeText,
 } from '../channels-model';
@@ -48,10 +49,18 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
     const result = await api.channels.logout({ accountId: id });
     setBusy(false);
     setConfirming(false);
-    if (!result.ok) setFailure(result.error.message);
+    if (!result.ok) setFailure(`Could not log out: ${result.error.message}`);
   };
 
-  const next = a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : NaN;
+  const reconnect = async () => {
+    setBusy(true);
+    setFailure(null);
+    const result = await api.channels.reconnect({ accountId: id });
+    setBusy(false);
+    if (!result.ok) setFailure(`Could not reconnect: ${result.error.message}`);
+  };
+
+  const next = nextAttemptText(a, now);
   const timeline = timelineNewestFirst(a.timeline, 6);
   return (
     <article className="account-card" data-testid={`account-card-${id}`} data-state={a.state}>
@@ -85,9 +94,9 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
         <Fact label="Reconnect attempts" testId="account-attempts">
           {a.reconnectAttempts}
         </Fact>
-        {a.state === 'reconnecting' && !Number.isNaN(next) && (
+        {next && (
           <Fact label="Next attempt" testId="account-next-attempt">
-            {next > now ? `in ${formatCountdown(next - now)}` : 'now'}
+            {next}
           </Fact>
         )}
         <Fact label="Last message in" testId="account-last-inbound">
@@ -117,7 +126,7 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
       )}
       {failure && (
         <div className="notice notice-error" role="alert">
-          Could not log out: {failure}
+          {failure}
         </div>
       )}
       {confirming ? (
@@ -154,6 +163,17 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
             >
               Link
             </a>
+          )}
+          {canReconnect(a) && (
+            <button
+              type="button"
+              className="primary"
+              data-testid={`account-reconnect-${id}`}
+              disabled={busy || !online}
+              onClick={() => void reconnect()}
+            >
+              {busy ? 'Reconnecting…' : 'Reconnect'}
+            </button>
           )}
           {a.linked && (
             <button
