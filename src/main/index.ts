@@ -1,7 +1,7 @@
 // Electron entry: one instance per user, the gateway in this process, one window, a tray. The window closes to the
 // tray on every platform; Quit (tray, app menu, signal) stops the gateway cleanly before the process exits.
 // Pairing requests show in the tray and as desktop notifications (pairing-desk.ts).
-import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, net, powerMonitor, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startGateway, type Gateway } from '../gateway/gateway';
@@ -15,6 +15,7 @@ import { pairingHash } from './pairing-notify';
 import { createTray, type AppTray } from './tray';
 import { createTrayAccounts } from './tray-accounts';
 import type { TrayAction, TrayState } from './tray-menu';
+import { watchWakeAndNetwork } from './wake-reconnect';
 import { isAllowedNavigation } from './window-options';
 
 const STOP_TIMEOUT_MS = 10_000;
@@ -36,6 +37,7 @@ async function run(): Promise<void> {
   let tray: AppTray | null = null;
   let ipc: IpcBinding | null = null;
   let desk: PairingDesk | null = null;
+  let stopWakeWatch: (() => void) | null = null;
   let quitting = false;
   let exiting: Promise<void> | null = null;
   const trayState: TrayState = { gateway: 'starting', accounts: [] };
@@ -70,6 +72,7 @@ async function run(): Promise<void> {
       await Promise.race([gateway.stop().catch(() => undefined), timeout]);
       clearTimeout(timer);
     }
+    stopWakeWatch?.();
     desk?.dispose();
     ipc?.dispose();
     tray?.destroy();
@@ -153,6 +156,15 @@ async function run(): Promise<void> {
           showAccounts(accounts.seed((result.value as MethodResponse<'channels.status'>).accounts));
       })
       .catch(() => undefined);
+    // After sleep or a network outage, accounts waiting out a backoff (or degraded) try at once.
+    stopWakeWatch = watchWakeAndNetwork({
+      power: powerMonitor,
+      isOnline: () => net.isOnline(),
+      reconnect: () =>
+        void gateway
+          .call('channels.reconnect', { waiting: true }, { transport: 'ipc', subscriptions: new Set() })
+          .catch(() => undefined),
+    });
     resolveGateway(gateway);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
