@@ -4,6 +4,7 @@
 // package has accepted, so it can stay small.
 import JSON5 from 'json5';
 import { GatewayError } from '../errors';
+import { nestingFault } from './json5-depth';
 import type { KeySegment } from './key-path';
 
 export interface ScalarNode {
@@ -34,7 +35,9 @@ export interface Entry {
 }
 
 export type Json5ParseResult =
-  { ok: true; value: unknown; blank: boolean } | { ok: false; line: number; column: number; reason: string };
+  | { ok: true; value: unknown; blank: boolean }
+  /** `tooDeep`: not a syntax error but nesting past MAX_NESTING, and `reason` is the whole sentence. */
+  | { ok: false; line: number; column: number; reason: string; tooDeep?: true };
 
 const SCALAR_STOP = /[\s,:\]}/[{]/;
 
@@ -46,6 +49,8 @@ export function isBlankJson5(text: string): boolean {
 /** json5's parse with its error turned into data: `{ line, column, reason }` instead of a thrown message. */
 export function parseJson5(text: string): Json5ParseResult {
   if (isBlankJson5(text)) return { ok: true, value: undefined, blank: true };
+  const deep = nestingFault(text);
+  if (deep) return { ok: false, line: deep.line, column: deep.column, reason: deep.message, tooDeep: true };
   try {
     return { ok: true, value: JSON5.parse(text), blank: false };
   } catch (err) {
@@ -58,6 +63,13 @@ export function parseJson5(text: string): Json5ParseResult {
 /** The source tree of `text` (null when blank); throws config.parse_error naming the line and column. */
 export function scanJson5(text: string): ContainerNode | ScalarNode | null {
   const parsed = parseJson5(text);
+  if (!parsed.ok && parsed.tooDeep) {
+    throw new GatewayError(
+      'config.parse_error',
+      `the config file cannot be edited: at line ${parsed.line}, column ${parsed.column} ${parsed.reason}`,
+      { line: parsed.line, column: parsed.column, reason: parsed.reason },
+    );
+  }
   if (!parsed.ok) {
     throw new GatewayError(
       'config.parse_error',

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../fs/atomic-write';
 import { setInText, unsetInText } from './json5-edit';
 import { parseJson5 } from './json5-scan';
 import { getAtPath, parseKeyPath, type KeySegment } from './key-path';
-import { ConfigStartupError, loadConfigFile, readLastGood, readText, sha256, writeLastGood } from './load';
+import { ConfigStartupError, loadConfigFile, readLastGood, sha256, writeLastGood } from './load';
 import type { OpenClawConfig } from './schema';
 import { maskSecrets, maskSecretsInText, restoreSecrets } from './secrets';
 import { refuseUnknownKeys } from './unknown-keys';
@@ -62,7 +62,7 @@ export class ConfigService {
         effective: result.config,
         usingLastGood: false,
       });
-      await service.saveLastGood(raw ?? '');
+      await service.saveLastGood(raw ?? '{}');
       service.logWarnings(result.warnings);
       return service;
     }
@@ -223,10 +223,10 @@ export class ConfigService {
 
   private async reloadFromDisk(): Promise<void> {
     if (this.closed) return;
-    const raw = await readText(this.opts.configPath);
+    const { raw, result } = await loadConfigFile(this.opts.configPath);
     // Our own writes land here too; their hash is already current.
     if (sha256(raw) === this.hash) return;
-    await this.adopt(raw, validateConfigText(raw ?? ''), 'file');
+    await this.adopt(raw, result, 'file');
   }
 
   /** Makes `raw` the known file state; a valid file becomes the effective config, an invalid one does not. */
@@ -241,7 +241,7 @@ export class ConfigService {
     if (result.ok) {
       this.effective = result.config;
       this.usingLastGood = false;
-      await this.saveLastGood(raw ?? '');
+      await this.saveLastGood(raw ?? '{}');
       this.opts.log.info(
         { file: this.opts.configPath, warnings: result.warnings.length },
         source === 'file' ? 'config file changed; reloaded' : 'config saved',
@@ -259,15 +259,9 @@ export class ConfigService {
 
   private mutate(compute: (raw: string | null) => string | null, baseHash?: string): Promise<ConfigStatus> {
     return this.enqueue(async () => {
-      let current: string | null;
-      try {
-        current = await readText(this.opts.configPath);
-      } catch (err) {
-        throw new GatewayError(
-          'config.write_failed',
-          `could not read ${this.opts.configPath}: ${(err as Error).message}`,
-        );
-      }
+      const loaded = await loadConfigFile(this.opts.configPath);
+      if (loaded.readError) throw new GatewayError('config.write_failed', loaded.readError);
+      const current = loaded.raw;
       const currentHash = sha256(current);
       if (baseHash !== undefined && baseHash !== currentHash) {
         throw new GatewayError(
@@ -276,7 +270,16 @@ export class ConfigService {
         );
       }
       // Someone edited the file and the watcher has not caught up: take their version in first.
-      if (currentHash !== this.hash) await this.adopt(current, validateConfigText(current ?? ''), 'file');
+      if (currentHash !== this.hash) await this.adopt(current, loaded.result, 'file');
+      if (loaded.encodingError) {
+        // Writing the decoded text back would silently replace the bad bytes with U+FFFD.
+        const { line, column, message } = loaded.encodingError;
+        throw new GatewayError(
+          'config.parse_error',
+          `${message} (line ${line}, column ${column}); fix it in an editor first`,
+          { errors: [loaded.encodingError] },
+        );
+      }
 
       const computed = compute(current);
       // Masked secrets coming back (the editor's text, a set of the mask) keep the stored value.

@@ -3,7 +3,7 @@ import type { ConfigIssue } from '../../shared/contract';
 import type { OpenClawConfig } from './schema';
 import { formatIssues, validateConfigText } from './validate';
 
-function valid(raw: string): { config: OpenClawConfig; warnings: ConfigIssue[] } {
+function valid(raw: string | null): { config: OpenClawConfig; warnings: ConfigIssue[] } {
   const r = validateConfigText(raw);
   if (!r.ok) throw new Error(`expected valid, got ${JSON.stringify(r.errors)}`);
   return r;
@@ -16,7 +16,8 @@ function errors(raw: string): ConfigIssue[] {
 const wa = (body: string): string => `{ channels: { whatsapp: ${body} } }`;
 
 describe('defaults', () => {
-  it.each(['{}', '', '  \n', '// nothing yet\n'])('fills every default for %j', (raw) => {
+  // null is a missing file; an empty one is an error (file-faults.test.ts).
+  it.each(['{}', null])('fills every default for %j', (raw) => {
     const { config, warnings } = valid(raw);
     expect(warnings).toEqual([]);
     const w = config.channels.whatsapp;

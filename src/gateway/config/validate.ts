@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { ConfigIssue } from '../../shared/contract';
 import { formatKeyPath, parseKeyPath, type KeySegment } from './key-path';
+import { duplicateKeyIssues } from './json5-duplicates';
 import { locateInText, parseJson5 } from './json5-scan';
 import { describeSyntaxError } from './json5-syntax';
 import { checkRules, inputWarnings } from './rules';
@@ -14,14 +15,25 @@ export type ConfigValidation =
   | { ok: true; config: OpenClawConfig; warnings: ConfigIssue[] }
   | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
 
-export function validateConfigText(raw: string): ConfigValidation {
+/** `raw` null means there is no file: every default applies. */
+export function validateConfigText(raw: string | null): ConfigValidation {
+  if (raw === null) return validateConfigText('{}');
   const parsed = parseJson5(raw);
   if (!parsed.ok) {
+    if (parsed.tooDeep) {
+      const { line, column, reason: message } = parsed;
+      return { ok: false, errors: [{ path: '', message, line, column }], warnings: [] };
+    }
     // The position travels in line/column only: every surface prints those, so the message must not repeat it.
     const fault = describeSyntaxError(raw, parsed.line, parsed.column, parsed.reason);
     return { ok: false, errors: [{ path: '', ...fault }], warnings: [] };
   }
-  const input = parsed.blank ? {} : parsed.value;
+  if (parsed.blank) {
+    // An editor's save caught half-way, or a truncated file, must not switch a running gateway to defaults.
+    const message = 'the config file is empty; a config that keeps every default is written {}';
+    return { ok: false, errors: [{ path: '', message }], warnings: [] };
+  }
+  const input = parsed.value;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return {
       ok: false,
@@ -39,9 +51,12 @@ export function validateConfigText(raw: string): ConfigValidation {
   const { unknown, known } = findUnknownKeys(input);
   const warnings = [...unknown.map((u) => u.issue), ...inputWarnings(input as Record<string, unknown>)];
   const result = ConfigSchema.safeParse(known, { reportInput: true });
+  const duplicates = duplicateKeyIssues(raw);
   let errors: ConfigIssue[];
   if (!result.success) {
-    errors = result.error.issues.flatMap(toIssues);
+    errors = [...duplicates, ...result.error.issues.flatMap(toIssues)];
+  } else if (duplicates.length > 0) {
+    errors = duplicates;
   } else {
     const rules = checkRules(result.data);
     errors = rules.errors;
