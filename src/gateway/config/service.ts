@@ -1,11 +1,10 @@
 // The gateway's single owner of openclaw.json: loads it, keeps the last valid version in force while the file
 // is broken, serializes every write through one queue, and follows edits made by people in their editors.
-import { watch, promises as fsp, type FSWatcher } from 'node:fs';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ConfigIssue, ConfigStatus } from '../../shared/contract';
 import { GatewayError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { ConfigFileWatcher } from './file-watch';
 import { setInText, unsetInText } from './json5-edit';
 import { parseJson5 } from './json5-scan';
 import { getAtPath, parseKeyPath, type KeySegment } from './key-path';
@@ -38,7 +37,7 @@ export class ConfigService {
   private lastGoodSaved: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<ConfigChangeListener>();
-  private watcher: FSWatcher | undefined;
+  private watcher: ConfigFileWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -166,30 +165,12 @@ export class ConfigService {
     return () => this.listeners.delete(listener);
   }
 
-  /**
-   * Follows edits made outside the gateway. Watches the directory, not the file: an atomic save (ours or an
-   * editor's) renames a new inode into place, and a watch on the old inode would never fire again.
-   */
+  /** Follows edits made outside the gateway (see file-watch.ts), through a symbolic link to its target. */
   async startWatching(): Promise<void> {
     if (this.watcher || this.closed) return;
-    const dir = path.dirname(this.opts.configPath);
-    const base = path.basename(this.opts.configPath);
-    // Create it if needed, but never tighten an existing one: it may be the user's home directory.
-    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-    if (this.closed) return;
-    const watcher = watch(dir, { persistent: false }, (_event, filename) => {
-      if (filename !== null && filename.toString() !== base) return;
-      this.scheduleReload();
-    });
-    watcher.on('error', (err) => {
-      this.opts.log.warn(
-        { err, dir },
-        'stopped watching the config directory; restart the gateway to pick up edits',
-      );
-      watcher.close();
-      if (this.watcher === watcher) this.watcher = undefined;
-    });
+    const watcher = new ConfigFileWatcher(this.opts.configPath, () => this.scheduleReload(), this.opts.log);
     this.watcher = watcher;
+    await watcher.start();
   }
 
   close(): void {
@@ -300,7 +281,9 @@ export class ConfigService {
         );
       }
       try {
-        await writeFileAtomic(this.opts.configPath, next, { mode: 0o600 });
+        // Through a symbolic link to its target: replacing the link with a file would cut it off from its source.
+        const target = await ConfigFileWatcher.resolve(this.opts.configPath);
+        await writeFileAtomic(target, next, { mode: 0o600 });
       } catch (err) {
         throw new GatewayError(
           'config.write_failed',
