@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `openclaw`: talks to the running gateway over its loopback control API. Never imports Baileys.
 import { Command, CommanderError } from 'commander';
+import { GatewayError } from '../gateway/errors';
 import { VERSION } from '../gateway/version';
 import { channelsLogin, channelsLogout, channelsReconnect, channelsStatus } from './commands/channels';
 import { configGet, configSet, configUnset, configValidate } from './commands/config';
@@ -162,6 +163,10 @@ export async function main(argv: string[]): Promise<void> {
     } else if (err instanceof CliError) {
       console.error(err.message);
       process.exitCode = err.exitCode;
+    } else if (err instanceof GatewayError) {
+      // A coded error says what went wrong in its message; a stack trace is only for real bugs.
+      console.error(`openclaw: ${err.message}`);
+      process.exitCode = 1;
     } else {
       console.error(`openclaw: unexpected error: ${(err as Error).stack ?? String(err)}`);
       process.exitCode = 1;

@@ -31,13 +31,27 @@ export async function locateGateway(env: NodeJS.ProcessEnv = process.env): Promi
     }
   } else {
     const runtime = await readRuntimeInfo(stateDir);
-    port = runtime && isProcessAlive(runtime.pid) ? runtime.port : (lenient.port ?? DEFAULT_PORT);
+    if (runtime && isProcessAlive(runtime.pid) && isPort(runtime.port)) {
+      port = runtime.port;
+    } else {
+      port = lenient.port ?? DEFAULT_PORT;
+      if (lenient.badPort !== undefined) {
+        // Said on every command, as it would otherwise look for a gateway somewhere else without saying why.
+        console.error(
+          `openclaw: gateway.port in ${configPath} must be a port number from 1 to 65535 (got ${lenient.badPort}); ` +
+            `using ${DEFAULT_PORT} (\`openclaw config validate\` lists every problem)`,
+        );
+      }
+    }
   }
   const token = await readGatewayToken({ env, configToken: lenient.token, stateDir });
   return { stateDir, configPath, port, token: token?.token ?? null };
 }
 
-async function readLenient(configPath: string): Promise<{ port?: number; token?: string }> {
+const isPort = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+
+async function readLenient(configPath: string): Promise<{ port?: number; badPort?: string; token?: string }> {
   try {
     const parsed = JSON5.parse(await readFile(configPath, 'utf8')) as {
       gateway?: { port?: unknown; auth?: { token?: unknown } };
@@ -45,7 +59,9 @@ async function readLenient(configPath: string): Promise<{ port?: number; token?:
     const port = parsed?.gateway?.port;
     const token = parsed?.gateway?.auth?.token;
     return {
-      port: typeof port === 'number' && Number.isInteger(port) ? port : undefined,
+      // Out of range is a config error that validation reports; here it must only never reach a socket.
+      port: isPort(port) ? port : undefined,
+      badPort: port === undefined || isPort(port) ? undefined : String(JSON.stringify(port) ?? port),
       token: typeof token === 'string' && token ? token : undefined,
     };
   } catch {

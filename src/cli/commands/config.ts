@@ -20,6 +20,7 @@ async function viaGatewayOrFile<T>(
   where: GatewayLocation,
   online: (client: ControlClient) => Promise<T>,
   offline: (service: Offline) => Promise<T>,
+  edit = false,
 ): Promise<T> {
   try {
     return await withGateway(where, online);
@@ -32,6 +33,8 @@ async function viaGatewayOrFile<T>(
       configPath: where.configPath,
       stateDir: where.stateDir,
       log: pino({ level: 'silent' }),
+      // An edit may be the repair of a broken file; reading one must not pass the defaults off as its values.
+      openInvalid: edit,
     });
   } catch (err) {
     throw new CliError((err as Error).message);
@@ -95,6 +98,7 @@ export async function configSet(args: readonly string[], opts: { json?: boolean 
     where,
     (client) => client.call('config.setMany', { entries }),
     (service) => service.setMany(entries),
+    true,
   );
   // The value is echoed for confirmation, but a secret typed on the command line is not printed back.
   for (const e of entries) {
@@ -110,6 +114,7 @@ export async function configUnset(path: string): Promise<number> {
     where,
     (client) => client.call('config.unset', { path }),
     (service) => service.unset(path),
+    true,
   );
   console.log(`Unset ${path} in ${status.file}`);
   return 0;

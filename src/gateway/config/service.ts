@@ -24,6 +24,11 @@ export interface ConfigServiceOptions {
   configPath: string;
   stateDir: string;
   log: Logger;
+  /**
+   * For the CLI's edits without a gateway: an invalid file with no earlier valid config opens on the defaults
+   * instead of failing, so `config set|unset` can repair it (every write is still validated whole).
+   */
+  openInvalid?: boolean;
 }
 
 const WATCH_DEBOUNCE_MS = 100;
@@ -66,6 +71,10 @@ export class ConfigService {
       return service;
     }
     const lastGood = await readLastGood(opts.stateDir, opts.configPath, opts.log);
+    if (!lastGood && opts.openInvalid) {
+      const defaults = validateConfigText(null) as { config: OpenClawConfig };
+      return new ConfigService(opts, { raw, result, effective: defaults.config, usingLastGood: false });
+    }
     if (!lastGood) throw new ConfigStartupError(opts.configPath, result.errors);
     opts.log.warn(
       { file: opts.configPath, errors: result.errors, lastGoodSavedAt: lastGood.savedAt },
