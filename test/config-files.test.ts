@@ -168,6 +168,18 @@ describe('the CLI without a gateway', () => {
     expect(r.stderr).toContain('line 2, column 105');
   });
 
+  it('refuses a value nested too deep, at its key, and leaves the file alone', async () => {
+    await t.writeConfig(open(t.logFile));
+    const value = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    const r = await runCli(['config', 'set', 'channels.whatsapp.allowFrom', value], t.env);
+    noStack(r);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'channels.whatsapp.allowFrom: the value nests objects and lists too deeply (a config nests at most 100 levels)',
+    );
+    expect(await readFile(t.configPath, 'utf8')).toBe(open(t.logFile));
+  });
+
   it('refuses an edit that keeps a duplicate key, naming both lines', async () => {
     await t.writeConfig(open(t.logFile, `\n      dmPolicy: 'disabled',`));
     const r = await runCli(['config', 'set', 'channels.whatsapp.historyLimit', '5'], t.env);

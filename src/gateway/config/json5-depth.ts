@@ -36,3 +36,15 @@ export function nestingFault(text: string): { line: number; column: number; mess
   }
   return undefined;
 }
+
+/** Whether a value (one to be written into the file) nests objects and lists deeper than `max`; no recursion. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -6,8 +6,9 @@ import { GatewayError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { ConfigFileWatcher } from './file-watch';
 import { setInText, unsetInText } from './json5-edit';
+import { MAX_NESTING, nestedDeeperThan } from './json5-depth';
 import { parseJson5 } from './json5-scan';
-import { getAtPath, parseKeyPath, type KeySegment } from './key-path';
+import { formatKeyPath, getAtPath, parseKeyPath, type KeySegment } from './key-path';
 import { ConfigStartupError, loadConfigFile, readLastGood, sha256, writeLastGood } from './load';
 import type { OpenClawConfig } from './schema';
 import { maskSecrets, maskSecretsInText, restoreSecrets } from './secrets';
@@ -130,6 +131,16 @@ export class ConfigService {
     baseHash?: string,
   ): Promise<ConfigStatus> {
     const edits = entries.map((e) => ({ segments: parseKeyPath(e.path), value: e.value }));
+    for (const e of edits) {
+      // The file as a whole may nest MAX_NESTING deep; the value alone already past that would overflow the writer.
+      if (nestedDeeperThan(e.value, MAX_NESTING - e.segments.length)) {
+        const issue = {
+          path: formatKeyPath(e.segments),
+          message: `the value nests objects and lists too deeply (a config nests at most ${MAX_NESTING} levels)`,
+        };
+        throw new GatewayError('config.invalid', `${issue.path}: ${issue.message}`, { errors: [issue] });
+      }
+    }
     return this.mutate((raw) => {
       let text = raw ?? '';
       for (const e of edits) text = setInText(text, e.segments, e.value);
