@@ -175,6 +175,10 @@ export function makeApi(sim: Sim, journal: Journal): Record<string, Handler> {
         case 'slowResponses':
           sim.fault.slowResponses(b.ms!);
           break;
+        case 'restartAfterEachLogin':
+          // Without ms the loop stops.
+          sim.fault.restartAfterEachLogin(b.ms ?? null);
+          break;
         default: {
           const account = phone(b.phone!, 'phone').account;
           const kind: DeviceFault = b.kind;

@@ -70,7 +70,12 @@ export const DEVICE_FAULTS = [
   'malformedStanza',
   'garbageFrame',
 ] as const;
-export const SERVER_FAULTS = ['refuseConnections', 'acceptConnections', 'slowResponses'] as const;
+export const SERVER_FAULTS = [
+  'refuseConnections',
+  'acceptConnections',
+  'slowResponses',
+  'restartAfterEachLogin',
+] as const;
 export const FAULT_KINDS = [...DEVICE_FAULTS, ...SERVER_FAULTS] as const;
 export type DeviceFault = (typeof DEVICE_FAULTS)[number];
 

@@ -284,6 +284,23 @@ describe('admin API', () => {
     expect(linked.client.closeCode()).toBe(DisconnectReason.connectionReplaced);
     await expectError(post('/api/fault', { kind: 'abruptClose', phone: OWNER }), 409, /no connected device/);
   });
+
+  it('POST /api/fault restartAfterEachLogin answers each login with 515 after it opened, until posted without ms', async () => {
+    await postOk('/api/fault', { kind: 'restartAfterEachLogin', ms: 20 });
+    try {
+      const looped = connect(sim.url, linked.auth);
+      await looped.waitFor((u) => u.connection === 'open', 'open');
+      await looped.waitFor((u) => u.connection === 'close', 'the 515');
+      expect(looped.closeCode()).toBe(DisconnectReason.restartRequired);
+    } finally {
+      await postOk('/api/fault', { kind: 'restartAfterEachLogin' });
+    }
+    const calm = connect(sim.url, linked.auth);
+    await calm.waitFor((u) => u.connection === 'open', 'open with the loop stopped');
+    await calm.sock.sendPresenceUpdate('available');
+    expect(calm.updates.some((u) => u.connection === 'close')).toBe(false);
+    calm.end();
+  });
 });
 
 describe('npm run sim', () => {
