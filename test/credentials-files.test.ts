@@ -121,6 +121,13 @@ describe('credential files', () => {
     );
     expect(r.stdout).toMatch(/^b: open — linked, running, connected — \+15550300002$/m);
     expect(r.stdout + r.stderr).not.toMatch(STACK);
+    // doctor judges the files as the gateway does: damaged, not "credentials present".
+    const doctor = await runCli(['doctor'], t.env);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(
+      'WhatsApp account "a": creds.json has no account identity (me.id), and the backup has no account identity (me.id)',
+    );
+    expect(doctor.stdout).toContain('openclaw channels login --account a --force');
     // Nothing was overwritten: what is left stays there for a person to recover by hand.
     expect(await readFile(credsOf('a'), 'utf8')).toBe(damaged);
     expect(await stop(gw)).toBe(0);

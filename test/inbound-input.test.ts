@@ -169,7 +169,7 @@ describe('undecryptable messages', () => {
 
     const bad: string[] = [];
     for (let i = 0; i < 30; i++) bad.push(await gil.sendUndecryptable(g.phone, `unreadable ${i}`));
-    // Baileys sends a retry receipt for each and then waits 250 ms (its retryRequestDelayMs): ~8 s for 30.
+    // Baileys sends a retry receipt for each, holding its message lock; we set no pause after it (retryRequestDelayMs 0).
     const counted = await waitFor(
       async () => {
         const s = await status(g);

@@ -1,6 +1,6 @@
-// `openclaw doctor`, WhatsApp part: credentials on disk per account (readable by the CLI without Baileys), and
+// `openclaw doctor`, WhatsApp part: credentials on disk per account (judged as the gateway judges them), and
 // — when a gateway runs — each account's live state with the fix its warning calls for.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AccountStatus } from '../../shared/contract';
 import { listAccountIds, resolveAccount } from '../../gateway/config/account';
@@ -40,26 +40,30 @@ export async function checkWhatsApp(
 }
 
 async function checkCredentials(id: string, authDir: string): Promise<Outcome[]> {
+  // The gateway's own reading of the files, so doctor and the account agree on what counts as damaged (a
+  // creds.json without the account identity included). Loaded here: only this check needs Baileys' JSON codec.
+  const { readCredsFile } = await import('../../gateway/whatsapp/auth/creds-file');
   const file = join(authDir, 'creds.json');
   const login = `openclaw channels login --account ${id}`;
-  const [main, backup] = await Promise.all([readCreds(file), readCreds(`${file}.bak`)]);
-  if (main === 'missing' && backup === 'missing') {
+  const [main, backup] = await Promise.all([readCredsFile(file), readCredsFile(`${file}.bak`)]);
+  const missing = (r: typeof main) => !r.ok && r.reason === 'missing';
+  if (missing(main) && missing(backup)) {
     return [
       { ok: 'warn', text: `WhatsApp account "${id}": not linked (no credentials in ${authDir})`, fix: login },
     ];
   }
   const out: Outcome[] = [];
-  if (main !== 'ok') {
+  if (!main.ok) {
     out.push(
-      backup === 'ok'
+      backup.ok
         ? {
             ok: 'warn',
-            text: `WhatsApp account "${id}": creds.json is ${main}; the backup is good and is restored on the next start`,
+            text: `WhatsApp account "${id}": creds.json ${main.detail}; the backup is good and is restored on the next start`,
             fix: 'restart the gateway',
           }
         : {
             ok: false,
-            text: `WhatsApp account "${id}": creds.json is ${main} and there is no usable backup`,
+            text: `WhatsApp account "${id}": creds.json ${main.detail}, and the backup ${backup.detail}`,
             fix: `${login} --force`,
           },
     );
@@ -72,22 +76,6 @@ async function checkCredentials(id: string, authDir: string): Promise<Outcome[]>
       out.push({ ok: false, text: `${f} is readable by other users`, fix: `chmod 600 ${f}` });
   }
   return out;
-}
-
-async function readCreds(file: string): Promise<'ok' | 'missing' | 'empty' | 'unreadable'> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
-  }
-  if (!text.trim()) return 'empty';
-  try {
-    const parsed = JSON.parse(text) as { noiseKey?: unknown };
-    return parsed && typeof parsed === 'object' && parsed.noiseKey ? 'ok' : 'unreadable';
-  } catch {
-    return 'unreadable';
-  }
 }
 
 /** The running gateway's view; absent when none runs (the rest of doctor already says so). */
@@ -108,8 +96,8 @@ async function checkLive(where: GatewayLocation): Promise<Outcome[]> {
       : a.state === 'unlinked' || a.state === 'logged_out'
         ? `openclaw channels login --account ${a.accountId}`
         : a.state === 'conflict'
-          ? 'stop the other session using this login, then restart the gateway'
-          : 'restart the gateway; if it persists, re-link with openclaw channels login and watch openclaw logs --follow';
+          ? `stop the other session using this login, then run openclaw channels reconnect --account ${a.accountId}`
+          : `openclaw channels reconnect --account ${a.accountId}; if it persists, re-link with openclaw channels login and watch openclaw logs --follow`;
     return {
       ok: a.state === 'unlinked' ? 'warn' : false,
       text: `WhatsApp account "${a.accountId}": ${a.warnings.join(', ')} — ${a.sentence}`,
