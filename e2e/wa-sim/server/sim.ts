@@ -164,14 +164,20 @@ export class WaSimServer extends EventEmitter {
     const companion = account.companions.get(device);
     if (!companion) return;
     if (companion.conn && !companion.conn.closed) {
-      // Like WhatsApp, hold what the client must acknowledge until it does, so a socket that dies in between
-      // gets it again on its next login instead of losing it.
-      if (ACKED_TAGS.has(node.tag) && node.attrs.id && companion.unacked.size < MAX_OFFLINE_QUEUE) {
-        companion.unacked.set(`${node.tag}:${node.attrs.id}`, node);
-      }
+      this.hold(companion, node);
       void companion.conn.send(node);
     } else {
       this.enqueue(companion, node);
+    }
+  }
+
+  /**
+   * Like WhatsApp, hold what the client must acknowledge until it does, so a socket that dies in between gets it
+   * again on its next login instead of losing it (the offline backlog delivered at login included).
+   */
+  private hold(companion: Companion, node: BinaryNode): void {
+    if (ACKED_TAGS.has(node.tag) && node.attrs.id && companion.unacked.size < MAX_OFFLINE_QUEUE) {
+      companion.unacked.set(`${node.tag}:${node.attrs.id}`, node);
     }
   }
 
@@ -300,7 +306,10 @@ export class WaSimServer extends EventEmitter {
       },
     });
     const queued = companion.queue.splice(0);
-    for (const node of queued) void conn.send(node);
+    for (const node of queued) {
+      this.hold(companion, node);
+      void conn.send(node);
+    }
     void conn.send({
       tag: 'ib',
       attrs: { from: S_WHATSAPP_NET },
