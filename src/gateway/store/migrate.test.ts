@@ -13,6 +13,7 @@ const EXPECTED_TABLES = [
   'meta',
   'pairing_requests',
   'sent_messages',
+  'wa_intake',
   'wa_keys',
 ];
 const NEWEST = MIGRATIONS.length;

@@ -4,8 +4,15 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-whatsapp-keys';
 import { migration003 } from './003-inbound';
 import { migration004 } from './004-pairing-first-line';
+import { migration005 } from './005-inbound-intake';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];

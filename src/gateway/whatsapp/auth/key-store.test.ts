@@ -1,6 +1,6 @@
 import { addTransactionCapability, proto, type SignalDataSet } from '@whiskeysockets/baileys';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteAccountKeys, KEY_TYPES, sqliteKeyStore } from './key-store';
+import { deleteAccountKeys, INTAKE_TYPE, KEY_TYPES, sqliteKeyStore } from './key-store';
 import { keySamples, memoryLogger, tempState, type TempState } from './test-support';
 
 let t: TempState;
@@ -137,6 +137,64 @@ describe('under Baileys’ transaction layer (as makeWASocket wraps it)', () => 
       }, 'someone@s.whatsapp.net'),
     ).rejects.toThrow('decrypt failed');
     expect(rowCount()).toBe(0);
+  });
+});
+
+describe('a decryption’s plaintext (INTAKE_TYPE, durable-intake.ts)', () => {
+  const wrap = () =>
+    addTransactionCapability(sqliteKeyStore(t.store.db, 'default'), memoryLogger().log, {
+      maxCommitRetries: 1,
+      delayBetweenTriesMs: 0,
+    });
+  const intakeRows = () =>
+    t.store.db.prepare('SELECT account, message_id, node, plaintext FROM wa_intake').all() as Array<{
+      account: string;
+      message_id: string;
+      node: string | null;
+      plaintext: Buffer;
+    }>;
+  const decryption = (session: Uint8Array, plaintext: Uint8Array) =>
+    ({
+      session: { s: session },
+      [INTAKE_TYPE]: {
+        h: { hash: Buffer.alloc(32, 7), messageId: 'M1', node: '{"tag":"message"}', plaintext },
+      },
+    }) as unknown as SignalDataSet;
+
+  it('commits in the same transaction as the session state, to wa_intake and never to wa_keys', async () => {
+    const keys = wrap();
+    await keys.transaction(async () => {
+      await keys.set(decryption(bytes(1), bytes(42)));
+      expect(intakeRows()).toEqual([]);
+      expect(rowCount()).toBe(0);
+    }, 'someone@s.whatsapp.net');
+    expect(intakeRows()).toEqual([
+      { account: 'default', message_id: 'M1', node: '{"tag":"message"}', plaintext: Buffer.from([42]) },
+    ]);
+    expect(await keys.get('session', ['s'])).toEqual({ s: Buffer.from([1]) });
+    expect(rowCount()).toBe(1);
+  });
+
+  it('is not kept when the session cannot be written, and the session not when it cannot', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    t.store.db.exec(
+      "CREATE TRIGGER no_keys BEFORE INSERT ON wa_keys BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
+    );
+    await expect(store.set(decryption(bytes(1), bytes(42)))).rejects.toThrow(/disk says no/);
+    expect(intakeRows()).toEqual([]);
+    t.store.db.exec('DROP TRIGGER no_keys');
+    t.store.db.exec(
+      "CREATE TRIGGER no_intake BEFORE INSERT ON wa_intake BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
+    );
+    await expect(store.set(decryption(bytes(1), bytes(42)))).rejects.toThrow(/disk says no/);
+    expect(rowCount()).toBe(0);
+  });
+
+  it('goes with the account’s keys (logout)', async () => {
+    await sqliteKeyStore(t.store.db, 'default').set(decryption(bytes(1), bytes(42)));
+    await sqliteKeyStore(t.store.db, 'other').set(decryption(bytes(1), bytes(43)));
+    deleteAccountKeys(t.store.db, 'default');
+    expect(intakeRows().map((r) => r.account)).toEqual(['other']);
   });
 });
 

@@ -5,6 +5,10 @@
 //
 // makeWASocket (rc14, Socket/socket.js) wraps `auth.keys` in addTransactionCapability itself, so this store is
 // passed to Baileys as is; wrapping it again would nest two transaction layers with separate caches.
+//
+// One pseudo key type is not Signal state: INTAKE_TYPE carries the plaintext of a message just decrypted
+// (whatsapp/durable-intake.ts). It goes to its own table, wa_intake, in the same SQLite transaction as the session
+// it came with, and never into the read cache.
 import {
   BufferJSON,
   proto,
@@ -13,6 +17,7 @@ import {
   type SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type Database from 'better-sqlite3';
+import { deleteAccountIntake, insertIntake, type IntakeRecord } from '../../store/queries/intake';
 
 export type KeyType = keyof SignalDataTypeMap;
 
@@ -29,6 +34,9 @@ export const KEY_TYPES: readonly KeyType[] = [
   'tctoken',
   'identity-key',
 ];
+
+/** The key type under which a decryption's plaintext travels through Baileys' key transaction. */
+export const INTAKE_TYPE = 'openclaw-intake';
 
 export interface SqliteKeyStore extends SignalKeyStore {
   get<T extends KeyType>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }>;
@@ -101,6 +109,7 @@ type EncodedKey = { type: string; id: string; text: string | null };
 function encodeSet(data: SignalDataSet): EncodedKey[] {
   const out: EncodedKey[] = [];
   for (const [type, entries] of Object.entries(data)) {
+    if (type === INTAKE_TYPE) continue;
     for (const [id, value] of Object.entries(entries ?? {})) {
       out.push({ type, id, text: value === null || value === undefined ? null : encodeKey(value) });
     }
@@ -108,13 +117,24 @@ function encodeSet(data: SignalDataSet): EncodedKey[] {
   return out;
 }
 
-function writeEncoded(db: Database.Database, accountId: string, keys: readonly EncodedKey[]): void {
+function intakeOf(data: SignalDataSet): IntakeRecord[] {
+  const entries = (data as Record<string, Record<string, IntakeRecord | null> | undefined>)[INTAKE_TYPE];
+  return Object.values(entries ?? {}).filter((r): r is IntakeRecord => !!r);
+}
+
+function writeEncoded(
+  db: Database.Database,
+  accountId: string,
+  keys: readonly EncodedKey[],
+  intake: readonly IntakeRecord[] = [],
+): void {
   const { upsert, remove } = statements(db);
   db.transaction(() => {
     for (const { type, id, text } of keys) {
       if (text === null) remove.run(accountId, type, id);
       else upsert.run(accountId, type, id, text);
     }
+    if (intake.length > 0) insertIntake(db, accountId, intake, Date.now());
   })();
 }
 
@@ -133,8 +153,12 @@ export function readKeys<T extends KeyType>(
   return out;
 }
 
+/** Deletes the account's keys, and with them the plaintexts of its messages in wa_intake. */
 export function deleteAccountKeys(db: Database.Database, accountId: string): number {
-  return statements(db).removeAccount.run(accountId).changes;
+  return db.transaction(() => {
+    deleteAccountIntake(db, accountId);
+    return statements(db).removeAccount.run(accountId).changes;
+  })();
 }
 
 /** Keys kept in memory per account: the sessions and sender keys of the people an account hears from. */
@@ -184,7 +208,7 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
     async set(data) {
       const keys = encodeSet(data);
       try {
-        writeEncoded(db, accountId, keys);
+        writeEncoded(db, accountId, keys, intakeOf(data));
       } catch (err) {
         // What is on disk is unknown to this cache now; forget those keys so the next read asks SQLite.
         for (const { type, id } of keys) cache.delete(`${type}\u0000${id}`);
