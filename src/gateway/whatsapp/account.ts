@@ -77,6 +77,7 @@ export class WhatsAppAccount {
     this.inbound = new InboundListener({
       accountId: deps.accountId,
       log: deps.inboundLog,
+      db: deps.db,
       onInbound: deps.onInbound,
       onDecryptFailure: () => this.deps.onStatus(this.status()),
     });
@@ -219,7 +220,10 @@ export class WhatsAppAccount {
       ...this.deps.socketOptions(),
       auth: this.auth.state,
       logger: this.baileysLog,
+      // Each decrypted message is in state.db before Baileys sends its delivery receipt (durable-intake.ts).
+      makeSignalRepository: this.inbound.intake.repository(this.deps.socketOptions().makeSignalRepository),
     });
+    this.inbound.attach(sock);
     this.sock = sock;
     this.socketSince = Date.now();
     sock.ev.on('creds.update', () => void this.auth.saveCreds());

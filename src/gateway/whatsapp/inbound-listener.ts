@@ -1,8 +1,11 @@
 // One account's messages.upsert, turned into batches of RawInbound for the pipeline. Upserts are converted one
-// after another (LID resolution is async), so messages reach the pipeline in the order Baileys gave them.
+// after another (LID resolution is async), so messages reach the pipeline in the order Baileys gave them. Messages
+// decrypted and acknowledged before a crash but never taken in (durable-intake.ts) go first when a socket starts.
 import { WAMessageStubType, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { RawInbound } from '../inbound/types';
+import { DurableIntake } from './durable-intake';
 import { toRawInbound } from './inbound-adapter';
 import { selfIdentity } from './inbound-port';
 
@@ -11,6 +14,8 @@ const DECRYPT_LOG_INTERVAL_MS = 10_000;
 export interface InboundListenerOptions {
   accountId: string;
   log: Logger;
+  /** Where decrypted messages are kept until they have been through intake (durable-intake.ts). */
+  db: Database.Database;
   onInbound?(batch: RawInbound[]): void;
   /** A message could not be decrypted (the count is in `decryptFailures`); called at most once per log interval. */
   onDecryptFailure(): void;
@@ -21,14 +26,40 @@ export class InboundListener {
   lastDecryptFailureAt: number | null = null;
   private loggedAt = 0;
   private chain: Promise<void> = Promise.resolve();
+  /** Pass `intake.repository()` as makeWASocket's makeSignalRepository. */
+  readonly intake: DurableIntake;
 
-  constructor(private readonly opts: InboundListenerOptions) {}
+  constructor(private readonly opts: InboundListenerOptions) {
+    this.intake = new DurableIntake(opts.db, opts.accountId, opts.log);
+  }
+
+  /** A new socket: its stanzas are captured from the first frame, and messages a crash left behind go first. */
+  attach(sock: WASocket): void {
+    this.intake.capture(sock);
+    this.chain = this.chain.then(async () => {
+      try {
+        for (const { messages, type } of await this.intake.rebuild(sock))
+          await this.take(sock, messages, type);
+      } catch (err) {
+        this.opts.log.error({ accountId: this.opts.accountId, err }, 'could not take in stored messages');
+      }
+      this.intake.prune();
+    });
+  }
 
   handle(sock: WASocket, messages: WAMessage[], type: string): void {
+    this.chain = this.chain
+      .then(() => this.take(sock, messages, type))
+      // One upsert that fails must not stop the chain for every later one.
+      .catch((err: unknown) =>
+        this.opts.log.error({ accountId: this.opts.accountId, err }, 'could not take in inbound messages'),
+      );
+  }
+
+  private async take(sock: WASocket, messages: WAMessage[], type: string): Promise<void> {
     const onInbound = this.opts.onInbound;
-    if (!onInbound) return;
-    const upsertType = type === 'append' ? 'append' : 'notify';
-    this.chain = this.chain.then(async () => {
+    if (onInbound) {
+      const upsertType = type === 'append' ? 'append' : 'notify';
       const batch: RawInbound[] = [];
       const self = selfIdentity(sock);
       for (const msg of messages) {
@@ -47,7 +78,9 @@ export class InboundListener {
         }
       }
       if (batch.length > 0) onInbound(batch);
-    });
+    }
+    // Stored (or deliberately skipped) now: their plaintexts only answer redeliveries from here on.
+    this.intake.handled(messages.flatMap((m) => (m.key.id ? [m.key.id] : [])));
   }
 
   /**
