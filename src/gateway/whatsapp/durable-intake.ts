@@ -3,8 +3,9 @@
 // again: a gateway killed between the receipt and its inbox write would lose the message for good. So the message
 // is made durable where it is made, at decryption. Our signal repository wraps Baileys' own: each decryption's
 // plaintext, with the stanza it came in (seen as the frame arrived, before Baileys' async handler could do anything
-// with it), joins the key-store transaction that commits the Signal state that very decryption advanced. One
-// SQLite commit holds both (key-store.ts, table wa_intake), and Baileys sends the receipt only after it.
+// with it), is handed to the key store as the decryption's own key transaction ends, and the store writes it in
+// the SQLite transaction that commits the Signal state that very decryption advanced (key-store.ts, intakeScope;
+// table wa_intake). Baileys sends the receipt only after that commit.
 //
 // Exactly once, whatever the instant of a crash:
 // - before that commit: no state advanced, nothing acknowledged; WhatsApp redelivers and decryption runs again.
@@ -23,15 +24,18 @@
 // Rows are marked handled once their upsert has been through intake, and pruned minutes later: until then they
 // also answer a redelivery of a message already taken in (a receipt the kill kept from leaving), which would
 // otherwise fail to decrypt.
+//
+// Speed: this is on the path of every message, before its receipt. The row is one more insert in a commit that
+// happens anyway (no transaction of our own, no index on the table); the hashes that answer redeliveries are kept
+// in memory, bounded with the table.
 import { createHash } from 'node:crypto';
 import {
-  BufferJSON,
   DEFAULT_CONNECTION_CONFIG,
   cleanMessage,
   decryptMessageNode,
   proto,
+  BufferJSON,
   type BinaryNode,
-  type SignalDataSet,
   type SignalKeyStoreWithTransaction,
   type SocketConfig,
   type WAMessage,
@@ -40,13 +44,14 @@ import {
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import {
-  intakePlaintext,
+  insertIntake,
+  intakeHashes,
+  intakePlaintextAt,
   markIntakeHandled,
   openIntake,
   pruneIntake,
-  type IntakeRecord,
 } from '../store/queries/intake';
-import { INTAKE_TYPE } from './auth/key-store';
+import { intakeScope, type PendingIntake } from './auth/key-store';
 
 type MakeRepository = SocketConfig['makeSignalRepository'];
 type Repository = ReturnType<MakeRepository>;
@@ -59,6 +64,8 @@ const HANDLED_KEEP_MS = 10 * 60_000;
 const OPEN_KEEP_MS = 7 * 24 * 3_600_000;
 const MAX_ROWS = 20_000;
 const PRUNE_EVERY_MS = 60_000;
+/** Messages of this run waiting for their upsert; one dropped past this only means a rebuild the inbox dedupes. */
+const MAX_OPEN = 10_000;
 
 export interface RebuiltBatch {
   messages: WAMessage[];
@@ -67,9 +74,25 @@ export interface RebuiltBatch {
 
 const hashOf = (ciphertext: Uint8Array): Buffer => createHash('sha256').update(ciphertext).digest();
 
+/** A stanza as JSON, bytes in BufferJSON's form (what its reviver turns back into Buffers). */
+function plainNode(node: BinaryNode): unknown {
+  const c = node.content;
+  const content =
+    c instanceof Uint8Array
+      ? { type: 'Buffer', data: Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64') }
+      : Array.isArray(c)
+        ? c.map(plainNode)
+        : c;
+  return { tag: node.tag, attrs: node.attrs, content };
+}
+
 export class DurableIntake {
   /** Each ciphertext's stanza, from frame arrival until it is garbage (a WeakMap never outgrows what is alive). */
   private readonly stanzas = new WeakMap<Uint8Array, BinaryNode>();
+  /** Hash of every stored ciphertext → its row; loaded on first use, kept in step with inserts and prunes. */
+  private known: Map<string, number> | null = null;
+  /** Rows not yet marked handled, by message id. */
+  private readonly open = new Map<string, number[]>();
   private prunedAt = 0;
 
   constructor(
@@ -81,15 +104,24 @@ export class DurableIntake {
   /** makeSignalRepository for makeWASocket: Baileys' own (or `base`), whose decryptions are stored as they commit. */
   repository(base: MakeRepository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository): MakeRepository {
     return (auth, logger, pnToLid) => {
-      const repo = base(auth, logger, pnToLid);
-      // makeWASocket passes its transaction-capable wrapper of our key store here.
+      // makeWASocket passes its transaction-capable wrapper of our key store. A decryption is one transaction of
+      // it; as that transaction's work returns the plaintext, the plaintext joins the commit that follows.
       const keys = auth.keys as SignalKeyStoreWithTransaction;
+      const tracked: SignalKeyStoreWithTransaction = {
+        ...keys,
+        transaction: (work, key) =>
+          keys.transaction(async () => {
+            const result = await work();
+            const pending = intakeScope.getStore();
+            if (pending && !pending.record && result instanceof Uint8Array) this.describe(pending, result);
+            return result;
+          }, key),
+      };
+      const repo = base({ ...auth, keys: tracked }, logger, pnToLid);
       return {
         ...repo,
-        decryptMessage: (args) =>
-          this.decrypt(args.ciphertext, args.jid, keys, () => repo.decryptMessage(args)),
-        decryptGroupMessage: (args) =>
-          this.decrypt(args.msg, args.group, keys, () => repo.decryptGroupMessage(args)),
+        decryptMessage: (args) => this.decrypt(args.ciphertext, () => repo.decryptMessage(args)),
+        decryptGroupMessage: (args) => this.decrypt(args.msg, () => repo.decryptGroupMessage(args)),
       };
     };
   }
@@ -109,31 +141,65 @@ export class DurableIntake {
     sock.registerSocketEndHandler(() => void sock.ws.off('frame', onFrame));
   }
 
-  private async decrypt(
-    ciphertext: Uint8Array,
-    txKey: string,
-    keys: SignalKeyStoreWithTransaction,
-    run: () => Promise<Uint8Array>,
-  ): Promise<Uint8Array> {
+  private async decrypt(ciphertext: Uint8Array, run: () => Promise<Uint8Array>): Promise<Uint8Array> {
     const hash = hashOf(ciphertext);
-    const kept = intakePlaintext(this.db, this.accountId, hash);
-    if (kept) return kept;
+    const hex = hash.toString('hex');
     const stanza = this.stanzas.get(ciphertext);
-    if (!stanza)
-      this.log.warn({ accountId: this.accountId }, 'decrypting a ciphertext whose stanza was not seen');
-    // Baileys' own decryption transaction nests in this one (same key), so its session writes and this row
-    // commit together when this one ends.
-    return keys.transaction(async () => {
-      const plaintext = await run();
-      const record: IntakeRecord = {
-        hash,
-        messageId: stanza?.attrs.id ?? '',
-        node: stanza ? JSON.stringify(stanza, BufferJSON.replacer) : null,
-        plaintext,
-      };
-      await keys.set({ [INTAKE_TYPE]: { [hash.toString('hex')]: record } } as unknown as SignalDataSet);
-      return plaintext;
-    }, txKey);
+    const seq = this.index().get(hex);
+    const kept = seq === undefined ? null : intakePlaintextAt(this.db, seq);
+    if (kept) {
+      this.track(stanza?.attrs.id, seq!);
+      return kept;
+    }
+    const pending: PendingIntake & { hash: Buffer; stanza?: BinaryNode } = {
+      record: null,
+      seq: null,
+      hash,
+      stanza,
+    };
+    const plaintext = await intakeScope.run(pending, run);
+    if (pending.record && pending.seq === null) {
+      // The decryption's transaction committed nothing of its own: the plaintext is stored now, still before any
+      // receipt (the state it would have gone with did not change, so a redelivery decrypts again anyway).
+      pending.seq = insertIntake(this.db, this.accountId, pending.record, Date.now());
+    }
+    if (pending.seq !== null) {
+      this.index().set(hex, pending.seq);
+      this.track(stanza?.attrs.id, pending.seq);
+    }
+    return plaintext;
+  }
+
+  private describe(
+    pending: PendingIntake & { hash?: Buffer; stanza?: BinaryNode },
+    plaintext: Uint8Array,
+  ): void {
+    if (!pending.hash) return;
+    if (!pending.stanza)
+      this.log.warn({ accountId: this.accountId }, 'decrypted a ciphertext whose stanza was not seen');
+    pending.record = {
+      hash: pending.hash,
+      messageId: pending.stanza?.attrs.id ?? '',
+      node: pending.stanza ? JSON.stringify(plainNode(pending.stanza)) : null,
+      plaintext,
+    };
+  }
+
+  private index(): Map<string, number> {
+    if (!this.known) {
+      this.known = new Map();
+      for (const { seq, hash } of intakeHashes(this.db, this.accountId))
+        this.known.set(hash.toString('hex'), seq);
+    }
+    return this.known;
+  }
+
+  private track(messageId: string | undefined, seq: number): void {
+    if (!messageId) return;
+    const seqs = this.open.get(messageId);
+    if (seqs) seqs.push(seq);
+    else this.open.set(messageId, [seq]);
+    if (this.open.size > MAX_OPEN) this.open.delete(this.open.keys().next().value!);
   }
 
   /**
@@ -146,8 +212,9 @@ export class DurableIntake {
     if (!me?.id || rows.length === 0) return [];
     const plaintexts = new Map(rows.map((r) => [r.hash.toString('hex'), r.plaintext]));
     const stored = async (ciphertext: Uint8Array): Promise<Uint8Array> => {
-      const hash = hashOf(ciphertext);
-      const p = plaintexts.get(hash.toString('hex')) ?? intakePlaintext(this.db, this.accountId, hash);
+      const hex = hashOf(ciphertext).toString('hex');
+      const seq = this.index().get(hex);
+      const p = plaintexts.get(hex) ?? (seq === undefined ? null : intakePlaintextAt(this.db, seq));
       if (!p) throw new Error('this part of the stanza was not stored');
       return p;
     };
@@ -157,15 +224,19 @@ export class DurableIntake {
       decryptGroupMessage: ({ msg }) => stored(msg),
       processSenderKeyDistributionMessage: async () => undefined,
     };
+    const stanzas = new Map<string, OpenRows>();
+    for (const row of rows) {
+      if (!row.node) continue;
+      const entry = stanzas.get(row.node);
+      if (entry) entry.seqs.push(row.seq);
+      else stanzas.set(row.node, { messageId: row.messageId, seqs: [row.seq] });
+    }
     const quiet = this.log.child({}, { level: 'silent' });
-    const done = new Set<string>();
     const out: RebuiltBatch[] = [];
     let incomplete = 0;
-    for (const row of rows) {
-      if (!row.node || done.has(row.node)) continue;
-      done.add(row.node);
+    for (const [node, { messageId, seqs }] of stanzas) {
       try {
-        const stanza = JSON.parse(row.node, BufferJSON.reviver) as BinaryNode;
+        const stanza = JSON.parse(node, BufferJSON.reviver) as BinaryNode;
         const { fullMessage, decrypt } = decryptMessageNode(stanza, me.id, me.lid ?? '', repo, quiet);
         await decrypt();
         if (fullMessage.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT) {
@@ -173,13 +244,14 @@ export class DurableIntake {
           continue;
         }
         cleanMessage(fullMessage, me.id, me.lid ?? '');
+        for (const seq of seqs) this.track(messageId, seq);
         const type = stanza.attrs.offline ? 'append' : 'notify';
         const last = out.at(-1);
         if (last?.type === type) last.messages.push(fullMessage);
         else out.push({ type, messages: [fullMessage] });
       } catch (err) {
         this.log.error(
-          { accountId: this.accountId, id: row.messageId, err },
+          { accountId: this.accountId, id: messageId, err },
           'could not rebuild a stored message',
         );
       }
@@ -195,8 +267,15 @@ export class DurableIntake {
 
   /** The messages of an upsert have been through intake: their rows now only answer redeliveries. */
   handled(messageIds: readonly string[]): void {
+    const seqs: number[] = [];
+    for (const id of messageIds) {
+      const rows = this.open.get(id);
+      if (!rows) continue;
+      seqs.push(...rows);
+      this.open.delete(id);
+    }
     try {
-      markIntakeHandled(this.db, this.accountId, messageIds, Date.now());
+      markIntakeHandled(this.db, seqs, Date.now());
     } catch (err) {
       this.log.warn({ accountId: this.accountId, err }, 'could not mark stored messages as taken in');
     }
@@ -206,13 +285,19 @@ export class DurableIntake {
   prune(): void {
     this.prunedAt = Date.now();
     try {
-      pruneIntake(this.db, this.accountId, this.prunedAt, {
+      const gone = pruneIntake(this.db, this.accountId, this.prunedAt, {
         handledMs: HANDLED_KEEP_MS,
         openMs: OPEN_KEEP_MS,
         maxRows: MAX_ROWS,
       });
+      for (const hash of gone) this.known?.delete(hash.toString('hex'));
     } catch (err) {
       this.log.warn({ accountId: this.accountId, err }, 'pruning stored inbound plaintexts failed');
     }
   }
+}
+
+interface OpenRows {
+  messageId: string;
+  seqs: number[];
 }

@@ -9,6 +9,7 @@ export const migration005: Migration = {
       -- decryption advanced, before WhatsApp is sent a delivery receipt (whatsapp/durable-intake.ts says why).
       -- One row per decrypted ciphertext: hash is its SHA-256, node the whole stanza as JSON (what rebuilds the
       -- message after a crash), handled_at set once the message has been through intake; kept minutes after that.
+      -- No secondary index: every decryption would pay for it, and the gateway keeps the hashes in memory.
       CREATE TABLE wa_intake (
         seq        INTEGER PRIMARY KEY,
         account    TEXT NOT NULL,
@@ -17,10 +18,8 @@ export const migration005: Migration = {
         node       TEXT,
         plaintext  BLOB NOT NULL,
         stored_at  INTEGER NOT NULL,
-        handled_at INTEGER,
-        UNIQUE (account, hash)
+        handled_at INTEGER
       ) STRICT;
-      CREATE INDEX wa_intake_message ON wa_intake (account, message_id);
     `);
   },
 };

@@ -7,7 +7,7 @@ export interface IntakeRecord {
   /** SHA-256 of the ciphertext. */
   hash: Buffer;
   messageId: string;
-  /** The stanza the ciphertext came in, as JSON (BufferJSON); null if it was not seen. */
+  /** The stanza the ciphertext came in, as JSON (BufferJSON's form for bytes); null if it was not seen. */
   node: string | null;
   plaintext: Uint8Array;
 }
@@ -21,30 +21,31 @@ export interface OpenIntakeRow {
 }
 
 /** Part of a key-store write (key-store.ts), so it commits or rolls back with the session state beside it. */
-export function insertIntake(
-  db: Database.Database,
-  account: string,
-  records: readonly IntakeRecord[],
-  now: number,
-): void {
-  const insert = prepare<[string, Buffer, string, string | null, Uint8Array, number]>(
+export function insertIntake(db: Database.Database, account: string, r: IntakeRecord, now: number): number {
+  const res = prepare<[string, Buffer, string, string | null, Uint8Array, number]>(
     db,
-    `INSERT INTO wa_intake (account, hash, message_id, node, plaintext, stored_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (account, hash) DO NOTHING`,
-  );
-  for (const r of records) insert.run(account, r.hash, r.messageId, r.node, r.plaintext, now);
+    `INSERT INTO wa_intake (account, hash, message_id, node, plaintext, stored_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(account, r.hash, r.messageId, r.node, r.plaintext, now);
+  return Number(res.lastInsertRowid);
 }
 
-/** The plaintext already obtained from this ciphertext, if any (a redelivery after a crash). */
-export function intakePlaintext(db: Database.Database, account: string, hash: Buffer): Buffer | null {
-  const row = prepare<[string, Buffer], { plaintext: Buffer }>(
+/** Every stored ciphertext's hash and row, to answer redeliveries from memory. */
+export function intakeHashes(db: Database.Database, account: string): Array<{ seq: number; hash: Buffer }> {
+  return prepare<[string], { seq: number; hash: Buffer }>(
     db,
-    'SELECT plaintext FROM wa_intake WHERE account = ? AND hash = ?',
-  ).get(account, hash);
+    'SELECT seq, hash FROM wa_intake WHERE account = ?',
+  ).all(account);
+}
+
+export function intakePlaintextAt(db: Database.Database, seq: number): Buffer | null {
+  const row = prepare<[number], { plaintext: Buffer }>(
+    db,
+    'SELECT plaintext FROM wa_intake WHERE seq = ?',
+  ).get(seq);
   return row?.plaintext ?? null;
 }
 
-/** Rows whose message has not been through intake yet, oldest first. */
+/** Rows whose message has not been through intake yet, oldest first (a scan: only when a socket starts). */
 export function openIntake(db: Database.Database, account: string, limit: number): OpenIntakeRow[] {
   return prepare<[string, number], OpenIntakeRow>(
     db,
@@ -53,40 +54,37 @@ export function openIntake(db: Database.Database, account: string, limit: number
   ).all(account, limit);
 }
 
-export function markIntakeHandled(
-  db: Database.Database,
-  account: string,
-  messageIds: readonly string[],
-  now: number,
-): void {
-  if (messageIds.length === 0) return;
-  prepare<[number, string, string]>(
+export function markIntakeHandled(db: Database.Database, seqs: readonly number[], now: number): void {
+  if (seqs.length === 0) return;
+  prepare<[number, string]>(
     db,
-    `UPDATE wa_intake SET handled_at = ?
-     WHERE account = ? AND handled_at IS NULL AND message_id IN (SELECT value FROM json_each(?))`,
-  ).run(now, account, JSON.stringify(messageIds));
+    `UPDATE wa_intake SET handled_at = ? WHERE handled_at IS NULL AND seq IN (SELECT value FROM json_each(?))`,
+  ).run(now, JSON.stringify(seqs));
 }
 
 /**
  * Handled rows go `handledMs` after they were handled (they only answer a redelivery of a message already taken
- * in); rows never handled (their stanza could not be rebuilt) after `openMs`; never more than `maxRows` per account.
+ * in); rows never handled (their stanza could not be rebuilt) after `openMs`; never more than `maxRows` per
+ * account. Returns the hashes removed.
  */
 export function pruneIntake(
   db: Database.Database,
   account: string,
   now: number,
   limits: { handledMs: number; openMs: number; maxRows: number },
-): number {
-  const byAge = prepare<[string, number, number]>(
-    db,
-    `DELETE FROM wa_intake WHERE account = ? AND (handled_at < ? OR stored_at < ?)`,
-  ).run(account, now - limits.handledMs, now - limits.openMs).changes;
-  const byCount = prepare<[string, string, number]>(
-    db,
-    `DELETE FROM wa_intake WHERE account = ? AND seq <= (
-       SELECT seq FROM wa_intake WHERE account = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-  ).run(account, account, limits.maxRows).changes;
-  return byAge + byCount;
+): Buffer[] {
+  return db.transaction(() => {
+    const byAge = prepare<[string, number, number], { hash: Buffer }>(
+      db,
+      `DELETE FROM wa_intake WHERE account = ? AND (handled_at < ? OR stored_at < ?) RETURNING hash`,
+    ).all(account, now - limits.handledMs, now - limits.openMs);
+    const byCount = prepare<[string, string, number], { hash: Buffer }>(
+      db,
+      `DELETE FROM wa_intake WHERE account = ? AND seq <= (
+         SELECT seq FROM wa_intake WHERE account = ? ORDER BY seq DESC LIMIT 1 OFFSET ?) RETURNING hash`,
+    ).all(account, account, limits.maxRows);
+    return [...byAge, ...byCount].map((r) => r.hash);
+  })();
 }
 
 export function deleteAccountIntake(db: Database.Database, account: string): number {

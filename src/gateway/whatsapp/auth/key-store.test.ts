@@ -1,6 +1,6 @@
 import { addTransactionCapability, proto, type SignalDataSet } from '@whiskeysockets/baileys';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteAccountKeys, INTAKE_TYPE, KEY_TYPES, sqliteKeyStore } from './key-store';
+import { deleteAccountKeys, intakeScope, KEY_TYPES, sqliteKeyStore, type PendingIntake } from './key-store';
 import { keySamples, memoryLogger, tempState, type TempState } from './test-support';
 
 let t: TempState;
@@ -140,39 +140,51 @@ describe('under Baileys’ transaction layer (as makeWASocket wraps it)', () => 
   });
 });
 
-describe('a decryption’s plaintext (INTAKE_TYPE, durable-intake.ts)', () => {
+describe('a decryption’s plaintext (intakeScope, durable-intake.ts)', () => {
   const wrap = () =>
     addTransactionCapability(sqliteKeyStore(t.store.db, 'default'), memoryLogger().log, {
       maxCommitRetries: 1,
       delayBetweenTriesMs: 0,
     });
   const intakeRows = () =>
-    t.store.db.prepare('SELECT account, message_id, node, plaintext FROM wa_intake').all() as Array<{
+    t.store.db.prepare('SELECT seq, account, message_id, node, plaintext FROM wa_intake').all() as Array<{
+      seq: number;
       account: string;
       message_id: string;
       node: string | null;
       plaintext: Buffer;
     }>;
-  const decryption = (session: Uint8Array, plaintext: Uint8Array) =>
-    ({
-      session: { s: session },
-      [INTAKE_TYPE]: {
-        h: { hash: Buffer.alloc(32, 7), messageId: 'M1', node: '{"tag":"message"}', plaintext },
-      },
-    }) as unknown as SignalDataSet;
+  const pending = (plaintext: Uint8Array | null): PendingIntake => ({
+    record: plaintext && { hash: Buffer.alloc(32, 7), messageId: 'M1', node: '{"tag":"message"}', plaintext },
+    seq: null,
+  });
 
-  it('commits in the same transaction as the session state, to wa_intake and never to wa_keys', async () => {
+  it('commits with the session state of the transaction that produced it, to wa_intake and never to wa_keys', async () => {
     const keys = wrap();
-    await keys.transaction(async () => {
-      await keys.set(decryption(bytes(1), bytes(42)));
-      expect(intakeRows()).toEqual([]);
-      expect(rowCount()).toBe(0);
-    }, 'someone@s.whatsapp.net');
-    expect(intakeRows()).toEqual([
-      { account: 'default', message_id: 'M1', node: '{"tag":"message"}', plaintext: Buffer.from([42]) },
+    const p = pending(null);
+    await intakeScope.run(p, () =>
+      keys.transaction(async () => {
+        await keys.set({ session: { s: bytes(1) } });
+        // As durable-intake does when the decryption's work returns: the plaintext is known before the commit.
+        p.record = pending(bytes(42)).record;
+        expect(intakeRows()).toEqual([]);
+      }, 'someone@s.whatsapp.net'),
+    );
+    const rows = intakeRows();
+    expect(rows).toEqual([
+      {
+        seq: p.seq,
+        account: 'default',
+        message_id: 'M1',
+        node: '{"tag":"message"}',
+        plaintext: Buffer.from([42]),
+      },
     ]);
     expect(await keys.get('session', ['s'])).toEqual({ s: Buffer.from([1]) });
     expect(rowCount()).toBe(1);
+    // Only the first write of that context carries it.
+    await intakeScope.run(p, () => keys.set({ session: { s: bytes(2) } }));
+    expect(intakeRows()).toHaveLength(1);
   });
 
   it('is not kept when the session cannot be written, and the session not when it cannot', async () => {
@@ -180,19 +192,29 @@ describe('a decryption’s plaintext (INTAKE_TYPE, durable-intake.ts)', () => {
     t.store.db.exec(
       "CREATE TRIGGER no_keys BEFORE INSERT ON wa_keys BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
     );
-    await expect(store.set(decryption(bytes(1), bytes(42)))).rejects.toThrow(/disk says no/);
+    const first = pending(bytes(42));
+    await expect(intakeScope.run(first, () => store.set({ session: { s: bytes(1) } }))).rejects.toThrow(
+      /disk says no/,
+    );
     expect(intakeRows()).toEqual([]);
+    expect(first.seq).toBeNull();
     t.store.db.exec('DROP TRIGGER no_keys');
     t.store.db.exec(
       "CREATE TRIGGER no_intake BEFORE INSERT ON wa_intake BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
     );
-    await expect(store.set(decryption(bytes(1), bytes(42)))).rejects.toThrow(/disk says no/);
+    await expect(
+      intakeScope.run(pending(bytes(42)), () => store.set({ session: { s: bytes(1) } })),
+    ).rejects.toThrow(/disk says no/);
     expect(rowCount()).toBe(0);
   });
 
   it('goes with the account’s keys (logout)', async () => {
-    await sqliteKeyStore(t.store.db, 'default').set(decryption(bytes(1), bytes(42)));
-    await sqliteKeyStore(t.store.db, 'other').set(decryption(bytes(1), bytes(43)));
+    await intakeScope.run(pending(bytes(42)), () =>
+      sqliteKeyStore(t.store.db, 'default').set({ session: { s: bytes(1) } }),
+    );
+    await intakeScope.run(pending(bytes(43)), () =>
+      sqliteKeyStore(t.store.db, 'other').set({ session: { s: bytes(1) } }),
+    );
     deleteAccountKeys(t.store.db, 'default');
     expect(intakeRows().map((r) => r.account)).toEqual(['other']);
   });

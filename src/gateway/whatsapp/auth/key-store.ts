@@ -6,9 +6,9 @@
 // makeWASocket (rc14, Socket/socket.js) wraps `auth.keys` in addTransactionCapability itself, so this store is
 // passed to Baileys as is; wrapping it again would nest two transaction layers with separate caches.
 //
-// One pseudo key type is not Signal state: INTAKE_TYPE carries the plaintext of a message just decrypted
-// (whatsapp/durable-intake.ts). It goes to its own table, wa_intake, in the same SQLite transaction as the session
-// it came with, and never into the read cache.
+// A write made while a decryption is in progress (intakeScope, set by whatsapp/durable-intake.ts) also stores that
+// decryption's plaintext, in its own table wa_intake, in the same SQLite transaction: the commit of the Signal state
+// the decryption advanced is the commit of its plaintext.
 import {
   BufferJSON,
   proto,
@@ -17,6 +17,7 @@ import {
   type SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { deleteAccountIntake, insertIntake, type IntakeRecord } from '../../store/queries/intake';
 
 export type KeyType = keyof SignalDataTypeMap;
@@ -35,8 +36,14 @@ export const KEY_TYPES: readonly KeyType[] = [
   'identity-key',
 ];
 
-/** The key type under which a decryption's plaintext travels through Baileys' key transaction. */
-export const INTAKE_TYPE = 'openclaw-intake';
+/** A decryption in progress: its plaintext once known, and its wa_intake row once written. */
+export interface PendingIntake {
+  record: IntakeRecord | null;
+  seq: number | null;
+}
+
+/** The decryption (if any) the current async context works for; see durable-intake.ts. */
+export const intakeScope = new AsyncLocalStorage<PendingIntake>();
 
 export interface SqliteKeyStore extends SignalKeyStore {
   get<T extends KeyType>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }>;
@@ -109,7 +116,6 @@ type EncodedKey = { type: string; id: string; text: string | null };
 function encodeSet(data: SignalDataSet): EncodedKey[] {
   const out: EncodedKey[] = [];
   for (const [type, entries] of Object.entries(data)) {
-    if (type === INTAKE_TYPE) continue;
     for (const [id, value] of Object.entries(entries ?? {})) {
       out.push({ type, id, text: value === null || value === undefined ? null : encodeKey(value) });
     }
@@ -117,24 +123,20 @@ function encodeSet(data: SignalDataSet): EncodedKey[] {
   return out;
 }
 
-function intakeOf(data: SignalDataSet): IntakeRecord[] {
-  const entries = (data as Record<string, Record<string, IntakeRecord | null> | undefined>)[INTAKE_TYPE];
-  return Object.values(entries ?? {}).filter((r): r is IntakeRecord => !!r);
-}
-
+/** Writes the keys (and a decryption's plaintext, if given) in one transaction; returns the plaintext's row. */
 function writeEncoded(
   db: Database.Database,
   accountId: string,
   keys: readonly EncodedKey[],
-  intake: readonly IntakeRecord[] = [],
-): void {
+  intake: IntakeRecord | null = null,
+): number | null {
   const { upsert, remove } = statements(db);
-  db.transaction(() => {
+  return db.transaction(() => {
     for (const { type, id, text } of keys) {
       if (text === null) remove.run(accountId, type, id);
       else upsert.run(accountId, type, id, text);
     }
-    if (intake.length > 0) insertIntake(db, accountId, intake, Date.now());
+    return intake ? insertIntake(db, accountId, intake, Date.now()) : null;
   })();
 }
 
@@ -207,8 +209,12 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
     },
     async set(data) {
       const keys = encodeSet(data);
+      // The first write after a decryption produced its plaintext is the commit of that decryption.
+      const pending = intakeScope.getStore();
+      const intake = pending?.record && pending.seq === null ? pending.record : null;
       try {
-        writeEncoded(db, accountId, keys, intakeOf(data));
+        const seq = writeEncoded(db, accountId, keys, intake);
+        if (pending && seq !== null) pending.seq = seq;
       } catch (err) {
         // What is on disk is unknown to this cache now; forget those keys so the next read asks SQLite.
         for (const { type, id } of keys) cache.delete(`${type}\u0000${id}`);
