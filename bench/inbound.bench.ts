@@ -160,10 +160,11 @@ async function main(): Promise<void> {
       await contacts[i % contacts.length]!.send(gwPhone, `latency ${i}`);
       await handed;
     }
+    // Printed once the gateway has stopped: while one runs, the console goes to its log (console guard).
+    await gw.stop();
     console.log(
       `gateway added latency per message (upsert → hand-off, n=${added.length}): p50 ${quantile(added, 0.5).toFixed(2)} ms · p99 ${quantile(added, 0.99).toFixed(2)} ms (target p99 < 5 ms)`,
     );
-    await gw.stop();
     await t.cleanup();
   } finally {
     WhatsAppManager.prototype.start = original;
