@@ -94,6 +94,7 @@ export class DurableIntake {
   /** Rows not yet marked handled, by message id. */
   private readonly open = new Map<string, number[]>();
   private prunedAt = 0;
+  private warnedUnseen = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -175,8 +176,14 @@ export class DurableIntake {
     plaintext: Uint8Array,
   ): void {
     if (!pending.hash) return;
-    if (!pending.stanza)
-      this.log.warn({ accountId: this.accountId }, 'decrypted a ciphertext whose stanza was not seen');
+    if (!pending.stanza && !this.warnedUnseen) {
+      // Should never happen ('frame' comes first); if it does, it would for every message: said once.
+      this.warnedUnseen = true;
+      this.log.warn(
+        { accountId: this.accountId },
+        'decrypted a ciphertext whose stanza was not seen; such messages cannot be rebuilt after a crash',
+      );
+    }
     pending.record = {
       hash: pending.hash,
       messageId: pending.stanza?.attrs.id ?? '',
