@@ -62,3 +62,30 @@ it('a message acknowledged but not in the inbox when the gateway died is taken i
   // Nothing was decrypted twice: the simulator got no retry request for any of them.
   expect(alice.user.receipts.items.filter((r) => r.type === 'retry')).toEqual([]);
 });
+
+it('a batch the inbox could not store stays unhandled and is taken in at the next start, not lost', async () => {
+  const g = await suite.gateway(
+    '+15550330002',
+    `channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"], sendReadReceipts: false } },`,
+  );
+  const bob = suite.sim.contact('+15550331002', { name: 'Bob' });
+  // A database that refuses this one message, as a full disk or a locked file would.
+  const db = new Database(join(g.t.stateDir, 'state.db'));
+  db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON inbox WHEN NEW.raw LIKE '%boom%'
+           BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`);
+  const id = await bob.send(g.phone, 'boom');
+  const unhandled = () =>
+    db.prepare('SELECT count(*) FROM wa_intake WHERE message_id = ? AND handled_at IS NULL').pluck().get(id);
+  await waitFor(() => unhandled() === 1, 'the plaintext stored');
+  const ok = await bob.send(g.phone, 'after');
+  await g.settled(ok);
+  expect(g.query('SELECT message_id FROM inbox WHERE message_id = ?', [id])).toEqual([]);
+  expect(unhandled()).toBe(1);
+
+  db.exec('DROP TRIGGER refuse_boom');
+  db.close();
+  await g.down();
+  await g.up();
+  expect(await g.settled(id)).toMatchObject({ state: 'accepted' });
+  expect(g.query('SELECT message_id FROM accepted WHERE message_id = ?', [id])).toHaveLength(1);
+});

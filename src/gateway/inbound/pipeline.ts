@@ -74,7 +74,8 @@ export class InboundPipeline {
    * Filters a batch (one Baileys upsert), stores what passes in one transaction (one commit for an offline
    * backlog instead of one per message), then queues it.
    */
-  intakeMany(raws: readonly RawInbound[]): void {
+  /** Stores and queues a batch; false when it could not be stored (logged), so the caller keeps it. */
+  intakeMany(raws: readonly RawInbound[]): boolean {
     const now = this.now();
     let stored: Array<InboxRow | null>;
     try {
@@ -82,12 +83,13 @@ export class InboundPipeline {
     } catch (err) {
       this.deps.log.error(
         { err, accountId: raws[0]?.accountId, ids: raws.map((r) => r.id) },
-        'could not store inbound messages; they were not processed',
+        'could not store inbound messages; they are taken in again at the next connect',
       );
-      return;
+      return false;
     }
     // A row the full queue does not take stays pending in the inbox; replay() picks it up.
     for (const row of stored) if (row) this.enqueue(row);
+    return true;
   }
 
   /** The stored row, or null (with the reason logged) for an echo, our own outbound message, or a duplicate. */

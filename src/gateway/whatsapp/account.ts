@@ -39,7 +39,7 @@ export interface AccountDeps {
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;
   /** Inbound messages, converted, one batch per Baileys upsert, in the order Baileys delivered them. */
-  onInbound?(batch: RawInbound[]): void;
+  onInbound?(batch: RawInbound[]): boolean | void;
   /** Where inbound media of this account is saved. */
   mediaDir: string;
   /** Extra fetch options for media downloads (the simulator's CA). */

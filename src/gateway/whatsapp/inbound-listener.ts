@@ -16,7 +16,8 @@ export interface InboundListenerOptions {
   log: Logger;
   /** Where decrypted messages are kept until they have been through intake (durable-intake.ts). */
   db: Database.Database;
-  onInbound?(batch: RawInbound[]): void;
+  /** False when the batch could not be stored: its intake rows then stay unhandled, to be rebuilt later. */
+  onInbound?(batch: RawInbound[]): boolean | void;
   /** A message could not be decrypted (the count is in `decryptFailures`); called at most once per log interval. */
   onDecryptFailure(): void;
 }
@@ -77,7 +78,9 @@ export class InboundListener {
           this.opts.log.error({ ...where, err }, 'could not read an inbound message; it was skipped');
         }
       }
-      if (batch.length > 0) onInbound(batch);
+      // Not stored (a database error, logged by the pipeline): the rows stay unhandled, so the next socket start
+      // rebuilds these messages from their stored plaintext instead of losing them.
+      if (batch.length > 0 && onInbound(batch) === false) return;
     }
     // Stored (or deliberately skipped) now: their plaintexts only answer redeliveries from here on.
     this.intake.handled(messages.flatMap((m) => (m.key.id ? [m.key.id] : [])));

@@ -27,7 +27,7 @@ export interface ManagerDeps {
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;
   /** Inbound messages of any account, converted from Baileys' form, one batch per upsert. */
-  onInbound?(batch: RawInbound[]): void;
+  onInbound?(batch: RawInbound[]): boolean | void;
   /** Writes `channels.whatsapp.accounts.<id>: {}` to the config, so an account added for linking survives a restart. */
   persistAccounts(ids: string[]): Promise<void>;
 }
