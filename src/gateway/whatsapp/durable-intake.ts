@@ -4,7 +4,7 @@
 // is made durable where it is made, at decryption. Our signal repository wraps Baileys' own: each decryption's
 // plaintext, with the stanza it came in (seen as the frame arrived, before Baileys' async handler could do anything
 // with it), is handed to the key store as the decryption's own key transaction ends, and the store writes it in
-// the SQLite transaction that commits the Signal state that very decryption advanced (key-store.ts, intakeScope;
+// the SQLite transaction that commits the Signal state that very decryption advanced (key-store.ts, withIntake;
 // table wa_intake). Baileys sends the receipt only after that commit.
 //
 // Exactly once, whatever the instant of a crash:
@@ -51,7 +51,7 @@ import {
   openIntake,
   pruneIntake,
 } from '../store/queries/intake';
-import { intakeScope, type PendingIntake } from './auth/key-store';
+import { currentIntake, withIntake, type PendingIntake } from './auth/key-store';
 
 type MakeRepository = SocketConfig['makeSignalRepository'];
 type Repository = ReturnType<MakeRepository>;
@@ -66,6 +66,9 @@ const MAX_ROWS = 20_000;
 const PRUNE_EVERY_MS = 60_000;
 /** Messages of this run waiting for their upsert; one dropped past this only means a rebuild the inbox dedupes. */
 const MAX_OPEN = 10_000;
+/** Handled marks wait at most this long, or until this many, for a decryption's commit to carry them. */
+const FLUSH_HANDLED_MS = 1_000;
+const MAX_UNMARKED = 1_000;
 
 export interface RebuiltBatch {
   messages: WAMessage[];
@@ -93,6 +96,9 @@ export class DurableIntake {
   private known: Map<string, number> | null = null;
   /** Rows not yet marked handled, by message id. */
   private readonly open = new Map<string, number[]>();
+  /** Rows whose messages went through intake, waiting to be marked handled in a commit that happens anyway. */
+  private readonly unmarked: number[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
   private prunedAt = 0;
   private warnedUnseen = false;
 
@@ -113,7 +119,7 @@ export class DurableIntake {
         transaction: (work, key) =>
           keys.transaction(async () => {
             const result = await work();
-            const pending = intakeScope.getStore();
+            const pending = currentIntake(this.db, this.accountId);
             if (pending && !pending.record && result instanceof Uint8Array) this.describe(pending, result);
             return result;
           }, key),
@@ -152,13 +158,21 @@ export class DurableIntake {
       this.track(stanza?.attrs.id, seq!);
       return kept;
     }
+    // Handled marks waiting for a commit ride along with this decryption's.
+    const handled = this.unmarked.splice(0);
     const pending: PendingIntake & { hash: Buffer; stanza?: BinaryNode } = {
       record: null,
       seq: null,
+      handled,
       hash,
       stanza,
     };
-    const plaintext = await intakeScope.run(pending, run);
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await withIntake(this.db, this.accountId, pending, run);
+    } finally {
+      if (pending.seq === null) this.unmarked.unshift(...handled);
+    }
     if (pending.record && pending.seq === null) {
       // The decryption's transaction committed nothing of its own: the plaintext is stored now, still before any
       // receipt (the state it would have gone with did not change, so a redelivery decrypts again anyway).
@@ -272,24 +286,39 @@ export class DurableIntake {
     return out;
   }
 
-  /** The messages of an upsert have been through intake: their rows now only answer redeliveries. */
+  /**
+   * The messages of an upsert have been through intake: their rows now only answer redeliveries. The mark waits
+   * for the next decryption's commit (or a flush) instead of costing a commit of its own per upsert; a mark a crash
+   * loses only means a rebuild that the inbox drops as a duplicate.
+   */
   handled(messageIds: readonly string[]): void {
-    const seqs: number[] = [];
     for (const id of messageIds) {
       const rows = this.open.get(id);
       if (!rows) continue;
-      seqs.push(...rows);
+      this.unmarked.push(...rows);
       this.open.delete(id);
     }
+    if (this.unmarked.length >= MAX_UNMARKED) this.flushHandled();
+    else if (this.unmarked.length > 0 && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flushHandled(), FLUSH_HANDLED_MS).unref();
+    }
+    if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) this.prune();
+  }
+
+  /** Writes the handled marks still waiting (a quiet moment, before a prune, and at shutdown). */
+  flushHandled(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const seqs = this.unmarked.splice(0);
     try {
       markIntakeHandled(this.db, seqs, Date.now());
     } catch (err) {
       this.log.warn({ accountId: this.accountId, err }, 'could not mark stored messages as taken in');
     }
-    if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) this.prune();
   }
 
   prune(): void {
+    this.flushHandled();
     this.prunedAt = Date.now();
     try {
       const gone = pruneIntake(this.db, this.accountId, this.prunedAt, {

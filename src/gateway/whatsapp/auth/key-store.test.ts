@@ -1,6 +1,6 @@
 import { addTransactionCapability, proto, type SignalDataSet } from '@whiskeysockets/baileys';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteAccountKeys, intakeScope, KEY_TYPES, sqliteKeyStore, type PendingIntake } from './key-store';
+import { deleteAccountKeys, KEY_TYPES, sqliteKeyStore, withIntake, type PendingIntake } from './key-store';
 import { keySamples, memoryLogger, tempState, type TempState } from './test-support';
 
 let t: TempState;
@@ -140,7 +140,7 @@ describe('under Baileys’ transaction layer (as makeWASocket wraps it)', () => 
   });
 });
 
-describe('a decryption’s plaintext (intakeScope, durable-intake.ts)', () => {
+describe('a decryption’s plaintext (withIntake, durable-intake.ts)', () => {
   const wrap = () =>
     addTransactionCapability(sqliteKeyStore(t.store.db, 'default'), memoryLogger().log, {
       maxCommitRetries: 1,
@@ -162,7 +162,7 @@ describe('a decryption’s plaintext (intakeScope, durable-intake.ts)', () => {
   it('commits with the session state of the transaction that produced it, to wa_intake and never to wa_keys', async () => {
     const keys = wrap();
     const p = pending(null);
-    await intakeScope.run(p, () =>
+    await withIntake(t.store.db, 'default', p, () =>
       keys.transaction(async () => {
         await keys.set({ session: { s: bytes(1) } });
         // As durable-intake does when the decryption's work returns: the plaintext is known before the commit.
@@ -183,7 +183,7 @@ describe('a decryption’s plaintext (intakeScope, durable-intake.ts)', () => {
     expect(await keys.get('session', ['s'])).toEqual({ s: Buffer.from([1]) });
     expect(rowCount()).toBe(1);
     // Only the first write of that context carries it.
-    await intakeScope.run(p, () => keys.set({ session: { s: bytes(2) } }));
+    await withIntake(t.store.db, 'default', p, () => keys.set({ session: { s: bytes(2) } }));
     expect(intakeRows()).toHaveLength(1);
   });
 
@@ -193,9 +193,9 @@ describe('a decryption’s plaintext (intakeScope, durable-intake.ts)', () => {
       "CREATE TRIGGER no_keys BEFORE INSERT ON wa_keys BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
     );
     const first = pending(bytes(42));
-    await expect(intakeScope.run(first, () => store.set({ session: { s: bytes(1) } }))).rejects.toThrow(
-      /disk says no/,
-    );
+    await expect(
+      withIntake(t.store.db, 'default', first, () => store.set({ session: { s: bytes(1) } })),
+    ).rejects.toThrow(/disk says no/);
     expect(intakeRows()).toEqual([]);
     expect(first.seq).toBeNull();
     t.store.db.exec('DROP TRIGGER no_keys');
@@ -203,16 +203,16 @@ describe('a decryption’s plaintext (intakeScope, durable-intake.ts)', () => {
       "CREATE TRIGGER no_intake BEFORE INSERT ON wa_intake BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
     );
     await expect(
-      intakeScope.run(pending(bytes(42)), () => store.set({ session: { s: bytes(1) } })),
+      withIntake(t.store.db, 'default', pending(bytes(42)), () => store.set({ session: { s: bytes(1) } })),
     ).rejects.toThrow(/disk says no/);
     expect(rowCount()).toBe(0);
   });
 
   it('goes with the account’s keys (logout)', async () => {
-    await intakeScope.run(pending(bytes(42)), () =>
+    await withIntake(t.store.db, 'default', pending(bytes(42)), () =>
       sqliteKeyStore(t.store.db, 'default').set({ session: { s: bytes(1) } }),
     );
-    await intakeScope.run(pending(bytes(43)), () =>
+    await withIntake(t.store.db, 'other', pending(bytes(43)), () =>
       sqliteKeyStore(t.store.db, 'other').set({ session: { s: bytes(1) } }),
     );
     deleteAccountKeys(t.store.db, 'default');

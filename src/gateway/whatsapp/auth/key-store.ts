@@ -6,7 +6,7 @@
 // makeWASocket (rc14, Socket/socket.js) wraps `auth.keys` in addTransactionCapability itself, so this store is
 // passed to Baileys as is; wrapping it again would nest two transaction layers with separate caches.
 //
-// A write made while a decryption is in progress (intakeScope, set by whatsapp/durable-intake.ts) also stores that
+// A write made while a decryption is in progress (withIntake, called by whatsapp/durable-intake.ts) also stores that
 // decryption's plaintext, in its own table wa_intake, in the same SQLite transaction: the commit of the Signal state
 // the decryption advanced is the commit of its plaintext.
 import {
@@ -17,8 +17,12 @@ import {
   type SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type Database from 'better-sqlite3';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { deleteAccountIntake, insertIntake, type IntakeRecord } from '../../store/queries/intake';
+import {
+  deleteAccountIntake,
+  insertIntake,
+  markIntakeHandled,
+  type IntakeRecord,
+} from '../../store/queries/intake';
 
 export type KeyType = keyof SignalDataTypeMap;
 
@@ -39,11 +43,40 @@ export const KEY_TYPES: readonly KeyType[] = [
 /** A decryption in progress: its plaintext once known, and its wa_intake row once written. */
 export interface PendingIntake {
   record: IntakeRecord | null;
+  /** Earlier rows whose messages are in the inbox now: marked handled in the same commit, saving one of their own. */
+  handled?: readonly number[];
   seq: number | null;
 }
 
-/** The decryption (if any) the current async context works for; see durable-intake.ts. */
-export const intakeScope = new AsyncLocalStorage<PendingIntake>();
+/**
+ * The decryption each account's key store is working for right now, if any (see durable-intake.ts). Baileys
+ * decrypts one account's messages one at a time (its message mutex), so one slot per store and account is enough.
+ * An AsyncLocalStorage would say the same, at a price: Node propagates every live one into every promise created
+ * anywhere in the process, which cost the inbound path about a tenth of its CPU.
+ */
+const intakeSlots = new WeakMap<Database.Database, Map<string, PendingIntake>>();
+
+/** The decryption `accountId`'s store in `db` is working for, if any. */
+export function currentIntake(db: Database.Database, accountId: string): PendingIntake | undefined {
+  return intakeSlots.get(db)?.get(accountId);
+}
+
+/** Runs `work` (a decryption) with `pending` as the account's current decryption, cleared when it settles. */
+export async function withIntake<T>(
+  db: Database.Database,
+  accountId: string,
+  pending: PendingIntake,
+  work: () => T | Promise<T>,
+): Promise<T> {
+  let slots = intakeSlots.get(db);
+  if (!slots) intakeSlots.set(db, (slots = new Map()));
+  slots.set(accountId, pending);
+  try {
+    return await work();
+  } finally {
+    if (slots.get(accountId) === pending) slots.delete(accountId);
+  }
+}
 
 export interface SqliteKeyStore extends SignalKeyStore {
   get<T extends KeyType>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }>;
@@ -129,6 +162,7 @@ function writeEncoded(
   accountId: string,
   keys: readonly EncodedKey[],
   intake: IntakeRecord | null = null,
+  handled: readonly number[] = [],
 ): number | null {
   const { upsert, remove } = statements(db);
   return db.transaction(() => {
@@ -136,7 +170,9 @@ function writeEncoded(
       if (text === null) remove.run(accountId, type, id);
       else upsert.run(accountId, type, id, text);
     }
-    return intake ? insertIntake(db, accountId, intake, Date.now()) : null;
+    if (!intake) return null;
+    markIntakeHandled(db, handled, Date.now());
+    return insertIntake(db, accountId, intake, Date.now());
   })();
 }
 
@@ -210,10 +246,10 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
     async set(data) {
       const keys = encodeSet(data);
       // The first write after a decryption produced its plaintext is the commit of that decryption.
-      const pending = intakeScope.getStore();
+      const pending = currentIntake(db, accountId);
       const intake = pending?.record && pending.seq === null ? pending.record : null;
       try {
-        const seq = writeEncoded(db, accountId, keys, intake);
+        const seq = writeEncoded(db, accountId, keys, intake, pending?.handled);
         if (pending && seq !== null) pending.seq = seq;
       } catch (err) {
         // What is on disk is unknown to this cache now; forget those keys so the next read asks SQLite.
