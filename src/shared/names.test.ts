@@ -48,7 +48,7 @@ describe('contract names', () => {
     };
     walk(api, '');
     expect(found.sort()).toEqual([...METHOD_NAMES].sort());
-    expect(Object.keys(api.channels).sort()).toEqual(['login', 'logout', 'status']);
+    expect(Object.keys(api.channels).sort()).toEqual(['login', 'logout', 'reconnect', 'status']);
     expect(Object.keys(api.channels.login).sort()).toEqual(['start', 'wait']);
     // @ts-expect-error nested methods keep the contract's request type
     void api.channels.login.start({ force: 'yes' });
