@@ -63,6 +63,22 @@ abstract class Person {
     return [...this.user.received.items];
   }
 
+  /**
+   * How many times this person's simulated devices decrypted message `id`: on `device`, or summed over all of
+   * them. Exactly-once checks read this (it outlives the bounded `messages()` list).
+   */
+  deliveryCount(id: string, device?: number): number {
+    return this.user.deliveryCount(id, device);
+  }
+
+  /** Every message id this person's devices decrypted more than once on one device, with the highest count. */
+  duplicates(): Array<{ id: string; device: number; count: number }> {
+    const out: Array<{ id: string; device: number; count: number }> = [];
+    for (const [id, perDevice] of this.user.deliveries)
+      for (const [device, count] of perDevice) if (count > 1) out.push({ id, device, count });
+    return out;
+  }
+
   nextReceipt(match: (r: ReceiptRecord) => boolean = () => true, timeoutMs = 10_000): Promise<ReceiptRecord> {
     return this.user.receipts.next(match, `a receipt for ${this.e164}`, timeoutMs);
   }
@@ -289,7 +305,7 @@ export class Sim {
         unpadMessage(await device.decryptFrom(sender.jid, type, ciphertext)),
       );
       const stanza: BinaryNode = { tag: 'message', attrs: { id, from: from.jid, to: to.jid } };
-      to.received.push({
+      to.record({
         id,
         device: deviceId,
         from: from.jid,

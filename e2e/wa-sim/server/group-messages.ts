@@ -256,7 +256,7 @@ export class GroupMessages {
     }
     try {
       const plain = await party.decrypt(group.jid, senderName, skmsg.content as Uint8Array);
-      member.received.push({
+      member.record({
         ...meta,
         device: deviceId,
         chat: group.jid,

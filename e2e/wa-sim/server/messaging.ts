@@ -187,7 +187,7 @@ export class Messaging {
         }
         const decoded = proto.Message.decode(unpadMessage(plain));
         const dsm = decoded.deviceSentMessage;
-        found.user.received.push({
+        found.user.record({
           id,
           device: found.device,
           from: fromJid,

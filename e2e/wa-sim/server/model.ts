@@ -9,6 +9,8 @@ export const S_WHATSAPP_NET = 's.whatsapp.net';
 /** Bounds on what the simulator keeps per device or user, like any queue in this project. */
 export const MAX_OFFLINE_QUEUE = 1000;
 export const MAX_RECORDED = 1000;
+/** Message ids whose per-device delivery counts are kept per user (oldest forgotten first). */
+export const MAX_COUNTED_IDS = 100_000;
 
 export interface Companion {
   device: number;
@@ -89,6 +91,12 @@ export class SimUser {
   readonly received = new Recorder<ReceivedMessage>();
   readonly receipts = new Recorder<ReceiptRecord>();
   readonly presence = new Recorder<PresenceRecord>();
+  /**
+   * How many times each of this user's simulated devices decrypted each message id, as `id → device → count`.
+   * Unlike `received` (the newest MAX_RECORDED) it keeps MAX_COUNTED_IDS ids, so an exactly-once check over a
+   * long run counts every copy: a count above 1 is a message shown twice on that device.
+   */
+  readonly deliveries = new Map<string, Map<number, number>>();
 
   constructor(
     readonly user: string,
@@ -104,6 +112,29 @@ export class SimUser {
         SignalDevice.create({ jid, seed: seed === undefined ? undefined : `${seed}:${user}:${id}` }),
       );
     }
+  }
+
+  /** Records a decrypted message: in `received`, and once more in the device's count for its id. */
+  record(message: ReceivedMessage): void {
+    let perDevice = this.deliveries.get(message.id);
+    if (!perDevice) {
+      if (this.deliveries.size >= MAX_COUNTED_IDS)
+        this.deliveries.delete(this.deliveries.keys().next().value!);
+      perDevice = new Map();
+      this.deliveries.set(message.id, perDevice);
+    }
+    perDevice.set(message.device, (perDevice.get(message.device) ?? 0) + 1);
+    this.received.push(message);
+  }
+
+  /** How many times `device` (default: the sum over all devices) decrypted message `id`. */
+  deliveryCount(id: string, device?: number): number {
+    const perDevice = this.deliveries.get(id);
+    if (!perDevice) return 0;
+    if (device !== undefined) return perDevice.get(device) ?? 0;
+    let total = 0;
+    for (const n of perDevice.values()) total += n;
+    return total;
   }
 
   get jid(): string {

@@ -159,6 +159,11 @@ export class WaSimServer extends EventEmitter {
     this.handlers.push(handler);
   }
 
+  /** A handler that sees each node before every other layer (faults that refuse what a layer would serve). */
+  prependHandler(handler: NodeHandler): void {
+    this.handlers.unshift(handler);
+  }
+
   /** Sends to a device now, or queues it for the device's next login (the offline queue). */
   deliver(account: Account, device: number, node: BinaryNode): void {
     const companion = account.companions.get(device);
