@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenClawConfig } from '../../config/schema';
 import { validateConfigText } from '../../config/validate';
-import { applyPrefix, renderReply, responsePrefix } from './index';
+import { applyPrefix, renderForAccount, renderReply, responsePrefix } from './index';
 
 function cfg(raw: string): OpenClawConfig {
   const r = validateConfigText(raw);
@@ -72,5 +72,20 @@ describe('renderReply', () => {
 
   it('sends nothing for a reply that is empty after conversion', () => {
     expect(renderReply('\n---\n\n', { limit: 4000, mode: 'length', prefix: '[openclaw]' })).toEqual([]);
+  });
+});
+
+describe('renderForAccount', () => {
+  it("uses the account's chunk limit, chunk mode and prefix", () => {
+    const c = cfg(`{
+      channels: { whatsapp: { textChunkLimit: 30, accounts: { work: { chunkMode: 'newline', responsePrefix: '>' } } } },
+    }`);
+    const text = `${'a'.repeat(12)}\n\n${'b'.repeat(12)}\n\n${'c'.repeat(12)}`;
+    expect(renderForAccount(text, c, 'work', { selfChat: false })).toEqual([
+      `> ${'a'.repeat(12)}\n\n${'b'.repeat(12)}`,
+      'c'.repeat(12),
+    ]);
+    expect(renderForAccount('**hi**', c, 'default', { selfChat: true })).toEqual(['[openclaw] *hi*']);
+    expect(renderForAccount('x'.repeat(31), c, 'default', { selfChat: false })).toHaveLength(2);
   });
 });
