@@ -67,6 +67,33 @@ export const ACCOUNT_STATES = [
 export const AccountStateSchema = z.enum(ACCOUNT_STATES);
 export type AccountState = z.infer<typeof AccountStateSchema>;
 
+/**
+ * What WhatsApp said about this account's sending (Baileys' `message-capping.update` and
+ * `connection.update.reachoutTimeLock`), with when it said it. Absent until WhatsApp says something.
+ */
+export const SendLimitsSchema = z.object({
+  /** The new-chat message cap: NONE, FIRST_WARNING, SECOND_WARNING or CAPPED, with the quota when given. */
+  capping: z
+    .object({
+      status: z.string(),
+      used: z.number().optional(),
+      total: z.number().optional(),
+      cycleEndsAt: z.string().optional(),
+      at: z.string(),
+    })
+    .optional(),
+  /** Messages to new contacts blocked until `endsAt` while `active`. */
+  reachoutTimelock: z
+    .object({
+      active: z.boolean(),
+      endsAt: z.string().optional(),
+      enforcementType: z.string().optional(),
+      at: z.string(),
+    })
+    .optional(),
+});
+export type SendLimits = z.infer<typeof SendLimitsSchema>;
+
 export const AccountStatusSchema = z.object({
   accountId: z.string(),
   name: z.string().optional(),
@@ -90,6 +117,7 @@ export const AccountStatusSchema = z.object({
   /** Messages Baileys could not decrypt ("Bad MAC") since the gateway started. */
   decryptFailures: z.number().int().optional(),
   lastDecryptFailureAt: z.string().optional(),
+  sendLimits: SendLimitsSchema.optional(),
   /** The spec's warnings: "Not linked", "Linked but disconnected". */
   warnings: z.array(z.string()),
   timeline: z.array(z.object({ at: z.string(), state: AccountStateSchema, sentence: z.string() })),

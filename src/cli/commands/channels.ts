@@ -96,6 +96,10 @@ export async function channelsStatus(opts: { json?: boolean }): Promise<number> 
       );
       console.log(`  ${a.sentence}`);
       if (a.lastError && a.state !== 'open') console.log(`  last error: ${a.lastError}`);
+      const cap = a.sendLimits?.capping;
+      // A cap or timelock in force is already a warning; a quota that is not yet near its cap is worth a line.
+      if (cap?.status === 'NONE' && cap.used !== undefined && cap.total !== undefined)
+        console.log(`  new chats: ${cap.used} of ${cap.total} messages used this cycle`);
       for (const w of a.warnings) console.log(`  warning: ${w}`);
     }
   }

@@ -1,8 +1,9 @@
 // What an account reports about itself: the one status object that the UI, `channels status`, the tray and the
 // logs all read. Pure, so the account keeps only its facts and this says how they are shown.
 import QRCode from 'qrcode';
-import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract';
+import type { AccountState, AccountStatus, QrEvent, SendLimits } from '../../shared/contract';
 import { sentenceFor, warningsFor } from './lifecycle';
+import { sendLimitWarnings } from './send-limits';
 
 export interface AccountFacts {
   accountId: string;
@@ -20,6 +21,8 @@ export interface AccountFacts {
   credsError?: string;
   decryptFailures: number;
   lastDecryptFailureAt: number | null;
+  /** WhatsApp's message cap and reach-out timelock, when it announced them. */
+  sendLimits?: SendLimits;
   timeline: AccountStatus['timeline'];
 }
 
@@ -56,7 +59,12 @@ export function accountStatus(f: AccountFacts): AccountStatus {
     lastError: f.lastError,
     decryptFailures: f.decryptFailures,
     lastDecryptFailureAt: iso(f.lastDecryptFailureAt),
-    warnings: [...warningsFor(base), ...(f.credsError ? [`Credentials not saved: ${f.credsError}`] : [])],
+    ...(f.sendLimits ? { sendLimits: f.sendLimits } : {}),
+    warnings: [
+      ...warningsFor(base),
+      ...(f.credsError ? [`Credentials not saved: ${f.credsError}`] : []),
+      ...sendLimitWarnings(f.sendLimits),
+    ],
     timeline: [...f.timeline],
   };
 }

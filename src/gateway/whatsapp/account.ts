@@ -17,6 +17,7 @@ import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
 import { accountStatus, qrEvent } from './account-status';
+import { SendLimitsTracker } from './send-limits';
 import { closeOutcome, unreachableReason } from './lifecycle';
 import { Waiters } from './waiters';
 import { ReconnectBudget, type ReconnectPolicy } from './reconnect-policy';
@@ -65,6 +66,7 @@ export class WhatsAppAccount {
   private readonly timeline: AccountStatus['timeline'] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters = new Waiters();
+  private readonly sendLimits = new SendLimitsTracker();
   private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly inbound: InboundListener;
@@ -192,6 +194,7 @@ export class WhatsAppAccount {
       credsError: this.auth?.writeError(),
       decryptFailures: this.inbound.decryptFailures,
       lastDecryptFailureAt: this.inbound.lastDecryptFailureAt,
+      sendLimits: this.sendLimits.snapshot(),
       timeline: this.timeline,
     });
   }
@@ -229,6 +232,9 @@ export class WhatsAppAccount {
     this.socketSince = Date.now();
     sock.ev.on('creds.update', () => void this.auth.saveCreds());
     sock.ev.on('connection.update', (update) => void this.onUpdate(sock, update));
+    sock.ev.on('message-capping.update', (info) => {
+      if (this.sendLimits.onCapping(info)) this.onSendLimits(info);
+    });
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       this.messagesHandled += messages.length;
       if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();
@@ -239,6 +245,8 @@ export class WhatsAppAccount {
   private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
     if (sock !== this.sock) return;
     if (update.qr) await this.showQr(update.qr);
+    if (update.reachoutTimeLock && this.sendLimits.onTimelock(update.reachoutTimeLock))
+      this.onSendLimits(update.reachoutTimeLock);
     if (update.connection === 'open') {
       this.openedAt = Date.now();
       this.lastError = undefined;
@@ -324,7 +332,12 @@ export class WhatsAppAccount {
 
   /** Baileys' listeners go with the socket, so restarts never stack handlers. */
   private detach(sock: WASocket): void {
-    for (const event of ['creds.update', 'connection.update', 'messages.upsert'] as const)
+    for (const event of [
+      'creds.update',
+      'connection.update',
+      'messages.upsert',
+      'message-capping.update',
+    ] as const)
       sock.ev.removeAllListeners(event);
     if (this.sock === sock) {
       this.sock = null;
@@ -355,6 +368,12 @@ export class WhatsAppAccount {
     }
     this.deps.onStatus(this.status());
     this.waiters.notify();
+  }
+
+  /** WhatsApp changed a sending limit: logged, and every surface gets the new status (its warnings say what). */
+  private onSendLimits(notice: object): void {
+    this.deps.log.warn({ accountId: this.id, notice }, "WhatsApp changed this account's sending limits");
+    this.deps.onStatus(this.status());
   }
 
   private later(fn: () => void, ms: number): void {

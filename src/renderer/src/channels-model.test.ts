@@ -13,6 +13,7 @@ import {
   linkNeedsForce,
   linkPhase,
   nextAttemptText,
+  sendLimitsText,
   sentenceParts,
   timelineNewestFirst,
   uptimeText,
@@ -222,5 +223,45 @@ describe('sentenceParts', () => {
     expect(sentenceParts('Connected.')).toEqual([{ text: 'Connected.', code: false }]);
     expect(sentenceParts('a ` stray')).toEqual([{ text: 'a ` stray', code: false }]);
     expect(sentenceParts('`doctor`')).toEqual([{ text: 'doctor', code: true }]);
+  });
+});
+
+describe('sendLimitsText', () => {
+  const now = Date.parse('2026-03-03T12:00:00Z');
+  it('is null until WhatsApp announces a limit', () => {
+    expect(sendLimitsText(statusOf('open'), now)).toBeNull();
+  });
+
+  it('shows the cap with its quota, and an active timelock with the time left', () => {
+    const lines = sendLimitsText(
+      statusOf('open', {
+        sendLimits: {
+          capping: { status: 'SECOND_WARNING', used: 95, total: 100, at: '2026-03-03T11:00:00Z' },
+          reachoutTimelock: {
+            active: true,
+            endsAt: '2026-03-03T14:30:00Z',
+            enforcementType: 'BIZ_QUALITY',
+            at: '2026-03-03T11:00:00Z',
+          },
+        },
+      }),
+      now,
+    )!;
+    expect(lines[0]).toBe('New chats: second warning · 95 of 100 used');
+    expect(lines[1]).toMatch(
+      /^Restricted: no messages to new chats until .+ \(2 h 30 min left\) · BIZ_QUALITY$/,
+    );
+  });
+
+  it('reads a timelock whose end has passed as lifted', () => {
+    const lines = sendLimitsText(
+      statusOf('open', {
+        sendLimits: {
+          reachoutTimelock: { active: true, endsAt: '2026-03-03T11:59:00Z', at: '2026-03-03T11:00:00Z' },
+        },
+      }),
+      now,
+    );
+    expect(lines).toEqual(['Reach-out restriction: none']);
   });
 });

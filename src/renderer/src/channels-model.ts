@@ -183,3 +183,43 @@ export function sentenceParts(text: string): Array<{ text: string; code: boolean
   if (parts.length < 3 || parts.length % 2 === 0) return [{ text, code: false }];
   return parts.map((part, i) => ({ text: part, code: i % 2 === 1 })).filter((p) => p.text !== '' || p.code);
 }
+
+/**
+ * WhatsApp's sending limits for the Accounts card, one line each (null when WhatsApp has announced none): the
+ * new-chat message cap with its quota, and a reach-out timelock with the time left. A timelock whose end has
+ * passed reads as lifted, as the gateway reports it once it refreshes.
+ */
+export function sendLimitsText(status: Pick<AccountStatus, 'sendLimits'>, now: number): string[] | null {
+  const limits = status.sendLimits;
+  if (!limits) return null;
+  const lines: string[] = [];
+  const cap = limits.capping;
+  if (cap) {
+    const label = CAPPING_LABELS[cap.status] ?? cap.status;
+    const quota = cap.used !== undefined && cap.total !== undefined ? `${cap.used} of ${cap.total} used` : '';
+    const renews = cap.cycleEndsAt ? `renews ${formatClock(cap.cycleEndsAt, now)}` : '';
+    lines.push(`New chats: ${[label, quota, renews].filter(Boolean).join(' · ')}`);
+  }
+  const lock = limits.reachoutTimelock;
+  if (lock) {
+    const ends = lock.endsAt ? Date.parse(lock.endsAt) : Number.NaN;
+    if (lock.active && !(ends <= now)) {
+      const until = Number.isNaN(ends)
+        ? ''
+        : ` until ${formatClock(lock.endsAt!, now)} (${formatDuration(ends - now)} left)`;
+      lines.push(
+        `Restricted: no messages to new chats${until}${lock.enforcementType ? ` · ${lock.enforcementType}` : ''}`,
+      );
+    } else {
+      lines.push('Reach-out restriction: none');
+    }
+  }
+  return lines;
+}
+
+const CAPPING_LABELS: Record<string, string> = {
+  NONE: 'under the cap',
+  FIRST_WARNING: 'first warning',
+  SECOND_WARNING: 'second warning',
+  CAPPED: 'capped',
+};

@@ -12,6 +12,7 @@ import {
   formatAgo,
   formatClock,
   nextAttemptText,
+  sendLimitsText,
   timelineNewestFirst,
   uptimeText,
 } from '../channels-model';
@@ -62,6 +63,7 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
 
   const next = nextAttemptText(a, now);
   const timeline = timelineNewestFirst(a.timeline, 6);
+  const limits = sendLimitsText(a, now);
   return (
     <article className="account-card" data-testid={`account-card-${id}`} data-state={a.state}>
       <header className="account-head">
@@ -102,6 +104,15 @@ function AccountCard(props: { status: AccountStatus; isDefault: boolean; now: nu
         <Fact label="Last message in" testId="account-last-inbound">
           {a.lastInboundAt ? formatAgo(a.lastInboundAt, now) : 'none yet'}
         </Fact>
+        {limits && (
+          <Fact label="Sending limits" testId="account-send-limits">
+            {limits.map((line) => (
+              <span key={line} className="fact-line">
+                {line}
+              </span>
+            ))}
+          </Fact>
+        )}
         {a.lastError && (
           <Fact label="Last error" testId="account-last-error" tone="error">
             {a.lastError}
