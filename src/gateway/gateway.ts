@@ -26,6 +26,11 @@ import { VERSION } from './version';
 import { WhatsAppManager } from './whatsapp/manager';
 import { PairingService } from './access/pairing-service';
 import { pairingHandlers } from './control/pairing-methods';
+import { outboundHandlers } from './control/outbound-methods';
+import { Outbox } from './outbound/outbox';
+import { autoReplies } from './outbound/auto-replies';
+import { DEFAULT_PACING, NO_PACING } from './outbound/pacing';
+import { resolveAccount } from './config/account';
 import { InboundPipeline } from './inbound/pipeline';
 import { importLegacyPairing, sendPairingConfirmation } from './inbound/pairing-glue';
 import { selectSimulator, type SimulatorSelection } from './whatsapp/simulator';
@@ -151,25 +156,48 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     const inboundLog = logs.child('whatsapp/inbound');
     // Declared before the manager so its callbacks can reach the pipeline; both exist before any socket opens.
     let pipeline: InboundPipeline | null = null;
+    let outbox: Outbox | null = null;
     const whatsapp: WhatsAppManager = new WhatsAppManager({
       config: () => config.config,
       stateDir,
       db: store.db,
       logs,
       simulator,
-      onStatus: (status) => emit('channels.state', status),
+      onStatus: (status) => {
+        emit('channels.state', status);
+        // Held automatic replies go out once the account is back.
+        if (status.state === 'open') outbox?.accountConnected(status.accountId);
+      },
       onQr: (qr) => emit('channels.qr', qr),
       onInbound: (batch) => pipeline?.intakeMany(batch),
       persistAccounts: async (ids) => {
         for (const id of ids) await config.set(`channels.whatsapp.accounts.${id}`, {});
       },
     });
+    const sending = new Outbox({
+      db: store.db,
+      log: logs.child('whatsapp/outbound'),
+      port: (accountId) => whatsapp.outboundPort(accountId),
+      maxAgeMs: (accountId) => resolveAccount(config.config, accountId, stateDir).replyMaxAgeMinutes * 60_000,
+      onChange: (item) => emit('outbox.changed', item),
+      // Tests and benchmarks that count hundreds of sends switch pacing off; people never need to.
+      pacing: env.OPENCLAW_OUTBOUND_PACING === 'off' ? NO_PACING : DEFAULT_PACING,
+    });
+    outbox = sending;
+    const replies = autoReplies(sending);
     const pairing = new PairingService({
       db: store.db,
       log: logs.child('pairing'),
       emit: (event, payload) => emit(event, payload),
       confirm: (accountId, request) =>
-        sendPairingConfirmation(config.config, whatsapp, stateDir, accountId, request),
+        sendPairingConfirmation(
+          config.config,
+          replies,
+          (id) => whatsapp.account(id)?.status().linked ?? false,
+          stateDir,
+          accountId,
+          request,
+        ),
       defaultAccount: () => whatsapp.defaultAccount(),
     });
     pipeline = new InboundPipeline({
@@ -179,6 +207,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       stateDir,
       pairing,
       port: (accountId) => whatsapp.port(accountId),
+      replies,
       emit: (event, payload) => emit(event, payload),
       processDelayMs: faultDelay(env, inboundLog),
     });
@@ -186,6 +215,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     // Stopped in this order (cleanups run in reverse): sockets first, so nothing new arrives, then the pipeline.
     cleanups.push(() => inbound.stop());
     cleanups.push(() => whatsapp.close());
+    // Stopped before the sockets close, so a send in flight settles on its socket rather than in a teardown.
+    cleanups.push(() => sending.stop());
     const dispatch = createDispatcher(
       {
         ...createHandlers({
@@ -198,6 +229,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
           db: store.db,
         }),
         ...pairingHandlers(pairing),
+        ...outboundHandlers({ outbox: sending, whatsapp, config: () => config.config, stateDir }),
       },
       logs.child('control'),
     );
@@ -253,6 +285,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     importLegacyPairing(pairing, config.config, stateDir, logs.child('pairing'));
     // Messages a previous run stored but did not finish are handed on before new ones arrive.
     inbound.replay();
+    // Items a previous run stored but did not send (or left in flight) resume with their ids.
+    sending.start();
     await whatsapp.start();
     log.info({ port, configPath, stateDir, tokenSource: source, ui: uiDir !== null }, 'gateway started');
 

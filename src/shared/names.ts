@@ -22,6 +22,11 @@ export const METHOD_NAMES = [
   'pairing.deny',
   'pairing.revoke',
   'inbound.recent',
+  'message.send',
+  'message.react',
+  'outbox.list',
+  'outbox.retry',
+  'outbox.cancel',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -32,6 +37,7 @@ export const EVENT_NAMES = [
   'pairing.changed',
   'pairing.requested',
   'inbound.accepted',
+  'outbox.changed',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -20,7 +20,9 @@ export interface MethodDeps {
   uiLink(): { url: string; expiresAt: string };
 }
 
-export function createHandlers(deps: MethodDeps): Omit<Handlers, `pairing.${string}`> {
+export function createHandlers(
+  deps: MethodDeps,
+): Omit<Handlers, `pairing.${string}` | `message.${string}` | `outbox.${string}`> {
   return {
     health: () => deps.health(),
     'config.get': (params) => ({

@@ -6,22 +6,24 @@ import { DEFAULT_PAIRING_CONFIRMATION, type PairingService } from '../access/pai
 import type { StoredPairingRequest } from '../access/pairing-store';
 import { defaultAccountId, listAccountIds, resolveAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
-import type { WhatsAppManager } from '../whatsapp/manager';
+import type { ReplyPort } from './port';
 
-/** Tells an approved sender they are in; false when confirmations are off ("") or the account is not connected. */
-export async function sendPairingConfirmation(
+/**
+ * Tells an approved sender they are in, through the outbox (held until a reconnect if the account is briefly
+ * down); false when confirmations are off ("") or the account is not linked, so nothing could ever deliver it.
+ */
+export function sendPairingConfirmation(
   cfg: OpenClawConfig,
-  whatsapp: WhatsAppManager,
+  replies: ReplyPort,
+  linked: (accountId: string) => boolean,
   stateDir: string,
   accountId: string,
   request: StoredPairingRequest,
 ): Promise<boolean> {
   const text = resolveAccount(cfg, accountId, stateDir).pairingConfirmation ?? DEFAULT_PAIRING_CONFIRMATION;
-  if (text === '') return false;
-  const port = whatsapp.port(accountId);
-  if (!port || port.connectedAt() === null) return false;
-  await port.sendText(request.chat, text);
-  return true;
+  if (text === '' || !linked(accountId)) return Promise.resolve(false);
+  replies.sendText(accountId, request.chat, text);
+  return Promise.resolve(true);
 }
 
 export function importLegacyPairing(

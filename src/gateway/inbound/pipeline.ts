@@ -22,7 +22,7 @@ import {
   type HandOff,
   type InboxRow,
 } from '../store/queries/inbox';
-import type { InboundPort } from './port';
+import type { InboundPort, ReplyPort } from './port';
 import { processInbound } from './process';
 import type { RawInbound } from './types';
 
@@ -43,6 +43,7 @@ export interface PipelineDeps {
   stateDir: string;
   pairing: PairingService;
   port(accountId: string): InboundPort | null;
+  replies: ReplyPort;
   emit(event: 'inbound.accepted', payload: AcceptedMessage): void;
   now?: () => number;
   /** Fault injection for crash tests (OPENCLAW_FAULT_INBOUND_DELAY_MS): a pause before each message is processed. */
@@ -190,6 +191,7 @@ export class InboundPipeline {
         stateDir: this.deps.stateDir,
         pairing: this.deps.pairing,
         port: this.deps.port(row.raw.accountId),
+        replies: this.deps.replies,
         now: this.now,
         handOff: (h, then) => deferred.push({ h, row, then }),
         emit: (message) => this.deps.emit('inbound.accepted', message),

@@ -26,13 +26,19 @@ export interface InboundPort {
   self(): SelfIdentity;
   /** When the current connection opened (ms since the epoch); null while not connected. */
   connectedAt(): number | null;
-  /** Sends a text to a chat and remembers its id so its echo is never taken as inbound. Throws when offline. */
-  sendText(chatJid: string, text: string): Promise<string>;
   /** Blue ticks for one message. */
   markRead(raw: RawInbound): Promise<void>;
-  /** An emoji reaction to one message (participant included for groups). */
-  react(raw: RawInbound, emoji: string): Promise<void>;
   downloadMedia(ref: MediaRef, messageId: string, maxBytes: number): Promise<MediaDownload>;
   /** Subject and participants (cached 5 minutes); null when the group cannot be read. */
   groupInfo(groupJid: string): Promise<GroupInfo | null>;
+}
+
+/**
+ * How the pipeline answers (pairing codes, /activation, ack reactions): through the outbox, as automatic items,
+ * held while the account is disconnected. Each returns the stored message id; throws for an account not running.
+ */
+export interface ReplyPort {
+  sendText(accountId: string, chatJid: string, text: string): string;
+  /** An emoji reaction to one message (participant included for groups). */
+  react(raw: RawInbound, emoji: string): string;
 }

@@ -23,7 +23,7 @@ import {
 } from '../store/queries/inbox';
 import { buildAccepted, routeOf } from './accepted';
 import { describeInbound } from './describe';
-import type { InboundPort } from './port';
+import type { InboundPort, ReplyPort } from './port';
 import type { RawInbound } from './types';
 import { historyLimitFor } from './group-history';
 
@@ -37,6 +37,8 @@ export interface ProcessContext {
   stateDir: string;
   pairing: PairingService;
   port: InboundPort | null;
+  /** Automatic answers (through the outbox). */
+  replies: ReplyPort;
   now(): number;
   /** Queues a hand-off for the batch's commit; `then` gets the accepted row's seq (null: already handed on). */
   handOff(h: HandOff, then: (seq: number | null) => void): void;
@@ -113,8 +115,7 @@ async function pair(row: InboxRow, ctx: ProcessContext): Promise<null> {
     isDefaultAccount: raw.accountId === defaultAccountId(ctx.cfg),
   });
   try {
-    if (!ctx.port) throw new Error('the account is not connected');
-    await ctx.port.sendText(raw.chatJid, text);
+    ctx.replies.sendText(raw.accountId, raw.chatJid, text);
   } catch (err) {
     ctx.log.warn(
       { accountId: raw.accountId, from: sender, err: (err as Error).message },
@@ -194,9 +195,11 @@ async function activation(
         ? 'Activation: always. I will answer every message in this group.'
         : 'Activation: mention. I will answer when mentioned.';
   }
-  await ctx.port
-    ?.sendText(raw.chatJid, reply)
-    .catch((err: Error) => ctx.log.warn({ err: err.message }, 'could not answer /activation'));
+  try {
+    ctx.replies.sendText(raw.accountId, raw.chatJid, reply);
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message }, 'could not answer /activation');
+  }
   return settle(row, ctx, 'rejected', `handled /activation ${command}`, 'info');
 }
 
@@ -221,10 +224,12 @@ async function accept(
     mentioned: group.mentioned,
     activation: group.activation,
   });
-  if (port && emoji && !raw.selfChat) {
-    port
-      .react(raw, emoji)
-      .catch((err: Error) => ctx.log.warn({ ...where, err: err.message }, 'ack reaction failed'));
+  if (emoji && !raw.selfChat) {
+    try {
+      ctx.replies.react(raw, emoji);
+    } catch (err) {
+      ctx.log.warn({ ...where, err: (err as Error).message }, 'ack reaction failed');
+    }
   }
 
   const history = raw.isGroup

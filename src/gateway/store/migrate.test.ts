@@ -11,6 +11,7 @@ const EXPECTED_TABLES = [
   'group_activation',
   'inbox',
   'meta',
+  'outbox',
   'pairing_requests',
   'sent_messages',
   'wa_intake',

@@ -1,17 +1,10 @@
-// The inbound pipeline's view of one account (inbound/port.ts), over its live Baileys socket. Every message we
-// send is recorded under an id we choose before sending, so its echo (which Baileys may emit before sendMessage
-// resolves) is recognised as ours.
-import {
-  generateMessageIDV2,
-  jidNormalizedUser,
-  type WAMessageKey,
-  type WASocket,
-} from '@whiskeysockets/baileys';
+// The inbound pipeline's view of one account (inbound/port.ts), over its live Baileys socket: receipts, media and
+// group metadata. Sending is not here: every send goes through the outbox (whatsapp/outbound-socket.ts).
+import { jidNormalizedUser, type WAMessageKey, type WASocket } from '@whiskeysockets/baileys';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { InboundPort, MediaDownload, SelfIdentity } from '../inbound/port';
 import type { MediaRef, RawInbound } from '../inbound/types';
-import { recordSent } from '../store/queries/inbox';
 import { GroupMetaCache } from './group-meta-cache';
 import { downloadInboundMedia } from './media-download';
 import { ReadReceipts } from './read-receipts';
@@ -59,24 +52,13 @@ export function createInboundPort(deps: PortDeps): AccountPort {
     if (!sock) throw new Error(`WhatsApp account "${deps.accountId}" is not connected`);
     return sock;
   };
-  const send = async (jid: string, content: Parameters<WASocket['sendMessage']>[1]): Promise<string> => {
-    const sock = live();
-    const messageId = generateMessageIDV2(sock.user?.id);
-    recordSent(deps.db, deps.accountId, messageId, jid, Date.now());
-    await sock.sendMessage(jid, content, { messageId });
-    return messageId;
-  };
   const reads = new ReadReceipts(deps.socket, deps.log);
   const groups = new GroupMetaCache((jid) => live().groupMetadata(jid));
   return {
     accountId: deps.accountId,
     self: () => selfIdentity(deps.socket()),
     connectedAt: deps.connectedAt,
-    sendText: (chatJid, text) => send(chatJid, { text }),
     markRead: (raw) => reads.add(keyOf(raw)),
-    react: async (raw, emoji) => {
-      await send(raw.chatJid, { react: { text: emoji, key: keyOf(raw) } });
-    },
     downloadMedia(ref: MediaRef, messageId: string, maxBytes: number): Promise<MediaDownload> {
       return downloadInboundMedia(ref, {
         dir: deps.mediaDir,

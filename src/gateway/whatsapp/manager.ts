@@ -17,6 +17,8 @@ import { migrateLegacyCredentials } from './auth/legacy';
 import type { SimulatorSelection } from './simulator';
 import type { InboundPort } from '../inbound/port';
 import type { RawInbound } from '../inbound/types';
+import type { OutboundPort } from '../outbound/port';
+import { createOutboundSocket } from './outbound-socket';
 
 export interface ManagerDeps {
   config(): OpenClawConfig;
@@ -36,6 +38,8 @@ export class WhatsAppManager {
   private readonly accounts = new Map<string, WhatsAppAccount>();
   /** Accounts whose start failed (an unreadable credentials folder), with the reason; the others run on. */
   private readonly failed = new Map<string, string>();
+  /** Outbound's port per account id (one small object each; as many as configured accounts). */
+  private readonly outbound = new Map<string, OutboundPort>();
   private readonly log: Logger;
   /**
    * Baileys downloads media through global fetch; our own dispatcher lets a download be cut off at the size cap
@@ -170,6 +174,23 @@ export class WhatsAppManager {
   /** The inbound pipeline's handle on an account (sends, receipts, media), or null for an unknown account. */
   port(accountId: string): InboundPort | null {
     return this.accounts.get(accountId)?.port ?? null;
+  }
+
+  /** Outbound's handle on an account (the only way anything is sent), or null for an account not running. */
+  outboundPort(accountId: string): OutboundPort | null {
+    if (!this.accounts.has(accountId)) return null;
+    let port = this.outbound.get(accountId);
+    if (!port) {
+      // Sends only while open: outbound holds automatic replies until then rather than racing the offline backlog.
+      // The socket is looked up on each call, so a restarted account (a new object) is picked up.
+      port = createOutboundSocket({
+        accountId,
+        db: this.deps.db,
+        socket: () => this.accounts.get(accountId)?.socket() ?? null,
+      });
+      this.outbound.set(accountId, port);
+    }
+    return port;
   }
 
   /** The live socket of an open account, or null. */

@@ -5,6 +5,7 @@ import { migration002 } from './002-whatsapp-keys';
 import { migration003 } from './003-inbound';
 import { migration004 } from './004-pairing-first-line';
 import { migration005 } from './005-inbound-intake';
+import { migration006 } from './006-outbox';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];

@@ -1,0 +1,71 @@
+// One reply (text and media sources) as the outbox items to send, in the reference order: Markdown → WhatsApp
+// style and the prefix, then chunks; with media, the first chunk is the first item's caption and the rest follow
+// as text. A media item that cannot be used is an error for a person at the CLI (nothing is stored), but in an
+// automatic reply it becomes a warning line, so the reply is never lost.
+import { MediaError, prepareMedia } from './media';
+import { renderReply } from './text';
+import type { ChunkMode } from './text';
+import type { OutboundPayload } from './types';
+
+export interface ComposeInput {
+  text?: string;
+  media?: string[];
+  gifPlayback?: boolean;
+}
+
+export interface ComposeOptions {
+  limit: number;
+  mode: ChunkMode;
+  prefix: string;
+  /** Per media item (`agents.defaults.mediaMaxMb`). */
+  maxBytes: number;
+  /** Where prepared media files are kept (<state>/media/outbound/<account>). */
+  dir: string;
+  /** true: a media failure throws (CLI, API); false: it becomes a warning line (automatic replies). */
+  strictMedia: boolean;
+  signal?: AbortSignal;
+}
+
+/** The message to send instead of a media item that failed; names the item and the reason. */
+export function mediaWarning(index: number, total: number, err: Error): string {
+  const which = total > 1 ? `Attachment ${index + 1} of ${total}` : 'The attachment';
+  return `⚠️ ${which} could not be sent: ${err.message}`;
+}
+
+export async function composeReply(input: ComposeInput, opts: ComposeOptions): Promise<OutboundPayload[]> {
+  const chunks = input.text ? renderReply(input.text, opts) : [];
+  const sources = input.media ?? [];
+  if (sources.length === 0) return chunks.map((text) => ({ kind: 'text', text }));
+  const out: OutboundPayload[] = [];
+  let caption = chunks.shift();
+  for (const [i, source] of sources.entries()) {
+    try {
+      const media = await prepareMedia(source, {
+        maxBytes: opts.maxBytes,
+        dir: opts.dir,
+        gifPlayback: input.gifPlayback,
+        signal: opts.signal,
+      });
+      // Voice notes carry no caption in WhatsApp: the caption then goes as its own text first.
+      if (caption !== undefined && media.kind === 'audio') {
+        out.push({ kind: 'text', text: caption });
+        caption = undefined;
+      }
+      out.push({ kind: 'media', media, ...(caption !== undefined ? { caption } : {}) });
+      caption = undefined;
+    } catch (err) {
+      if (opts.strictMedia) throw err;
+      if (caption !== undefined) out.push({ kind: 'text', text: caption });
+      caption = undefined;
+      out.push({
+        kind: 'text',
+        text: mediaWarning(
+          i,
+          sources.length,
+          err instanceof MediaError ? err : new Error('it could not be prepared'),
+        ),
+      });
+    }
+  }
+  return [...out, ...chunks.map((text): OutboundPayload => ({ kind: 'text', text }))];
+}

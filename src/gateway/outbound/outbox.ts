@@ -1,0 +1,305 @@
+// The durable outbox: every send is a row in state.db before it reaches WhatsApp, carrying the message id it will
+// always be sent with. One item in flight per chat (so a chat's messages keep their order), paced per chat and per
+// account; transient failures retried with backoff, permanent ones failed with the reason; items a crash left
+// `sending` are simply sent again on start — same id, so WhatsApp relays them once. Automatic replies wait for a
+// reconnect, up to the account's maximum age, then expire visibly.
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { OutboxItem } from '../../shared/contract';
+import { GatewayError } from '../errors';
+import {
+  getOutbox,
+  insertOutbox,
+  listOutbox,
+  markEnded,
+  markHeld,
+  markRetry,
+  markSending,
+  markSent,
+  nextOpen,
+  openChats,
+  reopen,
+  type OutboxRow,
+} from '../store/queries/outbox';
+import { toItem } from './item';
+import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacing';
+import { SendFailure, type OutboundPort } from './port';
+import { Typing } from './typing';
+import type { OutboundOrigin, OutboundPayload, OutboxState } from './types';
+
+/** Attempts before a transiently failing item is given up as failed. */
+export const MAX_ATTEMPTS = 6;
+/** Backoff after the nth failed attempt: 2 s, 4 s, 8 s … capped at 2 minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(2000 * 2 ** Math.max(0, attempts - 1), 120_000);
+}
+/** A send that has not settled by then is treated as a transient failure (the retry carries the same id). */
+const SEND_TIMEOUT_MS = 60_000;
+/** How often held items are checked for expiry while their account is offline. */
+const EXPIRY_SWEEP_MS = 30_000;
+
+export interface OutboxDeps {
+  db: Database.Database;
+  log: Logger;
+  /** The account's sending side, or null for an account the gateway does not run. */
+  port(accountId: string): OutboundPort | null;
+  /** `channels.whatsapp.replyMaxAgeMinutes` for the account, in ms. */
+  maxAgeMs(accountId: string): number;
+  onChange(item: OutboxItem): void;
+  pacing?: PacingOptions;
+  now?: () => number;
+}
+
+export interface EnqueueRequest {
+  accountId: string;
+  chat: string;
+  payloads: OutboundPayload[];
+  origin: OutboundOrigin;
+}
+
+export class Outbox {
+  readonly typing: Typing;
+  private readonly pacer: Pacer;
+  private readonly now: () => number;
+  /** Chats being drained (one in flight each), and chats asked to drain again when the current pass ends. */
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private sweep: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: OutboxDeps) {
+    this.pacer = new Pacer(deps.pacing ?? DEFAULT_PACING);
+    this.now = deps.now ?? Date.now;
+    this.typing = new Typing(deps.port, deps.log);
+  }
+
+  /** Resumes every open item (pending, or left `sending` by a crash) and starts the expiry sweep. */
+  start(): void {
+    this.sweep = setInterval(() => this.resume(null), EXPIRY_SWEEP_MS);
+    this.sweep.unref();
+    this.resume(null);
+  }
+
+  /** An account (re)connected: its held items go now. */
+  accountConnected(accountId: string): void {
+    this.resume(accountId);
+  }
+
+  /** Stores the payloads (in order, one transaction) and starts sending them; returns the stored items. */
+  enqueue(req: EnqueueRequest): OutboxItem[] {
+    const port = this.deps.port(req.accountId);
+    if (!port) {
+      throw new GatewayError('whatsapp.unknown_account', `no WhatsApp account "${req.accountId}" is running`);
+    }
+    const now = this.now();
+    const expiresAt = now + this.deps.maxAgeMs(req.accountId);
+    const seqs = this.deps.db.transaction(() =>
+      req.payloads.map((payload) =>
+        insertOutbox(this.deps.db, {
+          account: req.accountId,
+          chat: req.chat,
+          messageId: port.newMessageId(),
+          origin: req.origin,
+          payload,
+          createdAt: now,
+          expiresAt,
+        }),
+      ),
+    )();
+    const items = seqs.map((seq) => this.changed(seq));
+    this.kick(req.accountId, req.chat);
+    return items;
+  }
+
+  list(filter: { accountId?: string; state?: OutboxState; limit?: number }): OutboxItem[] {
+    return listOutbox(this.deps.db, {
+      account: filter.accountId ?? null,
+      state: filter.state ?? null,
+      limit: filter.limit ?? 100,
+    }).map(toItem);
+  }
+
+  retry(seq: number): OutboxItem {
+    const row = this.row(seq);
+    if (!reopen(this.deps.db, seq, this.now() + this.deps.maxAgeMs(row.account))) {
+      throw new GatewayError(
+        'outbox.wrong_state',
+        `outbox item ${seq} is ${row.state}; only failed, expired or cancelled items can be retried`,
+      );
+    }
+    const item = this.changed(seq);
+    this.kick(row.account, row.chat);
+    return item;
+  }
+
+  cancel(seq: number): OutboxItem {
+    const row = this.row(seq);
+    // A `sending` item may already be at WhatsApp; only one that has not left can be taken back.
+    if (row.state !== 'pending') {
+      throw new GatewayError(
+        'outbox.wrong_state',
+        `outbox item ${seq} is ${row.state}; only pending items can be cancelled`,
+      );
+    }
+    markEnded(this.deps.db, seq, 'cancelled', 'cancelled by request');
+    const item = this.changed(seq);
+    this.kick(row.account, row.chat);
+    return item;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.typing.close();
+    // A send in flight settles (or times out) on its own; its row says where it got.
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private row(seq: number): OutboxRow {
+    const row = getOutbox(this.deps.db, seq);
+    if (!row) throw new GatewayError('outbox.not_found', `no outbox item ${seq}`);
+    return row;
+  }
+
+  private resume(accountId: string | null): void {
+    if (this.stopped) return;
+    for (const { account, chat } of openChats(this.deps.db, accountId)) this.kick(account, chat);
+  }
+
+  private kick(account: string, chat: string): void {
+    if (this.stopped) return;
+    const key = `${account}\u0000${chat}`;
+    if (this.running.has(key)) {
+      this.again.add(key);
+      return;
+    }
+    const timer = this.timers.get(key);
+    if (timer) {
+      clearTimeout(timer);
+      this.timers.delete(key);
+    }
+    const run = this.drain(account, chat)
+      .catch((err: Error) =>
+        this.deps.log.error({ account, chat, err }, 'outbox: chat queue stopped on an error'),
+      )
+      .finally(() => {
+        this.running.delete(key);
+        if (this.again.delete(key)) this.kick(account, chat);
+      });
+    this.running.set(key, run);
+  }
+
+  private later(account: string, chat: string, ms: number): void {
+    const key = `${account}\u0000${chat}`;
+    if (this.stopped || this.timers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.kick(account, chat);
+    }, ms);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  /** Sends the chat's open items in order until it is empty, offline, or has to wait. */
+  private async drain(account: string, chat: string): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      this.again.delete(`${account}\u0000${chat}`);
+      const row = nextOpen(this.deps.db, account, chat);
+      if (!row) return;
+      const now = this.now();
+      if (row.expires_at !== null && row.expires_at <= now && row.state === 'pending') {
+        const minutes = Math.round(this.deps.maxAgeMs(account) / 60_000);
+        markEnded(
+          this.deps.db,
+          row.seq,
+          'expired',
+          `not sent within ${minutes} minutes (the account was not connected)`,
+        );
+        this.deps.log.warn(
+          { account, chat, seq: row.seq, messageId: row.message_id },
+          'outbox: item expired unsent',
+        );
+        this.changed(row.seq);
+        continue;
+      }
+      const port = this.deps.port(account);
+      if (!port?.connected()) return; // accountConnected() resumes it; the sweep expires it meanwhile
+      if (row.next_attempt_at !== null && row.next_attempt_at > now) {
+        this.later(account, chat, row.next_attempt_at - now);
+        return;
+      }
+      const wait = this.pacer.take(account, chat, now);
+      if (wait > 0) {
+        this.later(account, chat, wait);
+        return;
+      }
+      markSending(this.deps.db, row.seq);
+      this.changed(row.seq);
+      // After an offline answer the chat waits for accountConnected() (or the sweep) instead of spinning on a
+      // socket that still looks open while it closes.
+      if (!(await this.attempt(port, row))) return;
+    }
+  }
+
+  /** Sends one item and records the outcome; false when the chat should stop draining for now. */
+  private async attempt(port: OutboundPort, row: OutboxRow): Promise<boolean> {
+    const payload = JSON.parse(row.payload) as OutboundPayload;
+    const { db, log } = this.deps;
+    const ctx = { account: row.account, chat: row.chat, seq: row.seq, messageId: row.message_id };
+    try {
+      await withTimeout(port.send(row.chat, payload, row.message_id), SEND_TIMEOUT_MS);
+      markSent(db, row.seq, this.now());
+      if (payload.kind !== 'react') this.typing.stop(row.account, row.chat);
+      this.changed(row.seq);
+      return true;
+    } catch (err) {
+      const failure =
+        err instanceof SendFailure
+          ? err
+          : new SendFailure('transient', (err as Error).message ?? String(err));
+      const attempts = row.attempts + 1;
+      if (failure.kind === 'offline') {
+        markHeld(db, row.seq);
+        log.info({ ...ctx }, `outbox: held until the account reconnects (${failure.message})`);
+      } else if (failure.kind === 'permanent' || attempts >= MAX_ATTEMPTS) {
+        markEnded(db, row.seq, 'failed', failure.message);
+        this.typing.stop(row.account, row.chat);
+        log.error({ ...ctx, attempts }, `outbox: send failed: ${failure.message}`);
+      } else {
+        const now = this.now();
+        const at =
+          failure.kind === 'rate_limited'
+            ? this.pacer.rateLimited(row.account, now)
+            : now + retryDelayMs(attempts);
+        markRetry(db, row.seq, at, failure.message);
+        log.warn(
+          { ...ctx, attempts, retryInMs: at - now },
+          `outbox: send failed, will retry: ${failure.message}`,
+        );
+      }
+      this.changed(row.seq);
+      return failure.kind !== 'offline';
+    }
+  }
+
+  private changed(seq: number): OutboxItem {
+    const item = toItem(getOutbox(this.deps.db, seq)!);
+    this.deps.onChange(item);
+    return item;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new SendFailure('transient', `no answer from WhatsApp within ${ms / 1000} s`)),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,36 @@
+// What outbound needs from one WhatsApp account. whatsapp/outbound-socket.ts implements it over the live Baileys
+// socket; outbound never sees Baileys, and the outbox's decisions are tested without a socket.
+import type { OutboundPayload } from './types';
+
+/** Why a send did not happen, as the outbox acts on it. */
+export type SendFailureKind =
+  /** Never reached WhatsApp because the account is not connected: held, not counted as an attempt. */
+  | 'offline'
+  /** Worth another attempt later (timeout, closed connection, server error). */
+  | 'transient'
+  /** WhatsApp's `rate-overlimit`: back off for the whole account. */
+  | 'rate_limited'
+  /** Will never work (not on WhatsApp, bad JID, media refused or missing): the item fails with the reason. */
+  | 'permanent';
+
+export class SendFailure extends Error {
+  constructor(
+    readonly kind: SendFailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SendFailure';
+  }
+}
+
+export interface OutboundPort {
+  readonly accountId: string;
+  /** True while the account's socket is logged in. */
+  connected(): boolean;
+  /** A fresh WhatsApp message id (chosen when an item is stored, reused by every attempt). */
+  newMessageId(): string;
+  /** Sends one payload under the given id (recorded as ours first, for echo dedupe); throws SendFailure. */
+  send(chat: string, payload: OutboundPayload, messageId: string): Promise<void>;
+  /** `composing` / `paused` in one chat; callers treat a failure as harmless. */
+  presence(chat: string, state: 'composing' | 'paused'): Promise<void>;
+}
