@@ -9,6 +9,7 @@ import { dashboard } from './commands/dashboard';
 import { doctor } from './commands/doctor';
 import { gatewayRun } from './commands/gateway-run';
 import { logs } from './commands/logs';
+import { messageSend, type MessageSendOptions } from './commands/message';
 import { pairingApprove, pairingDeny, pairingList, pairingRevoke } from './commands/pairing';
 import { status } from './commands/status';
 import { CliError } from './errors';
@@ -122,6 +123,34 @@ export function buildProgram(): Command {
     .action(async (channel: string, e164: string, opts: { account?: string; json?: boolean }) =>
       exit(await pairingRevoke(channel, e164, opts)),
     );
+
+  const message = program.command('message').description('send WhatsApp messages through the gateway');
+  message
+    .command('send')
+    .description(
+      'send a text and/or media (image, video, voice note, document) to a contact or group through the outbox; ' +
+        'prints the WhatsApp id of each message, then waits until each is sent or has failed',
+    )
+    .requiredOption(
+      '--to <number|jid>',
+      'a phone number in E.164 form (+15551234567) or a group JID (…@g.us)',
+    )
+    .option('--message <text>', 'the text (the caption when media is given)')
+    .option(
+      '--media <path|url>',
+      'a local file, file:// or http(s) URL; repeat for several',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--gif-playback', 'play a video inline and looping, like a GIF')
+    .option('--account <id>', 'the account to send from (default: the default account)')
+    .option('--no-wait', 'return once the messages are stored in the outbox')
+    .option('--timeout <seconds>', 'how long to wait for the sends', '60')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every message was sent (or is still queued), 1 when one failed or the account is not connected.',
+    )
+    .action(async (opts: MessageSendOptions) => exit(await messageSend(opts)));
 
   program
     .command('logs')

@@ -1,0 +1,134 @@
+// `openclaw message send` as a person uses it: the real CLI in its own process, a real gateway with the real
+// Baileys client linked to the simulator, and what the contact's simulated device decrypted.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative as relativePath } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { mediaSource } from '../src/cli/commands/message';
+import { runCli } from './support/cli';
+import { makeTestEnv } from './support/env';
+import { inboundSuite, textOf } from './support/inbound';
+
+const suite = inboundSuite('cli-message');
+
+describe('openclaw message send', () => {
+  it('says when no gateway runs, in one line, with a non-zero exit', async () => {
+    const other = await makeTestEnv();
+    try {
+      const r = await runCli(['message', 'send', '--to', '+15551234567', '--message', 'hi'], other.env);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^No gateway is running on 127\.0\.0\.1:\d+/);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('refuses a send with nothing in it before looking for a gateway', async () => {
+    const other = await makeTestEnv();
+    try {
+      const r = await runCli(['message', 'send', '--to', '+15551234567'], other.env);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe('Nothing to send: give --message, --media, or both.');
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('sends a text: prints its id, which the contact’s device decrypts exactly once', async () => {
+    const g = await suite.gateway('+15550501001');
+    const alice = suite.sim.contact('+15550502001', { name: 'Alice' });
+    const r = await runCli(
+      ['message', 'send', '--to', alice.e164, '--message', 'hello from the CLI'],
+      g.t.env,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [head, line] = r.stdout.trim().split('\n');
+    expect(head).toBe(`1 message to ${alice.e164} from account "default":`);
+    const [id, state] = line!.trim().split(/\s+/);
+    expect(state).toBe('sent');
+    const got = await alice.nextMessage((m) => m.id === id);
+    expect(textOf(got)).toBe('hello from the CLI');
+    expect(alice.deliveryCount(id!)).toBe(1);
+  });
+
+  it('--json lists every id with its state; a long text is several messages, in order', async () => {
+    const g = await suite.gateway('+15550501002', `channels: { whatsapp: { textChunkLimit: 50 } },`);
+    const alice = suite.sim.contact('+15550502002', { name: 'Alice' });
+    const text = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
+    const r = await runCli(['message', 'send', '--to', alice.e164, '--message', text, '--json'], g.t.env);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      accountId: string;
+      to: string;
+      ids: string[];
+      items: Array<{ id: string; state: string }>;
+    };
+    expect(out.accountId).toBe('default');
+    expect(out.ids.length).toBeGreaterThan(1);
+    expect(out.items.map((i) => i.state)).toEqual(out.ids.map(() => 'sent'));
+    await Promise.all(out.ids.map((id) => alice.nextMessage((m) => m.id === id)));
+    const arrived = alice.messages().filter((m) => out.ids.includes(m.id));
+    expect(arrived.map((m) => m.id)).toEqual(out.ids);
+    expect(arrived.map(textOf).join(' ')).toBe(text);
+  });
+
+  it('sends a local image by a path relative to where the CLI runs, with the caption', async () => {
+    const g = await suite.gateway('+15550501003');
+    const alice = suite.sim.contact('+15550502003', { name: 'Alice' });
+    const dir = await mkdtemp(join(tmpdir(), 'openclaw-cli-media-'));
+    try {
+      await writeFile(
+        join(dir, 'dot.png'),
+        await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } })
+          .png()
+          .toBuffer(),
+      );
+      // runCli runs in the project folder; the path is given relative to it, as a person would type it.
+      const relative = relativePath(process.cwd(), join(dir, 'dot.png'));
+      expect(relative.startsWith('/')).toBe(false);
+      const r = await runCli(
+        ['message', 'send', '--to', alice.e164, '--media', relative, '--message', 'a dot'],
+        g.t.env,
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const id = r.stdout.trim().split('\n')[1]!.trim().split(/\s+/)[0]!;
+      const got = await alice.nextMessage((m) => m.id === id);
+      expect(got.message.imageMessage?.mimetype).toBe('image/png');
+      expect(got.message.imageMessage?.caption).toBe('a dot');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails at once with the reason when the account is not connected, and stores nothing', async () => {
+    const g = await suite.gateway('+15550501004');
+    const alice = suite.sim.contact('+15550502004', { name: 'Alice' });
+    suite.sim.fault.refuseConnections();
+    try {
+      suite.sim.fault.abruptClose(g.phone.account);
+      await g.client.nextEvent('channels.state', (p) => (p as { state: string }).state !== 'open');
+      const r = await runCli(['message', 'send', '--to', alice.e164, '--message', 'not now'], g.t.env);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(
+        /^WhatsApp account "default" is not connected, so nothing was sent: .+/,
+      );
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(g.query('SELECT seq FROM outbox')).toEqual([]);
+    } finally {
+      suite.sim.fault.acceptConnections();
+    }
+  });
+});
+
+describe('mediaSource', () => {
+  it('keeps URLs and makes local paths absolute against the CLI’s folder', () => {
+    expect(mediaSource('https://example.com/a.jpg', '/home/me')).toBe('https://example.com/a.jpg');
+    expect(mediaSource('file:///tmp/a.jpg', '/home/me')).toBe('file:///tmp/a.jpg');
+    expect(mediaSource('pics/a.jpg', '/home/me')).toBe('/home/me/pics/a.jpg');
+    expect(mediaSource('/srv/a.jpg', '/home/me')).toBe('/srv/a.jpg');
+  });
+});
