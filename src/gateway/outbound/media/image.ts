@@ -24,6 +24,8 @@ export interface OptimizedImage {
   height: number;
   /** How many encodes it took (reported by the bench). */
   encodes: number;
+  /** JPEG quality, for a JPEG. */
+  quality?: number;
 }
 
 interface Pixels {
@@ -108,7 +110,8 @@ export async function searchJpeg(
     const cell = cells[index]!;
     const out = await encodeJpeg(px, cell);
     encodes += 1;
-    if (out.data.length <= maxBytes) return { ...out, mimetype: 'image/jpeg', encodes };
+    if (out.data.length <= maxBytes)
+      return { ...out, mimetype: 'image/jpeg', encodes, quality: cell.quality };
     anchor = { cell, bytes: out.data.length };
     index += 1;
   }
@@ -167,7 +170,14 @@ export async function toJpeg(input: Buffer, maxBytes: number): Promise<Optimized
     .jpeg({ quality: QUALITIES[0] })
     .toBuffer({ resolveWithObject: true });
   if (data.length <= maxBytes) {
-    return { data, mimetype: 'image/jpeg', width: info.width, height: info.height, encodes: 1 };
+    return {
+      data,
+      mimetype: 'image/jpeg',
+      width: info.width,
+      height: info.height,
+      encodes: 1,
+      quality: QUALITIES[0],
+    };
   }
   return searchJpeg(px, maxBytes, 1);
 }
