@@ -96,7 +96,7 @@ const SharedBase = z.strictObject({
   textChunkLimit: z.number().int().min(1),
   chunkMode: ChunkMode,
   /** How long an automatic reply waits for a disconnected account before it is marked expired (outbox). */
-  replyMaxAgeMinutes: z.number().int().min(1),
+  replyMaxAgeMinutes: z.number().positive(),
   groups: z.record(GroupKey, z.strictObject({ requireMention: z.boolean().optional() })).optional(),
   ackReaction: z.strictObject({
     emoji: z.string().optional(),
@@ -126,7 +126,7 @@ export const WhatsAppChannelSchema = SharedBase.extend({
   groupPolicy: GroupPolicy.default('allowlist'),
   textChunkLimit: z.number().int().min(1).default(4000),
   chunkMode: ChunkMode.default('length'),
-  replyMaxAgeMinutes: z.number().int().min(1).default(60),
+  replyMaxAgeMinutes: z.number().positive().default(60),
   ackReaction: z
     .strictObject({
       emoji: z.string().optional(),
