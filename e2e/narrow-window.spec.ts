@@ -113,9 +113,15 @@ test('every screen works at 360 px wide: no sideways scrolling, every action rea
     await checkScreen(page, 'link', testInfo);
   });
 
-  await test.step('Accounts', async () => {
+  await test.step('Accounts, with the sending limits WhatsApp announced on the card', async () => {
+    await env.sim.fault.messageCapping(phone.account, {
+      capping_status: 'FIRST_WARNING',
+      used_quota: 80,
+      total_quota: 100,
+    });
     await page.getByTestId('nav-accounts').click();
     await expect(page.getByTestId('account-card-default')).toHaveAttribute('data-state', 'open');
+    await expect(page.getByTestId('account-send-limits')).toContainText('first warning · 80 of 100 used');
     await page.getByTestId('account-logout-default').click();
     await expect(page.getByTestId('account-logout-confirm-default')).toBeVisible();
     await checkScreen(page, 'accounts', testInfo);
@@ -134,6 +140,12 @@ test('every screen works at 360 px wide: no sideways scrolling, every action rea
     await page.getByTestId('nav-messages').click();
     await expect(page.getByTestId('messages-filter')).toBeVisible();
     await checkScreen(page, 'messages', testInfo);
+  });
+
+  await test.step('Outbox, with the pairing code and the confirmation sent', async () => {
+    await page.getByTestId('nav-outbox').click();
+    await expect(page.locator('[data-testid="outbox-row"][data-state="sent"]')).toHaveCount(3);
+    await checkScreen(page, 'outbox', testInfo);
   });
 
   await test.step('Settings: access settings and the raw editor', async () => {

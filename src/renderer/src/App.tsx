@@ -10,6 +10,7 @@ import { Logs } from './screens/Logs';
 import { AccountsScreen } from './screens/Accounts';
 import { LinkScreen } from './screens/Link';
 import { MessagesScreen } from './screens/Messages';
+import { OutboxScreen } from './screens/Outbox';
 import { PairingScreen } from './screens/Pairing';
 import { Settings } from './screens/Settings';
 import { livePending } from './pairing-model';
@@ -31,6 +32,7 @@ const SCREENS: Record<RouteId, ComponentType> = {
   accounts: AccountsScreen,
   pairing: PairingScreen,
   messages: MessagesScreen,
+  outbox: OutboxScreen,
   settings: Settings,
   logs: Logs,
 };

@@ -17,6 +17,7 @@ import './styles/channels.css';
 import './styles/accounts.css';
 import './styles/pairing.css';
 import './styles/access.css';
+import './styles/outbox.css';
 import './styles/narrow.css';
 
 const backend = createBackend({ openclaw: window.openclaw, location: window.location });

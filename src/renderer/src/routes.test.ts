@@ -7,6 +7,7 @@ describe('routes', () => {
     expect(routeFromHash('#settings')).toBe('settings');
     expect(routeFromHash('#/settings/extra')).toBe('settings');
     expect(routeFromHash('#/messages')).toBe('messages');
+    expect(routeFromHash('#/outbox')).toBe('outbox');
     expect(routeFromHash('')).toBe('link');
     expect(routeFromHash('#/nope')).toBe('link');
     expect(hashFor('pairing')).toBe('#/pairing');

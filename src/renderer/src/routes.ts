@@ -5,6 +5,7 @@ export const ROUTES = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'pairing', label: 'Pairing' },
   { id: 'messages', label: 'Messages' },
+  { id: 'outbox', label: 'Outbox' },
   { id: 'settings', label: 'Settings' },
   { id: 'logs', label: 'Logs' },
 ] as const;
