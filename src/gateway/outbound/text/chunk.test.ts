@@ -41,6 +41,19 @@ describe('chunkText length mode', () => {
     expect(chunks.join('')).toBe('a' + '😀'.repeat(10));
   });
 
+  it('never splits a grapheme: an emoji with its skin tone or a family joined by ZWJ stays whole', () => {
+    const family = '👩‍👩‍👧‍👦'; // 11 code units
+    const thumbs = '👍🏽'; // 4 code units
+    const text = `ab${family}${thumbs}${family}`;
+    const chunks = chunkText(text, 12, 'length');
+    expect(chunks).toEqual([`ab`, `${family}`, thumbs, family]);
+    expect(chunkText('e\u0301'.repeat(6), 5, 'length')).toEqual([
+      'e\u0301e\u0301',
+      'e\u0301e\u0301',
+      'e\u0301e\u0301',
+    ]);
+  });
+
   it('closes a code block cut in two and reopens it with its language in the next chunk', () => {
     const code = Array.from({ length: 40 }, (_, i) => `line ${i} of the code`).join('\n');
     const chunks = chunkText(`Here:\n\`\`\`ts\n${code}\n\`\`\`\nend`, 200, 'length');

@@ -62,11 +62,28 @@ function cut(text: string, limit: number, min: number): { chunk: string; next: s
   if (nl > min) return { chunk: text.slice(0, nl), next: text.slice(nl + 1).replace(/^\n+/, '') };
   const ws = lastWhitespace(window);
   if (ws > min) return { chunk: text.slice(0, ws), next: text.slice(ws + 1) };
-  let at = limit;
-  // Never split a surrogate pair: half an emoji renders as a replacement character on the phone.
-  const code = text.charCodeAt(at - 1);
-  if (at > 1 && code >= 0xd800 && code <= 0xdbff) at -= 1;
+  const at = hardCut(text, limit);
   return { chunk: text.slice(0, at), next: text.slice(at) };
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** How far around a cut the grapheme search looks; a cluster longer than this is cut inside it. */
+const GRAPHEME_REACH = 128;
+
+/**
+ * A hard cut at or before `limit` that splits no grapheme (an emoji with its skin tone or ZWJ parts, a letter with
+ * its accents): half of one renders as a broken glyph on the phone. Never splits a surrogate pair either way.
+ */
+function hardCut(text: string, limit: number): number {
+  const base = Math.max(0, limit - GRAPHEME_REACH);
+  let best = 0;
+  for (const { index } of graphemes.segment(text.slice(base, limit + GRAPHEME_REACH))) {
+    if (base + index > limit) break;
+    best = base + index;
+  }
+  if (best > base || (base === 0 && best > 0)) return best;
+  const code = text.charCodeAt(limit - 1);
+  return limit > 1 && code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }
 
 function lastWhitespace(s: string): number {

@@ -8,6 +8,14 @@ describe('markdownToWhatsApp', () => {
     expect(wa('***both***')).toBe('*_both_*');
   });
 
+  it('pairs markers left to right and leaves unpaired ones as written', () => {
+    expect(wa('**a** ** b ** **c')).toBe('*a* ** b ** **c');
+    expect(wa('~~a~~b~~')).toBe('~a~b~~');
+    const unpaired = '**a '.repeat(5000).trim();
+    expect(wa(unpaired)).toBe(unpaired);
+    expect(wa('['.repeat(5000))).toBe('['.repeat(5000));
+  });
+
   it('leaves single * and _ alone (already WhatsApp bold and italic)', () => {
     expect(wa('*keep* _this_ 2 * 3')).toBe('*keep* _this_ 2 * 3');
     expect(wa('call __init__ or my__var__x')).toBe('call *init* or my__var__x');
@@ -17,6 +25,8 @@ describe('markdownToWhatsApp', () => {
   it('makes headings bold lines, without doubling the markers of a bold heading', () => {
     expect(wa('# Title\ntext\n### **Sub** ###')).toBe('*Title*\ntext\n*Sub*');
     expect(wa('#hashtag is not a heading')).toBe('#hashtag is not a heading');
+    expect(wa('Title\n=====\nSub **x**\n---\ntext')).toBe('*Title*\n*Sub x*\ntext');
+    expect(wa('- item\n---\nafter')).toBe('- item\nafter');
   });
 
   it('writes links and images as words plus address, or the address alone', () => {
@@ -27,6 +37,10 @@ describe('markdownToWhatsApp', () => {
     expect(wa('![a cat](https://x.test/cat.png "title")')).toBe('a cat (https://x.test/cat.png)');
     expect(wa('![](https://x.test/cat.png)')).toBe('https://x.test/cat.png');
     expect(wa('<https://x.test/~~a~~>')).toBe('https://x.test/~~a~~');
+    expect(wa('[Foo](https://en.wikipedia.org/wiki/Foo_(bar))')).toBe(
+      'Foo (https://en.wikipedia.org/wiki/Foo_(bar))',
+    );
+    expect(wa('[a]( [b](c) [[x]](y)')).toBe('[a]( b (c) [[x]](y)');
   });
 
   it('never touches code, fenced or inline', () => {

@@ -6,6 +6,8 @@
 const FENCE_RE = /^ {0,3}(`{3,}|~{3,})/;
 const HEADING_RE = /^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/;
 const RULE_RE = /^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$/;
+const SETEXT_RE = /^ {0,3}(?:=+|-+)\s*$/;
+const LIST_OR_QUOTE_RE = /^\s*(?:[-*+>]|\d+[.)])\s/;
 const TABLE_ROW_RE = /^\s*\|.*\|\s*$/;
 const TABLE_SEPARATOR_RE = /^\s*\|(?:\s*:?-+:?\s*\|)+\s*$/;
 
@@ -14,6 +16,11 @@ const TABLE_SEPARATOR_RE = /^\s*\|(?:\s*:?-+:?\s*\|)+\s*$/;
 const HOLD_OPEN = '\uE000';
 const HOLD_CLOSE = '\uE001';
 const HOLD_RE = /\uE000(\d+)\uE001/g;
+
+// A URL may hold one level of parentheses (Wikipedia's do); an optional "title" is dropped.
+const URL_PART = String.raw`<?((?:[^\s()<>\[\]]|\([^\s()<>\[\]]*\))+)>?(?:\s+"[^"\n]{0,300}")?\s*`;
+const IMAGE_RE = new RegExp(String.raw`!\[([^\[\]]*)\]\(\s*` + URL_PART + String.raw`\)`, 'g');
+const LINK_RE = new RegExp(String.raw`\[([^\[\]]+)\]\(\s*` + URL_PART + String.raw`\)`, 'g');
 
 /** The text with Markdown rewritten into WhatsApp formatting; code blocks and inline code unchanged. */
 export function markdownToWhatsApp(markdown: string): string {
@@ -44,18 +51,27 @@ export function markdownToWhatsApp(markdown: string): string {
       i = end - 1;
       continue;
     }
+    // "Title" over a line of = or - is a heading too (setext style); a lone --- is a rule.
+    if (line.trim() !== '' && !LIST_OR_QUOTE_RE.test(line) && SETEXT_RE.test(lines[i + 1] ?? '')) {
+      out.push(headingLine(line));
+      i++;
+      continue;
+    }
     if (RULE_RE.test(line)) continue;
     const heading = HEADING_RE.exec(line);
     if (heading) {
-      const title = inline(heading[1] as string)
-        .replace(/^\*(.*)\*$/, '$1')
-        .trim();
-      out.push(title ? `*${title}*` : '');
+      out.push(headingLine(heading[1] as string));
       continue;
     }
     out.push(inline(line));
   }
   return collapseBlankLines(out);
+}
+
+/** A heading as one bold line; bold inside it is dropped, as the whole line is bold already. */
+function headingLine(title: string): string {
+  const text = inline(title.replace(/\*\*|__/g, '')).trim();
+  return text ? `*${text}*` : '';
 }
 
 /** Emphasis, strike, links and images on one line outside code. */
@@ -66,24 +82,71 @@ function inline(line: string): string {
 
   // Inline code first: `a **b**` stays as written. A run of n backticks closes with exactly n.
   s = s.replace(/(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g, (m) => hold(m));
-  // Images and links: keep the words and the address, WhatsApp links a bare URL itself.
-  s = s.replace(/!\[([^\]]*)\]\(\s*<?([^\s)>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_m, alt: string, url: string) =>
+  // Images and links: keep the words and the address, WhatsApp links a bare URL itself. The character classes
+  // exclude the brackets that would start another link, so a line of unclosed brackets is scanned once, not once
+  // per bracket (these lines can be 100,000 characters long).
+  s = s.replace(IMAGE_RE, (_m, alt: string, url: string) =>
     alt.trim() ? `${alt.trim()} (${hold(url)})` : hold(url),
   );
-  s = s.replace(/\[([^\]]+)\]\(\s*<?([^\s)>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_m, text: string, url: string) =>
+  s = s.replace(LINK_RE, (_m, text: string, url: string) =>
     sameAddress(text, url) ? hold(url) : `${text} (${hold(url)})`,
   );
-  s = s.replace(/<(https?:\/\/[^\s>]+)>/g, (_m, url: string) => hold(url));
+  s = s.replace(/<(https?:\/\/[^\s<>]+)>/g, (_m, url: string) => hold(url));
   s = s.replace(/https?:\/\/[^\s<>()]+/g, (url) => hold(url));
 
   // ***x*** is bold italic; do it before ** so the asterisks do not pair up wrongly.
-  s = s.replace(/\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*/g, '*_$1_*');
-  s = s.replace(/\*\*(?=\S)(.+?)(?<=\S)\*\*/g, '*$1*');
+  s = pairMarkers(s, '***', nonSpaceAfter, nonSpaceBefore, (x) => `*_${x}_*`);
+  s = pairMarkers(s, '**', nonSpaceAfter, nonSpaceBefore, (x) => `*${x}*`);
   // __x__ only at word edges, so identifiers like __init__ inside a word are left alone.
-  s = s.replace(/(^|[^\w])__(?=\S)(.+?)(?<=\S)__(?!\w)/g, '$1*$2*');
-  s = s.replace(/~~(?=\S)(.+?)(?<=\S)~~/g, '~$1~');
+  s = pairMarkers(
+    s,
+    '__',
+    (t, at) => !isWord(t[at - 1]) && nonSpaceAfter(t, at, 2),
+    (t, at) => nonSpaceBefore(t, at, 2) && !isWord(t[at + 2]),
+    (x) => `*${x}*`,
+  );
+  s = pairMarkers(s, '~~', nonSpaceAfter, nonSpaceBefore, (x) => `~${x}~`);
 
   return s.replace(HOLD_RE, (_m, n: string) => held[Number(n)] as string);
+}
+
+type Edge = (text: string, at: number, width: number) => boolean;
+
+const nonSpaceAfter: Edge = (t, at, width) => /\S/.test(t[at + width] ?? ' ');
+const nonSpaceBefore: Edge = (t, at) => /\S/.test(t[at - 1] ?? ' ');
+const isWord = (c: string | undefined): boolean => c !== undefined && /\w/.test(c);
+
+/**
+ * Each `marker`…`marker` span (non-empty, opener and closer accepted by the edge tests) rewritten by `wrap`, pairing
+ * left to right with the nearest closer, as a lazy regex would; but in one pass: a regex retries from every opener
+ * that has no closer, which is quadratic on a long line of unpaired markers.
+ */
+function pairMarkers(
+  s: string,
+  marker: string,
+  opens: Edge,
+  closes: Edge,
+  wrap: (inner: string) => string,
+): string {
+  const w = marker.length;
+  let out = '';
+  let copied = 0;
+  let from = 0;
+  for (;;) {
+    const open = s.indexOf(marker, from);
+    if (open < 0) break;
+    if (!opens(s, open, w)) {
+      from = open + 1;
+      continue;
+    }
+    let close = s.indexOf(marker, open + w + 1);
+    while (close >= 0 && !closes(s, close, w)) close = s.indexOf(marker, close + 1);
+    // No closer after this opener means none after any later one either.
+    if (close < 0) break;
+    out += s.slice(copied, open) + wrap(s.slice(open + w, close));
+    copied = from = close + w;
+  }
+  return out + s.slice(copied);
 }
 
 function sameAddress(text: string, url: string): boolean {
