@@ -12,8 +12,17 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../e2e/wa-sim/index';
 import { decryptMedia, type SimMediaType } from '../e2e/wa-sim/media/crypto';
-import type { OutboxItem } from '../src/shared/contract';
-import { alphaPng, mp4, oggOpus, pdf, photo12mp } from '../src/gateway/outbound/media/test-fixtures';
+import type { LogEntry, OutboxItem } from '../src/shared/contract';
+import { findFfmpeg } from '../src/gateway/outbound/media/ffmpeg';
+import {
+  alphaPng,
+  jpeg,
+  mp3,
+  mp4,
+  oggOpus,
+  pdf,
+  photo12mp,
+} from '../src/gateway/outbound/media/test-fixtures';
 import { inboundSuite, textOf, type InboundGateway } from './support/inbound';
 
 const suite = inboundSuite('outbound-media');
@@ -21,12 +30,13 @@ const MB = 1024 * 1024;
 let files: string;
 let web: Server;
 let webUrl: string;
+let served: Buffer;
 
 beforeAll(async () => {
   files = mkdtempSync(join(tmpdir(), 'openclaw-media-e2e-'));
-  web = createServer((_req, res) =>
-    res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(100)),
-  );
+  served = await jpeg(320, 240);
+  // Labelled PNG on purpose: the type sent comes from the bytes.
+  web = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(served));
   web.listen(0, '127.0.0.1');
   await once(web, 'listening');
   webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}/chart.png`;
@@ -166,5 +176,37 @@ describe('message.send media', () => {
 
     expect((await g.call<{ items: OutboxItem[] }>('outbox.list', {})).items).toEqual([]);
     expect(erin.messages()).toEqual([]);
+  });
+
+  it('with agents.defaults.mediaAllowPrivateNetwork on, a URL on this machine is fetched and arrives', async () => {
+    const g = await suite.gateway(
+      '+15550700006',
+      `agents: { defaults: { mediaAllowPrivateNetwork: true } },`,
+    );
+    const fay = suite.sim.contact('+15550706001', { name: 'Fay' });
+    const sent = await g.call<Sent>('message.send', { to: fay.e164, media: [webUrl], message: 'the chart' });
+    const image = await mediaOf(await fay.nextMessage((m) => m.id === sent.ids[0]), 'image');
+    expect(image.fields).toMatchObject({ mimetype: 'image/jpeg', caption: 'the chart' });
+    expect(image.bytes.equals(served)).toBe(true);
+  });
+
+  it('audio that is not Ogg/Opus goes as a voice note as it is when ffmpeg is missing, and the log says so', async (ctx) => {
+    if (await findFfmpeg()) ctx.skip(); // With ffmpeg it is converted (prepare.test.ts); this is the other case.
+    const g = await suite.gateway('+15550700007');
+    const gus = suite.sim.contact('+15550707001', { name: 'Gus' });
+    const song = file('song.mp3', mp3(8192));
+    const sent = await g.call<Sent>('message.send', { to: gus.e164, media: [song] });
+    const audio = await mediaOf(await gus.nextMessage((m) => m.id === sent.ids[0]), 'audio');
+    expect(audio.fields).toMatchObject({ mimetype: 'audio/mpeg', ptt: true });
+    expect(audio.bytes.equals(mp3(8192))).toBe(true);
+    const { entries } = await g.call<{ entries: LogEntry[] }>('logs.tail', {
+      subsystem: 'whatsapp/outbound',
+    });
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        msg: `${song} is audio/mpeg, not Ogg/Opus, and ffmpeg is not installed to convert it: sent as it is`,
+      }),
+    );
   });
 });

@@ -229,7 +229,13 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
           db: store.db,
         }),
         ...pairingHandlers(pairing),
-        ...outboundHandlers({ outbox: sending, whatsapp, config: () => config.config, stateDir }),
+        ...outboundHandlers({
+          outbox: sending,
+          whatsapp,
+          config: () => config.config,
+          stateDir,
+          log: logs.child('whatsapp/outbound'),
+        }),
       },
       logs.child('control'),
     );

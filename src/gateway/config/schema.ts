@@ -205,6 +205,8 @@ const AgentsSchema = z.strictObject({
   defaults: z
     .strictObject({
       mediaMaxMb: PositiveMb.default(5),
+      /** Media URLs may reach loopback and private addresses (off: an agent can be talked into fetching them). */
+      mediaAllowPrivateNetwork: z.boolean().default(false),
       heartbeat: z.strictObject({ every: Duration.default('30m'), ...heartbeatFields }).prefault({}),
       model: z.string().optional(),
       workspace: z.string().optional(),

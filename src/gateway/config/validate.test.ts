@@ -44,7 +44,11 @@ describe('defaults', () => {
       reconnect: { initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 12 },
     });
     expect(config.messages.groupChat.historyLimit).toBe(50);
-    expect(config.agents.defaults).toEqual({ mediaMaxMb: 5, heartbeat: { every: '30m' } });
+    expect(config.agents.defaults).toEqual({
+      mediaMaxMb: 5,
+      mediaAllowPrivateNetwork: false,
+      heartbeat: { every: '30m' },
+    });
     expect(config.agents.list).toEqual([]);
     expect(config.bindings).toEqual([]);
     expect(config.session).toEqual({ scope: 'per-sender', dmScope: 'main', mainKey: 'main' });

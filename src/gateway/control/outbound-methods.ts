@@ -2,6 +2,7 @@
 // connected (nothing is stored: they can act on the reason now); what is accepted is in the outbox before the
 // answer, with the ids it will carry.
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { resolveAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
 import { GatewayError } from '../errors';
@@ -23,6 +24,8 @@ export interface OutboundMethodDeps {
   whatsapp: WhatsAppManager;
   config(): OpenClawConfig;
   stateDir: string;
+  /** Where a media item sent other than asked is said (whatsapp/outbound). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /** `+15551234567` → its WhatsApp JID; a group JID as given. */
@@ -70,6 +73,8 @@ export function outboundHandlers(deps: OutboundMethodDeps): OutboundHandlers {
             maxBytes: cfg.agents.defaults.mediaMaxMb * 1024 * 1024,
             dir: path.join(deps.stateDir, 'media', 'outbound', accountId),
             strictMedia: true,
+            allowPrivateNetwork: cfg.agents.defaults.mediaAllowPrivateNetwork,
+            warn: (message) => deps.log?.warn({ accountId, to: p.to }, message),
           },
         );
       } catch (err) {

@@ -23,6 +23,10 @@ export interface ComposeOptions {
   dir: string;
   /** true: a media failure throws (CLI, API); false: it becomes a warning line (automatic replies). */
   strictMedia: boolean;
+  /** `agents.defaults.mediaAllowPrivateNetwork`: media URLs may reach loopback and private addresses. */
+  allowPrivateNetwork?: boolean;
+  /** Told when a media item goes other than asked (audio not converted, a GIF sent still); the caller logs it. */
+  warn?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -45,6 +49,8 @@ export async function composeReply(input: ComposeInput, opts: ComposeOptions): P
         dir: opts.dir,
         gifPlayback: input.gifPlayback,
         signal: opts.signal,
+        allowPrivateNetwork: opts.allowPrivateNetwork,
+        warn: opts.warn,
       });
       // Voice notes carry no caption in WhatsApp: the caption then goes as its own text first.
       if (caption !== undefined && media.kind === 'audio') {
