@@ -46,9 +46,18 @@ export function newMessageId(): string {
   return `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
 }
 
+/** Relayed (message id, device) pairs remembered for resend dedupe. */
+const MAX_RELAYED = 200_000;
+
 export class Messaging {
   /** The "dropped acks" fault: the server stops acknowledging what companions send. */
   dropAcks = false;
+  /**
+   * What WhatsApp does with a resend of a message id it already relayed (a client retrying after a crash or a lost
+   * ack): it acks the resend but does not hand the message again to a device that already has it. Kept as
+   * "sender\0id\0recipient device jid", the oldest forgotten first past MAX_RELAYED.
+   */
+  private readonly relayed = new Set<string>();
 
   constructor(private readonly server: WaSimServer) {
     server.addHandler((conn, node) => this.handle(conn, node));
@@ -140,6 +149,12 @@ export class Messaging {
     }
   }
 
+  /** Remembers a copy the device got; only then (a copy it could not decrypt may come again as a retry). */
+  private remember(key: string): void {
+    if (this.relayed.size >= MAX_RELAYED) this.relayed.delete(this.relayed.values().next().value!);
+    this.relayed.add(key);
+  }
+
   private reply(conn: Connection, node: BinaryNode): boolean {
     void conn.send(node);
     return true;
@@ -169,6 +184,11 @@ export class Messaging {
     for (const { jid, enc } of copies) {
       const found = this.server.resolve(jid);
       if (!found) continue;
+      const relayKey = `${sender.user}\u0000${id}\u0000${jid}`;
+      if (this.relayed.has(relayKey)) {
+        this.server.emit('duplicate-relay', { id, jid });
+        continue;
+      }
       const simulated = found.user.devices.get(found.device);
       const fromJid = `${sender.user}:${companion.device}@${S_WHATSAPP_NET}`;
       if (simulated) {
@@ -197,6 +217,7 @@ export class Messaging {
           encType: type,
           stanza: node,
         });
+        this.remember(relayKey);
         if (found.user !== sender) recipients.add(found.user);
       } else if (found.user instanceof Account && found.user.companions.has(found.device)) {
         // Another real client (the account's other companion, or another account): forward its copy.
@@ -211,6 +232,7 @@ export class Messaging {
           },
           content: [enc],
         });
+        this.remember(relayKey);
       }
     }
     // Like a phone, each recipient confirms delivery as soon as it has decrypted the message.

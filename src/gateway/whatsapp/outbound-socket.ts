@@ -15,7 +15,51 @@ export interface OutboundSocketDeps {
   socket(): WASocket | null;
 }
 
+/** How long a send waits for WhatsApp's ack of its stanza; then it is retried (same id: relayed once). */
+const ACK_TIMEOUT_MS = 20_000;
+
+type AckNode = { attrs: Record<string, string | undefined> };
+
+/**
+ * WhatsApp's ack of each message stanza, by id. Baileys resolves sendMessage once the stanza is written and only
+ * reports failed acks, so a message counts as sent only when the server's ack says so (a reply "sent" into a dying
+ * socket is retried, not lost). One listener per socket, dropped with it; entries live only while a send waits.
+ */
+class Acks {
+  private readonly waiting = new Map<string, (node: AckNode) => void>();
+  private readonly attached = new WeakSet<WASocket>();
+
+  wait(sock: WASocket, id: string): { done: Promise<AckNode>; cancel(): void } {
+    if (!this.attached.has(sock)) {
+      this.attached.add(sock);
+      sock.ws.on('CB:ack,class:message', (node: AckNode) => this.waiting.get(node.attrs.id ?? '')?.(node));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const cancel = () => {
+      clearTimeout(timer);
+      this.waiting.delete(id);
+    };
+    const done = new Promise<AckNode>((resolve, reject) => {
+      timer = setTimeout(() => {
+        cancel();
+        reject(
+          new SendFailure(
+            'transient',
+            `WhatsApp did not acknowledge the message within ${ACK_TIMEOUT_MS / 1000} s`,
+          ),
+        );
+      }, ACK_TIMEOUT_MS);
+      this.waiting.set(id, (node) => {
+        cancel();
+        resolve(node);
+      });
+    });
+    return { done, cancel };
+  }
+}
+
 export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
+  const acks = new Acks();
   return {
     accountId: deps.accountId,
     connected: () => deps.socket() !== null,
@@ -25,11 +69,15 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
       if (!sock) throw new SendFailure('offline', `WhatsApp account "${deps.accountId}" is not connected`);
       const content = await toContent(payload);
       recordSent(deps.db, deps.accountId, messageId, chat, Date.now());
+      const ack = acks.wait(sock, messageId);
       try {
         await sock.sendMessage(chat, content, { messageId });
       } catch (err) {
+        ack.cancel();
         throw classify(err, deps.socket() === null);
       }
+      const { attrs } = await ack.done;
+      if (attrs.error) throw ackFailure(attrs.error);
     },
     async presence(chat, state) {
       const sock = deps.socket();
@@ -75,6 +123,13 @@ export async function toContent(payload: OutboundPayload): Promise<AnyMessageCon
       }
     }
   }
+}
+
+/** A stanza WhatsApp refused in its ack: 429 is its rate limit; anything else would be refused again. */
+export function ackFailure(code: string): SendFailure {
+  if (code === '429')
+    return new SendFailure('rate_limited', 'WhatsApp refused the message: rate-overlimit (429)');
+  return new SendFailure('permanent', `WhatsApp refused the message (error ${code})`);
 }
 
 /** Baileys reports failures as Boom errors (statusCode in output) or plain errors with WhatsApp's text. */
