@@ -11,6 +11,7 @@ import { describeSource, formatBytes, MediaError } from './errors';
 import { convert, findFfmpeg } from './ffmpeg';
 import { optimizeImage, toJpeg } from './image';
 import { loadSource } from './load';
+import { maybePrune } from './prune';
 import { sniff, type Sniffed } from './sniff';
 
 /** An image source may be this large (or the cap, when that is larger) and still be scaled down to fit. Decoding
@@ -216,6 +217,7 @@ export async function prepareMedia(source: string, opts: PrepareOptions): Promis
     opts.warn?.(`${describeSource(source)} is not a video: gifPlayback ignored`);
   }
   const path = await save(opts.dir, out.data, out.type.ext);
+  await maybePrune(opts.dir);
   const written = (await stat(path)).size;
   const fileName = out.kind === 'document' ? (loaded.fileName ?? `file.${out.type.ext}`) : undefined;
   return {
