@@ -179,6 +179,9 @@ export function makeApi(sim: Sim, journal: Journal): Record<string, Handler> {
           // Without ms the loop stops.
           sim.fault.restartAfterEachLogin(b.ms ?? null);
           break;
+        case 'rateOverlimit':
+          sim.fault.rateOverlimit(phone(b.phone!, 'phone').account, b.count!);
+          break;
         default: {
           const account = phone(b.phone!, 'phone').account;
           const kind: DeviceFault = b.kind;

@@ -76,7 +76,9 @@ export const SERVER_FAULTS = [
   'slowResponses',
   'restartAfterEachLogin',
 ] as const;
-export const FAULT_KINDS = [...DEVICE_FAULTS, ...SERVER_FAULTS] as const;
+/** Faults aimed at a phone's account as a whole: `rateOverlimit` refuses its next `count` sends (0 lifts it). */
+export const ACCOUNT_FAULTS = ['rateOverlimit'] as const;
+export const FAULT_KINDS = [...DEVICE_FAULTS, ...SERVER_FAULTS, ...ACCOUNT_FAULTS] as const;
 export type DeviceFault = (typeof DEVICE_FAULTS)[number];
 
 export const FaultBody = z
@@ -85,9 +87,13 @@ export const FaultBody = z
     phone: e164.optional(),
     device: z.int().min(0).max(1000).optional(),
     ms: z.int().min(0).max(86_400_000).optional(),
+    count: z.int().min(0).max(100_000).optional(),
   })
   .superRefine((b, ctx) => {
-    if ((DEVICE_FAULTS as readonly string[]).includes(b.kind) && b.phone === undefined)
+    if (b.kind === 'rateOverlimit' && b.count === undefined)
+      ctx.addIssue({ code: 'custom', path: ['count'], message: 'rateOverlimit needs count (0 lifts it)' });
+    const needsPhone = [...DEVICE_FAULTS, ...ACCOUNT_FAULTS] as readonly string[];
+    if (needsPhone.includes(b.kind) && b.phone === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['phone'],

@@ -285,6 +285,15 @@ describe('admin API', () => {
     await expectError(post('/api/fault', { kind: 'abruptClose', phone: OWNER }), 409, /no connected device/);
   });
 
+  it('POST /api/fault rateOverlimit refuses the phone’s next sends, and needs a phone and a count', async () => {
+    await expectError(post('/api/fault', { kind: 'rateOverlimit', phone: OWNER }), 400, /^count: /);
+    await expectError(post('/api/fault', { kind: 'rateOverlimit', count: 1 }), 400, /^phone: /);
+    await postOk('/api/fault', { kind: 'rateOverlimit', phone: OWNER, count: 2 });
+    expect(sim.fault.overlimitLeft(phone.account)).toBe(2);
+    await postOk('/api/fault', { kind: 'rateOverlimit', phone: OWNER, count: 0 });
+    expect(sim.fault.overlimitLeft(phone.account)).toBe(0);
+  });
+
   it('POST /api/fault restartAfterEachLogin answers each login with 515 after it opened, until posted without ms', async () => {
     await postOk('/api/fault', { kind: 'restartAfterEachLogin', ms: 20 });
     try {
