@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from './ffmpeg';
 import { MediaError, prepareMedia, type PrepareOptions } from './index';
-import { alphaPng, animatedGif, jpeg, mp3, mp4, oggOpus, pdf, photo12mp } from './test-fixtures';
+import { sniff } from './sniff';
+import { alphaPng, animatedGif, jpeg, mp4, oggOpus, pdf, photo12mp, wav } from './test-fixtures';
 
 const MB = 1024 * 1024;
 let root: string;
@@ -80,18 +81,21 @@ describe('prepareMedia from local files', () => {
     expect(media).toMatchObject({ kind: 'audio', mimetype: 'audio/ogg; codecs=opus', ptt: true });
   });
 
-  it('sends other audio as it is with a warning when ffmpeg is missing (converted when present)', async () => {
+  it('converts other audio to Ogg/Opus with ffmpeg, or sends it as it is with a warning without', async () => {
     const o = opts();
-    const path = file('song.mp3', mp3());
+    const path = file('tone.wav', wav());
+    const media = await prepareMedia(path, o);
+    expect(media).toMatchObject({ kind: 'audio', ptt: true });
     if (ffmpeg) {
-      // A real ffmpeg refuses our header-only MP3; the conversion error names the file.
-      await expect(prepareMedia(path, o)).rejects.toThrow(/song\.mp3/);
+      expect(media.mimetype).toBe('audio/ogg; codecs=opus');
+      // The label matches the bytes: an Ogg stream whose first packet is an Opus header.
+      expect((await sniff(await readFile(media.path))).mime).toBe('audio/ogg; codecs=opus');
+      expect(o.warnings).toEqual([]);
       return;
     }
-    const media = await prepareMedia(path, o);
-    expect(media).toMatchObject({ kind: 'audio', mimetype: 'audio/mpeg', ptt: true });
+    expect(media.mimetype).toBe('audio/wav');
     expect(o.warnings).toEqual([
-      expect.stringMatching(/song\.mp3 is audio\/mpeg, not Ogg\/Opus, and ffmpeg is not installed/),
+      `${path} is audio/wav, not Ogg/Opus, and ffmpeg is not installed to convert it: sent as it is`,
     ]);
   });
 
@@ -107,6 +111,7 @@ describe('prepareMedia from local files', () => {
     const media = await prepareMedia(file('loop.gif', await animatedGif()), o);
     if (ffmpeg) {
       expect(media).toMatchObject({ kind: 'video', mimetype: 'video/mp4', gifPlayback: true });
+      expect((await sniff(await readFile(media.path))).mime).toBe('video/mp4');
       return;
     }
     expect(media).toMatchObject({ kind: 'image', mimetype: 'image/gif' });
