@@ -54,6 +54,60 @@ describe('openclaw message send', () => {
     expect(alice.deliveryCount(id!)).toBe(1);
   });
 
+  it('sends to a group by its JID: every member device decrypts it once', async () => {
+    const g = await suite.gateway('+15550501005');
+    const alice = suite.sim.contact('+15550502005', { name: 'Alice', devices: 2 });
+    const bob = suite.sim.contact('+15550502006', { name: 'Bob' });
+    const group = await suite.sim.group('CLI group', { admin: g.phone, members: [alice, bob] });
+    const r = await runCli(['message', 'send', '--to', group.jid, '--message', 'hello group'], g.t.env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const id = r.stdout.trim().split('\n')[1]!.trim().split(/\s+/)[0]!;
+    for (const [member, devices] of [
+      [alice, [0, 1]],
+      [bob, [0]],
+    ] as const) {
+      for (const device of devices) {
+        const got = await member.nextMessage((m) => m.id === id && m.device === device);
+        expect(textOf(got)).toBe('hello group');
+        expect(got.chat).toBe(group.jid);
+        expect(member.deliveryCount(id, device)).toBe(1);
+      }
+    }
+  });
+
+  it('--no-wait returns once the message is stored, saying it is queued', async () => {
+    const g = await suite.gateway('+15550501006');
+    const alice = suite.sim.contact('+15550502007', { name: 'Alice' });
+    const r = await runCli(
+      ['message', 'send', '--to', alice.e164, '--message', 'later', '--no-wait'],
+      g.t.env,
+    );
+    expect(r.code).toBe(0);
+    const [id, state] = r.stdout.trim().split('\n')[1]!.trim().split(/\s+/);
+    expect(state).toBe('queued');
+    expect(textOf(await alice.nextMessage((m) => m.id === id))).toBe('later');
+  });
+
+  it('says so when the gateway goes away while a send waits, and leaves it stored', async () => {
+    const g = await suite.gateway('+15550501007');
+    const alice = suite.sim.contact('+15550502008', { name: 'Alice' });
+    await g.call('events.subscribe', { events: ['outbox.changed'] });
+    // WhatsApp answers rate-overlimit: the account backs off for a minute, so the send waits in the outbox.
+    suite.sim.fault.rateOverlimit(g.phone.account, 1);
+    const cli = runCli(['message', 'send', '--to', alice.e164, '--message', 'patience'], g.t.env);
+    await g.client.nextEvent('outbox.changed', (p) => {
+      const item = p as { state: string; error?: string };
+      return item.state === 'pending' && !!item.error;
+    });
+    await g.down();
+    const r = await cli;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}\S+ {2}queued \(last try: .+\)$/m);
+    expect(r.stdout).toContain('The gateway went away while they were queued');
+    expect(g.query<{ state: string }>('SELECT state FROM outbox')).toEqual([{ state: 'pending' }]);
+  });
+
   it('--json lists every id with its state; a long text is several messages, in order', async () => {
     const g = await suite.gateway('+15550501002', `channels: { whatsapp: { textChunkLimit: 50 } },`);
     const alice = suite.sim.contact('+15550502002', { name: 'Alice' });

@@ -29,6 +29,8 @@ export function mediaSource(source: string, cwd = process.cwd()): string {
 
 /** Settled: nothing more will happen to the item unless someone retries it. */
 const FINAL = new Set<OutboxItem['state']>(['sent', 'failed', 'expired', 'cancelled']);
+/** Changes kept while the call is on its way, before this send's ids are known. */
+const MAX_EARLY_EVENTS = 1000;
 
 export async function messageSend(opts: MessageSendOptions): Promise<number> {
   const to = opts.to?.trim();
@@ -45,12 +47,22 @@ export async function messageSend(opts: MessageSendOptions): Promise<number> {
     );
   }
   return withGateway(await locateGateway(), async (client) => {
-    // Subscribed before the call, so no change to the new items can slip past.
+    // Subscribed before the call, so no change to the new items can slip past. Until the call answers, every
+    // item's change is kept (bounded: a busy gateway sends others' messages too); after it, only ours.
     const latest = new Map<string, OutboxItem>();
+    let ours: Set<string> | null = null;
     let notify = () => undefined as void;
+    let closed = false;
     if (opts.wait !== false) {
       await client.on('outbox.changed', (item) => {
+        if (ours && !ours.has(item.messageId)) return;
+        latest.delete(item.messageId);
         latest.set(item.messageId, item);
+        if (!ours && latest.size > MAX_EARLY_EVENTS) latest.delete(latest.keys().next().value!);
+        notify();
+      });
+      client.onClose(() => {
+        closed = true;
         notify();
       });
     }
@@ -68,9 +80,10 @@ export async function messageSend(opts: MessageSendOptions): Promise<number> {
       if (err instanceof RemoteError) throw new CliError(err.error.message);
       throw err;
     }
+    ours = new Set(sent.ids);
     let items: Array<OutboxItem | undefined> = sent.ids.map(() => undefined);
     if (opts.wait !== false) {
-      const settled = () => sent.ids.every((id) => FINAL.has(latest.get(id)?.state ?? 'pending'));
+      const settled = () => closed || sent.ids.every((id) => FINAL.has(latest.get(id)?.state ?? 'pending'));
       await new Promise<void>((done) => {
         const timer = setTimeout(done, timeoutMs);
         notify = () => {
@@ -108,7 +121,9 @@ export async function messageSend(opts: MessageSendOptions): Promise<number> {
       });
       if (opts.wait !== false && states.some((s) => !FINAL.has(s))) {
         console.log(
-          `Still queued after ${Math.round(timeoutMs / 1000)} s; the gateway keeps trying (see the Outbox screen).`,
+          closed
+            ? 'The gateway went away while they were queued; they are stored and go out when it runs again.'
+            : `Still queued after ${Math.round(timeoutMs / 1000)} s; the gateway keeps trying (see the Outbox screen).`,
         );
       }
     }
