@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaError, prepareMedia, type PrepareOptions } from './index';
+import { fetchUrl } from './fetch-url';
+import { isPrivateAddress, MediaError, prepareMedia, type PrepareOptions } from './index';
 import { jpeg, pdf } from './test-fixtures';
 
 let server: Server;
@@ -43,6 +44,12 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url!, 'http://x');
     const hops = /^\/hop\/(\d+)$/.exec(url.pathname);
+    if (url.pathname === '/to-private') {
+      res
+        .writeHead(302, { location: `http://127.0.0.2:${(server.address() as AddressInfo).port}/photo.jpg` })
+        .end();
+      return;
+    }
     if (hops) {
       const n = Number(hops[1]);
       res.writeHead(302, { location: n > 0 ? `/hop/${n - 1}` : '/photo.jpg' }).end();
@@ -114,6 +121,16 @@ describe('media from http(s) URLs', () => {
         /a loopback or private address; media URLs must be public unless private networks are allowed/,
       );
     }
+  });
+
+  it('checks every redirect hop again: a public URL that redirects to a private address is refused', async () => {
+    // For this test only, the server's own address counts as public, so the first hop is allowed.
+    const isPrivate = (address: string) => address !== '127.0.0.1' && isPrivateAddress(address);
+    const caps = { maxBytes: 1024 * 1024, imageMaxBytes: 1024 * 1024, isPrivate };
+    expect((await fetchUrl(`${base}/hop/1`, caps)).data.equals(small)).toBe(true);
+    const err = await rejection(fetchUrl(`${base}/to-private`, caps));
+    expect(err.code).toBe('refused_address');
+    expect(err.message).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/photo\.jpg resolves to 127\.0\.0\.2/);
   });
 
   it('cuts a download off at the cap while it streams, and closes the connection', async () => {

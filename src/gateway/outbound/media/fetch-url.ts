@@ -20,6 +20,8 @@ export interface FetchOptions {
   allowPrivateNetwork?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Which addresses are refused (address.ts); tests narrow it to tell one loopback address from another. */
+  isPrivate?: (address: string) => boolean;
   /** Extra options for https.request, e.g. `{ ca }` to trust a test server's certificate. */
   tls?: https.RequestOptions;
 }
@@ -45,14 +47,15 @@ type LookupCallback = (
 ) => void;
 
 /** dns.lookup that refuses private answers; honours `all` (Node's happy-eyeballs asks for every address). */
-function guardedLookup(hostname: string, options: { all?: boolean }, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const refused = addresses.find((a) => isPrivateAddress(a.address));
-    if (refused) return callback(new RefusedAddress(refused.address), []);
-    if (options.all) return callback(null, addresses);
-    callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
+function guardedLookup(isPrivate: (address: string) => boolean) {
+  return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void =>
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const refused = addresses.find((a) => isPrivate(a.address));
+      if (refused) return callback(new RefusedAddress(refused.address), []);
+      if (options.all) return callback(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
 }
 
 function fileNameFrom(res: IncomingMessage, url: URL): string | undefined {
@@ -101,7 +104,9 @@ function request(url: URL, opts: FetchOptions, signal: AbortSignal): Promise<Inc
       method: 'GET',
       signal,
       headers: { accept: '*/*', 'user-agent': 'openclaw-desktop' },
-      ...(opts.allowPrivateNetwork ? {} : { lookup: guardedLookup as never }),
+      ...(opts.allowPrivateNetwork
+        ? {}
+        : { lookup: guardedLookup(opts.isPrivate ?? isPrivateAddress) as never }),
     });
     req.once('response', resolve);
     req.once('error', reject);
@@ -137,7 +142,7 @@ export async function fetchUrl(source: string, opts: FetchOptions): Promise<Fetc
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // An address written in the URL never goes through the lookup, so it is checked here.
-    if (!opts.allowPrivateNetwork && isIP(host) && isPrivateAddress(host))
+    if (!opts.allowPrivateNetwork && isIP(host) && (opts.isPrivate ?? isPrivateAddress)(host))
       throw failure(new RefusedAddress(host), url, signal);
     let res: IncomingMessage;
     try {
