@@ -17,12 +17,14 @@ import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
 import { accountStatus, qrEvent } from './account-status';
-import { SendLimitsTracker } from './send-limits';
+import { SEND_LIMIT_EVENTS, SendLimitsTracker } from './send-limits';
 import { closeOutcome, unreachableReason } from './lifecycle';
 import { Waiters } from './waiters';
 import { ReconnectBudget, type ReconnectPolicy } from './reconnect-policy';
 
 const TIMELINE_LENGTH = 20;
+/** Every socket event the account listens to, all removed with the socket. */
+const SOCKET_EVENTS = ['creds.update', 'connection.update', 'messages.upsert', ...SEND_LIMIT_EVENTS] as const;
 
 export interface AccountDeps {
   accountId: string;
@@ -232,9 +234,7 @@ export class WhatsAppAccount {
     this.socketSince = Date.now();
     sock.ev.on('creds.update', () => void this.auth.saveCreds());
     sock.ev.on('connection.update', (update) => void this.onUpdate(sock, update));
-    sock.ev.on('message-capping.update', (info) => {
-      if (this.sendLimits.onCapping(info)) this.onSendLimits(info);
-    });
+    this.sendLimits.watch(sock, this.deps.log, this.id, () => this.deps.onStatus(this.status()));
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       this.messagesHandled += messages.length;
       if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();
@@ -245,8 +245,6 @@ export class WhatsAppAccount {
   private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
     if (sock !== this.sock) return;
     if (update.qr) await this.showQr(update.qr);
-    if (update.reachoutTimeLock && this.sendLimits.onTimelock(update.reachoutTimeLock))
-      this.onSendLimits(update.reachoutTimeLock);
     if (update.connection === 'open') {
       this.openedAt = Date.now();
       this.lastError = undefined;
@@ -332,13 +330,7 @@ export class WhatsAppAccount {
 
   /** Baileys' listeners go with the socket, so restarts never stack handlers. */
   private detach(sock: WASocket): void {
-    for (const event of [
-      'creds.update',
-      'connection.update',
-      'messages.upsert',
-      'message-capping.update',
-    ] as const)
-      sock.ev.removeAllListeners(event);
+    for (const event of SOCKET_EVENTS) sock.ev.removeAllListeners(event);
     if (this.sock === sock) {
       this.sock = null;
       this.socketSince = null;
@@ -368,12 +360,6 @@ export class WhatsAppAccount {
     }
     this.deps.onStatus(this.status());
     this.waiters.notify();
-  }
-
-  /** WhatsApp changed a sending limit: logged, and every surface gets the new status (its warnings say what). */
-  private onSendLimits(notice: object): void {
-    this.deps.log.warn({ accountId: this.id, notice }, "WhatsApp changed this account's sending limits");
-    this.deps.onStatus(this.status());
   }
 
   private later(fn: () => void, ms: number): void {

@@ -1,7 +1,12 @@
 // What WhatsApp tells an account about its sending, kept for the account's health: the new-chat message cap
 // (Baileys' `message-capping.update`) and the reach-out timelock (`connection.update.reachoutTimeLock`). Accounts
 // are restricted after bursts of automated sends; the owner should see WhatsApp's warning before that, not after.
+import type { WASocket } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
 import type { SendLimits } from '../../shared/contract';
+
+/** The socket events `watch` listens to besides connection.update (the account removes them with the socket). */
+export const SEND_LIMIT_EVENTS = ['message-capping.update'] as const;
 
 /** The fields of Baileys' NewChatMessageCapInfo we read (WhatsApp's own names; all optional on the wire). */
 export interface CappingInfo {
@@ -24,6 +29,23 @@ export class SendLimitsTracker {
   private timelock: SendLimits['reachoutTimelock'];
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * Follows a socket's notices: each change is a warn line in the account's log, and `onChange` runs so every
+   * surface gets the new status (whose warnings say what changed).
+   */
+  watch(sock: WASocket, log: Logger, accountId: string, onChange: () => void): void {
+    const changed = (notice: object) => {
+      log.warn({ accountId, notice }, "WhatsApp changed this account's sending limits");
+      onChange();
+    };
+    sock.ev.on('message-capping.update', (info) => {
+      if (this.onCapping(info)) changed(info);
+    });
+    sock.ev.on('connection.update', ({ reachoutTimeLock }) => {
+      if (reachoutTimeLock && this.onTimelock(reachoutTimeLock)) changed(reachoutTimeLock);
+    });
+  }
 
   /** Returns true when what is shown changed. */
   onCapping(info: CappingInfo): boolean {
