@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from './ffmpeg';
 import { MediaError, prepareMedia, type PrepareOptions } from './index';
 import { sniff } from './sniff';
-import { alphaPng, animatedGif, jpeg, mp4, oggOpus, pdf, photo12mp, wav } from './test-fixtures';
+import { alphaPng, animatedGif, jpeg, mp4, oggOpus, opaquePng, pdf, photo12mp, wav } from './test-fixtures';
 
 const MB = 1024 * 1024;
 let root: string;
@@ -67,6 +67,15 @@ describe('prepareMedia from local files', () => {
     const media = await prepareMedia(file('alpha.png', data), opts());
     expect(media.mimetype).toBe('image/png');
     expect((await sharp(media.path).metadata()).hasAlpha).toBe(true);
+  });
+
+  it('an image that fits nowhere on the grid is too large, saying how far it was taken', async () => {
+    const path = file('noise.png', await opaquePng(1000, 1000));
+    const err = await rejection(prepareMedia(path, opts({ maxBytes: 2000 })));
+    expect(err.code).toBe('too_large');
+    expect(err.message).toMatch(
+      /noise\.png is 2\.9 MB, over the 2 KB limit, even scaled down to 800 px at JPEG quality 40$/,
+    );
   });
 
   it('never re-encodes a GIF: one over the cap is an error that says so', async () => {
