@@ -32,12 +32,20 @@ class ScriptedPort implements OutboundPort {
   presences: string[] = [];
   auto = true;
   failNext: Error[] = [];
+  /** Failures WhatsApp's ack reports for the next written stanzas. */
+  failAck: Error[] = [];
   presenceFails = false;
   private n = 0;
   constructor(private readonly store: () => Store) {}
   connected = () => this.online;
   newMessageId = () => `ID${++this.n}`;
-  send(chat: string, payload: OutboundPayload, id: string): Promise<void> {
+  send(chat: string, payload: OutboundPayload, id: string): Promise<{ acked: Promise<void> }> {
+    return this.write(chat, payload, id).then(() => {
+      const failure = this.failAck.shift();
+      return { acked: failure ? Promise.reject(failure) : Promise.resolve() };
+    });
+  }
+  private write(chat: string, payload: OutboundPayload, id: string): Promise<void> {
     const row = this.store().db.prepare('SELECT state FROM outbox WHERE message_id = ?').get(id) as
       { state: string } | undefined;
     return new Promise((resolve, reject) => {
@@ -225,6 +233,23 @@ describe('outbox', () => {
     expect(port.calls.map((c) => c.id)).toEqual(['ID1']); // B waits too: the limit is the account's
     await vi.advanceTimersByTimeAsync(31_000);
     expect(port.calls.map((c) => c.id).sort()).toEqual(['ID1', 'ID1', 'ID2']);
+  });
+
+  it('an ack refusing a stanza (rate-overlimit) sends it again under its id after the backoff; nothing is lost', async () => {
+    port.failAck = [new SendFailure('rate_limited', 'rate-overlimit (429)')];
+    outbox.enqueue({
+      accountId: 'default',
+      chat: A,
+      payloads: [text('1'), text('2'), text('3')],
+      origin: 'api',
+    });
+    await flush();
+    expect(outbox.list({ state: 'pending' }).find((i) => i.messageId === 'ID1')).toMatchObject({
+      error: 'rate-overlimit (429)',
+    });
+    await vi.advanceTimersByTimeAsync(61_000);
+    expect(port.calls.filter((c) => c.id === 'ID1')).toHaveLength(2);
+    expect(outbox.list({ state: 'sent' })).toHaveLength(3);
   });
 
   it('cancels a pending item and retries a failed one under its id; refuses the wrong states', async () => {

@@ -35,6 +35,8 @@ export function retryDelayMs(attempts: number): number {
 }
 /** A send that has not settled by then is treated as a transient failure (the retry carries the same id). */
 const SEND_TIMEOUT_MS = 60_000;
+/** Stanzas of one chat written and still awaiting WhatsApp's ack. */
+const ACK_WINDOW = 32;
 /** How often held items are checked for expiry while their account is offline. */
 const EXPIRY_SWEEP_MS = 30_000;
 
@@ -203,87 +205,125 @@ export class Outbox {
     this.timers.set(key, timer);
   }
 
-  /** Sends the chat's open items in order until it is empty, offline, or has to wait. */
+  /**
+   * Sends the chat's open items in order until it is empty, offline, or has to wait. Stanzas are written one at a
+   * time, so WhatsApp gets them in order; up to ACK_WINDOW of them may await WhatsApp's ack at once (waiting for
+   * each ack before writing the next would cost a round trip per message). After a failure nothing more is
+   * written until the in-flight acks are in, so at most that window can overtake a message being retried.
+   */
   private async drain(account: string, chat: string): Promise<void> {
+    const key = `${account}\u0000${chat}`;
+    const inflight = new Map<number, Promise<void>>();
+    let halt: 'none' | 'retry' | 'offline' = 'none';
     for (;;) {
-      if (this.stopped) return;
-      this.again.delete(`${account}\u0000${chat}`);
-      const row = nextOpen(this.deps.db, account, chat);
-      if (!row) return;
+      if (this.stopped || halt !== 'none') break;
+      this.again.delete(key);
+      if (inflight.size >= ACK_WINDOW) {
+        await Promise.race(inflight.values());
+        continue;
+      }
+      const after = inflight.size > 0 ? Math.max(...inflight.keys()) : 0;
+      const row = nextOpen(this.deps.db, account, chat, after);
+      if (!row) {
+        if (inflight.size === 0) break;
+        await Promise.race(inflight.values());
+        continue;
+      }
       const now = this.now();
       if (row.expires_at !== null && row.expires_at <= now && row.state === 'pending') {
-        const minutes = Math.round(this.deps.maxAgeMs(account) / 60_000);
-        markEnded(
-          this.deps.db,
-          row.seq,
-          'expired',
-          `not sent within ${minutes} minutes (the account was not connected)`,
-        );
-        this.deps.log.warn(
-          { account, chat, seq: row.seq, messageId: row.message_id },
-          'outbox: item expired unsent',
-        );
-        this.changed(row.seq);
+        this.expire(row);
         continue;
       }
       const port = this.deps.port(account);
-      if (!port?.connected()) return; // accountConnected() resumes it; the sweep expires it meanwhile
+      if (!port?.connected()) break; // accountConnected() resumes it; the sweep expires it meanwhile
       if (row.next_attempt_at !== null && row.next_attempt_at > now) {
-        this.later(account, chat, row.next_attempt_at - now);
-        return;
+        // Its time comes by timer; with acks still out, look again once they are in.
+        if (inflight.size === 0) this.later(account, chat, row.next_attempt_at - now);
+        else halt = 'retry';
+        break;
       }
       const wait = this.pacer.take(account, chat, now);
       if (wait > 0) {
-        this.later(account, chat, wait);
-        return;
+        if (inflight.size === 0) this.later(account, chat, wait);
+        else halt = 'retry';
+        break;
       }
       markSending(this.deps.db, row.seq);
       this.changed(row.seq);
-      // After an offline answer the chat waits for accountConnected() (or the sweep) instead of spinning on a
-      // socket that still looks open while it closes.
-      if (!(await this.attempt(port, row))) return;
+      const payload = JSON.parse(row.payload) as OutboundPayload;
+      let acked: Promise<void>;
+      try {
+        acked = (await withTimeout(port.send(row.chat, payload, row.message_id), SEND_TIMEOUT_MS)).acked;
+      } catch (err) {
+        halt = this.failed(row, err);
+        continue;
+      }
+      const done = withTimeout(acked, SEND_TIMEOUT_MS).then(
+        () => {
+          markSent(this.deps.db, row.seq, this.now());
+          if (payload.kind !== 'react') this.typing.stop(row.account, row.chat);
+          this.changed(row.seq);
+        },
+        (err: unknown) => {
+          const outcome = this.failed(row, err);
+          if (halt !== 'offline') halt = outcome;
+        },
+      );
+      inflight.set(
+        row.seq,
+        done.finally(() => inflight.delete(row.seq)),
+      );
     }
+    await Promise.allSettled(inflight.values());
+    // A failed item waits for its retry time (or, offline, for accountConnected()): look again once the acks are in.
+    if (halt === 'retry' && !this.stopped) this.again.add(key);
   }
 
-  /** Sends one item and records the outcome; false when the chat should stop draining for now. */
-  private async attempt(port: OutboundPort, row: OutboxRow): Promise<boolean> {
-    const payload = JSON.parse(row.payload) as OutboundPayload;
+  private expire(row: OutboxRow): void {
+    const minutes = Math.round(this.deps.maxAgeMs(row.account) / 60_000);
+    markEnded(
+      this.deps.db,
+      row.seq,
+      'expired',
+      `not sent within ${minutes} minutes (the account was not connected)`,
+    );
+    this.deps.log.warn(
+      { account: row.account, chat: row.chat, seq: row.seq, messageId: row.message_id },
+      'outbox: item expired unsent',
+    );
+    this.changed(row.seq);
+  }
+
+  /** Records a failed attempt; says whether the chat goes on after a retry time or waits for a reconnect. */
+  private failed(row: OutboxRow, err: unknown): 'retry' | 'offline' {
     const { db, log } = this.deps;
     const ctx = { account: row.account, chat: row.chat, seq: row.seq, messageId: row.message_id };
-    try {
-      await withTimeout(port.send(row.chat, payload, row.message_id), SEND_TIMEOUT_MS);
-      markSent(db, row.seq, this.now());
-      if (payload.kind !== 'react') this.typing.stop(row.account, row.chat);
-      this.changed(row.seq);
-      return true;
-    } catch (err) {
-      const failure =
-        err instanceof SendFailure
-          ? err
-          : new SendFailure('transient', (err as Error).message ?? String(err));
-      const attempts = row.attempts + 1;
-      if (failure.kind === 'offline') {
-        markHeld(db, row.seq);
-        log.info({ ...ctx }, `outbox: held until the account reconnects (${failure.message})`);
-      } else if (failure.kind === 'permanent' || attempts >= MAX_ATTEMPTS) {
-        markEnded(db, row.seq, 'failed', failure.message);
-        this.typing.stop(row.account, row.chat);
-        log.error({ ...ctx, attempts }, `outbox: send failed: ${failure.message}`);
-      } else {
-        const now = this.now();
-        const at =
-          failure.kind === 'rate_limited'
-            ? this.pacer.rateLimited(row.account, now)
-            : now + retryDelayMs(attempts);
-        markRetry(db, row.seq, at, failure.message);
-        log.warn(
-          { ...ctx, attempts, retryInMs: at - now },
-          `outbox: send failed, will retry: ${failure.message}`,
-        );
-      }
-      this.changed(row.seq);
-      return failure.kind !== 'offline';
+    const failure =
+      err instanceof SendFailure ? err : new SendFailure('transient', (err as Error).message ?? String(err));
+    const attempts = row.attempts + 1;
+    if (failure.kind === 'offline') {
+      markHeld(db, row.seq);
+      log.info({ ...ctx }, `outbox: held until the account reconnects (${failure.message})`);
+    } else if (failure.kind === 'permanent' || attempts >= MAX_ATTEMPTS) {
+      markEnded(db, row.seq, 'failed', failure.message);
+      this.typing.stop(row.account, row.chat);
+      log.error({ ...ctx, attempts }, `outbox: send failed: ${failure.message}`);
+    } else {
+      const now = this.now();
+      const at =
+        failure.kind === 'rate_limited'
+          ? this.pacer.rateLimited(row.account, now)
+          : now + retryDelayMs(attempts);
+      markRetry(db, row.seq, at, failure.message);
+      log.warn(
+        { ...ctx, attempts, retryInMs: at - now },
+        `outbox: send failed, will retry: ${failure.message}`,
+      );
     }
+    this.changed(row.seq);
+    // After an offline answer the chat waits for accountConnected() (or the sweep) instead of spinning on a
+    // socket that still looks open while it closes.
+    return failure.kind === 'offline' ? 'offline' : 'retry';
   }
 
   private changed(seq: number): OutboxItem {

@@ -29,8 +29,11 @@ export interface OutboundPort {
   connected(): boolean;
   /** A fresh WhatsApp message id (chosen when an item is stored, reused by every attempt). */
   newMessageId(): string;
-  /** Sends one payload under the given id (recorded as ours first, for echo dedupe); throws SendFailure. */
-  send(chat: string, payload: OutboundPayload, messageId: string): Promise<void>;
+  /**
+   * Writes one payload under the given id (recorded as ours first, for echo dedupe) and resolves once it is on
+   * its way; `acked` settles when WhatsApp acknowledges it. Both reject with SendFailure.
+   */
+  send(chat: string, payload: OutboundPayload, messageId: string): Promise<{ acked: Promise<void> }>;
   /** `composing` / `paused` in one chat; callers treat a failure as harmless. */
   presence(chat: string, state: 'composing' | 'paused'): Promise<void>;
 }

@@ -26,13 +26,22 @@ type AckNode = { attrs: Record<string, string | undefined> };
  * socket is retried, not lost). One listener per socket, dropped with it; entries live only while a send waits.
  */
 class Acks {
-  private readonly waiting = new Map<string, (node: AckNode) => void>();
+  private readonly waiting = new Map<string, { sock: WASocket; settle(node: AckNode | Error): void }>();
   private readonly attached = new WeakSet<WASocket>();
 
   wait(sock: WASocket, id: string): { done: Promise<AckNode>; cancel(): void } {
     if (!this.attached.has(sock)) {
       this.attached.add(sock);
-      sock.ws.on('CB:ack,class:message', (node: AckNode) => this.waiting.get(node.attrs.id ?? '')?.(node));
+      sock.ws.on('CB:ack,class:message', (node: AckNode) =>
+        this.waiting.get(node.attrs.id ?? '')?.settle(node),
+      );
+      // A socket that closes will not ack anything more: its sends wait for the reconnect, not for a timeout.
+      sock.ws.on('close', () => {
+        for (const w of [...this.waiting.values()]) {
+          if (w.sock === sock)
+            w.settle(new SendFailure('offline', 'the connection closed before WhatsApp acknowledged'));
+        }
+      });
     }
     let timer: NodeJS.Timeout | undefined;
     const cancel = () => {
@@ -49,9 +58,13 @@ class Acks {
           ),
         );
       }, ACK_TIMEOUT_MS);
-      this.waiting.set(id, (node) => {
-        cancel();
-        resolve(node);
+      this.waiting.set(id, {
+        sock,
+        settle: (node) => {
+          cancel();
+          if (node instanceof Error) reject(node);
+          else resolve(node);
+        },
       });
     });
     return { done, cancel };
@@ -76,8 +89,11 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
         ack.cancel();
         throw classify(err, deps.socket() === null);
       }
-      const { attrs } = await ack.done;
-      if (attrs.error) throw ackFailure(attrs.error);
+      return {
+        acked: ack.done.then(({ attrs }) => {
+          if (attrs.error) throw ackFailure(attrs.error);
+        }),
+      };
     },
     async presence(chat, state) {
       const sock = deps.socket();

@@ -52,13 +52,18 @@ export function getOutbox(db: Database.Database, seq: number): OutboxRow | undef
   return prepare<[number], OutboxRow>(db, 'SELECT * FROM outbox WHERE seq = ?').get(seq);
 }
 
-/** The oldest open item of one chat: only it may be sent, so a chat's messages keep their order. */
-export function nextOpen(db: Database.Database, account: string, chat: string): OutboxRow | undefined {
-  return prepare<[string, string], OutboxRow>(
+/** The oldest open item of one chat after `afterSeq` (the last one written and awaiting its ack, or 0). */
+export function nextOpen(
+  db: Database.Database,
+  account: string,
+  chat: string,
+  afterSeq = 0,
+): OutboxRow | undefined {
+  return prepare<[string, string, number], OutboxRow>(
     db,
-    `SELECT * FROM outbox WHERE account = ? AND chat = ? AND state IN ('pending', 'sending')
+    `SELECT * FROM outbox WHERE account = ? AND chat = ? AND state IN ('pending', 'sending') AND seq > ?
      ORDER BY seq LIMIT 1`,
-  ).get(account, chat);
+  ).get(account, chat, afterSeq);
 }
 
 /** Every chat with open items, per account (what a start or a reconnect has to resume). */
