@@ -3,16 +3,11 @@
 // of each burst, at a different point each time, while it is sending delivery receipts. Whatever the simulator saw
 // acknowledged is never sent again, so it must already be in state.db; after the restarts every message is handed
 // on exactly once: none lost, none twice.
-import Database from 'better-sqlite3';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { AccountStatus } from '../src/shared/contract';
-import { tokenFilePath } from '../src/gateway/control/token';
 import { startSim, type Contact, type Sim } from '../e2e/wa-sim/index';
-import { spawnGateway, type GatewayProcess } from './support/cli';
+import { CrashableGateway } from './support/crash-gateway';
 import { makeTestEnv, waitFor, type TestEnv } from './support/env';
-import { openRaw, type RawClient } from './support/ws-client';
 
 const BURST = 500;
 const CONTACTS = 5;
@@ -21,8 +16,7 @@ const KILL_AFTER = [9, 133, 262, 391, 478];
 
 let sim: Sim;
 let t: TestEnv;
-let gateway: GatewayProcess | null = null;
-let client: RawClient | null = null;
+let gateway: CrashableGateway;
 
 beforeAll(async () => {
   for (const level of ['info', 'warn', 'error'] as const)
@@ -31,77 +25,39 @@ beforeAll(async () => {
   t = await makeTestEnv(
     `channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"], sendReadReceipts: false } },`,
   );
+  // A small pause before each message is processed (fault injection), so kills also land while stored messages
+  // wait to be handed on, not only while they arrive.
+  gateway = new CrashableGateway(t, () => ({
+    ...t.env,
+    OPENCLAW_WA_SIMULATOR: sim.url,
+    OPENCLAW_FAULT_INBOUND_DELAY_MS: '3',
+  }));
 });
 
 afterAll(async () => {
-  client?.close();
-  if (gateway) await gateway.interrupt();
+  await gateway?.stop();
   await sim?.close();
   await t?.cleanup();
 });
 
-// A small pause before each message is processed (fault injection), so kills also land while stored messages
-// wait to be handed on, not only while they arrive.
-const env = () => ({ ...t.env, OPENCLAW_WA_SIMULATOR: sim.url, OPENCLAW_FAULT_INBOUND_DELAY_MS: '3' });
-
-async function control(): Promise<RawClient> {
-  const c = await openRaw(t.port);
-  await c.request('connect', { token: (await readFile(tokenFilePath(t.stateDir), 'utf8')).trim() });
-  return c;
-}
-
-function query<T>(sql: string): T[] {
-  const db = new Database(join(t.stateDir, 'state.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
-
-const count = (sql: string) => query<{ n: number }>(sql)[0]!.n;
+const count = (sql: string) => gateway.query<{ n: number }>(sql)[0]!.n;
 
 /** How many times each message id was handed on. */
 function handedOn(): Map<string, number> {
   const out = new Map<string, number>();
-  for (const { message_id: id } of query<{ message_id: string }>('SELECT message_id FROM accepted'))
+  for (const { message_id: id } of gateway.query<{ message_id: string }>('SELECT message_id FROM accepted'))
     out.set(id, (out.get(id) ?? 0) + 1);
   return out;
 }
 
-async function startGateway(): Promise<void> {
-  gateway = await spawnGateway(env());
-  client = await control();
-}
-
-async function waitOpen(): Promise<void> {
-  await waitFor(
-    async () => {
-      const res = await client!.request('channels.status', {});
-      return (res.value as { accounts: AccountStatus[] }).accounts[0]?.state === 'open';
-    },
-    'the account to be open again',
-    20_000,
-  );
-}
-
-async function kill(): Promise<void> {
-  const child = gateway!.child;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-  gateway = null;
-  client?.close();
-  client = null;
-}
-
 it(`SIGKILL at ${KILL_AFTER.length} instants of ${BURST}-message bursts, while receipts go out: every acknowledged message is handed on exactly once`, async () => {
-  await startGateway();
-  const started = await client!.request('channels.login.start', {});
+  await gateway.start();
+  const started = await gateway.call<{ qr: { qr: string } }>('channels.login.start', {});
   const phone = sim.phone('+15550300001', { name: 'Owner' });
-  await phone.scan((started.value as { qr: { qr: string } }).qr.qr);
-  const linked = await client!.request('channels.login.wait', { timeoutMs: 15_000 });
-  expect((linked.value as AccountStatus).state).toBe('open');
+  await phone.scan(started.qr.qr);
+  expect((await gateway.call<AccountStatus>('channels.login.wait', { timeoutMs: 15_000 })).state).toBe(
+    'open',
+  );
 
   const contacts: Contact[] = Array.from({ length: CONTACTS }, (_, i) =>
     sim.contact(`+1555030100${i}`, { name: `C${i}` }),
@@ -125,8 +81,8 @@ it(`SIGKILL at ${KILL_AFTER.length} instants of ${BURST}-message bursts, while r
   let storedNotHandedOn = 0;
   for (const [burst, killAfter] of KILL_AFTER.entries()) {
     if (burst > 0) {
-      await startGateway();
-      await waitOpen();
+      await gateway.start();
+      await gateway.waitOpen();
       // The simulator holds at most 1000 unacknowledged stanzas per device (like every queue here, bounded); the
       // previous burst's redelivery is taken in first, so the next burst never pushes past that bound.
       await waitFor(
@@ -147,7 +103,7 @@ it(`SIGKILL at ${KILL_AFTER.length} instants of ${BURST}-message bursts, while r
         ids.push(await contacts[i % CONTACTS]!.send(phone, `burst ${burst} message ${i}`));
     })();
     await reached;
-    await kill();
+    await gateway.kill();
     ackedAtKill.push(inBurst());
     storedNotHandedOn += count(`SELECT COUNT(*) AS n FROM inbox WHERE state = 'pending'`);
     await sending;
@@ -162,7 +118,7 @@ it(`SIGKILL at ${KILL_AFTER.length} instants of ${BURST}-message bursts, while r
   // …and some kills found messages stored but not yet handed on, which the restart must replay.
   expect(storedNotHandedOn).toBeGreaterThan(0);
 
-  await startGateway();
+  await gateway.start();
   const total = BURST * KILL_AFTER.length;
   expect(sent.size).toBe(total);
   // Messages not acknowledged before a kill are redelivered by the simulator; acknowledged ones never are.

@@ -2,16 +2,11 @@
 // is killed with SIGKILL while sending them, at a different point each round. After the restart every message is
 // on the contact's devices exactly once, counted by message id on the simulator side: the outbox resends what a
 // crash left in flight under the same id, and WhatsApp (the simulator) never hands an id to a device twice.
-import Database from 'better-sqlite3';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { AccountStatus } from '../src/shared/contract';
-import { tokenFilePath } from '../src/gateway/control/token';
 import { startSim, type Contact, type Sim } from '../e2e/wa-sim/index';
-import { spawnGateway, type GatewayProcess } from './support/cli';
+import { CrashableGateway } from './support/crash-gateway';
 import { makeTestEnv, waitFor, type TestEnv } from './support/env';
-import { openRaw, type RawClient } from './support/ws-client';
 
 const SENDS = 200;
 /** Each round's kill comes once the contact's devices have this many of the round's messages. */
@@ -19,71 +14,35 @@ const KILL_AFTER = [3, 80, 170];
 
 let sim: Sim;
 let t: TestEnv;
-let gateway: GatewayProcess | null = null;
-let client: RawClient | null = null;
+let gateway: CrashableGateway;
 
 beforeAll(async () => {
   for (const level of ['info', 'warn', 'error'] as const)
     vi.spyOn(console, level).mockImplementation(() => undefined);
   sim = await startSim({ seed: 'outbound-crash' });
   t = await makeTestEnv(`channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"] } },`);
+  // Pacing would spread 200 sends over minutes; this test is about crashes, not politeness.
+  gateway = new CrashableGateway(t, () => ({
+    ...t.env,
+    OPENCLAW_WA_SIMULATOR: sim.url,
+    OPENCLAW_OUTBOUND_PACING: 'off',
+  }));
 });
 
 afterAll(async () => {
-  client?.close();
-  if (gateway) await gateway.interrupt();
+  await gateway?.stop();
   await sim?.close();
   await t?.cleanup();
 });
 
-// Pacing would spread 200 sends over minutes; this test is about crashes, not politeness.
-const env = () => ({ ...t.env, OPENCLAW_WA_SIMULATOR: sim.url, OPENCLAW_OUTBOUND_PACING: 'off' });
-
-async function call<T>(method: string, params?: unknown): Promise<T> {
-  const res = await client!.request(method, params);
-  if (!res.ok) throw new Error(`${method}: ${JSON.stringify(res.error)}`);
-  return res.value as T;
-}
-
-function query<T>(sql: string): T[] {
-  const db = new Database(join(t.stateDir, 'state.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
-
-async function startGateway(): Promise<void> {
-  gateway = await spawnGateway(env());
-  client = await openRaw(t.port);
-  await client.request('connect', { token: (await readFile(tokenFilePath(t.stateDir), 'utf8')).trim() });
-}
-
-async function waitOpen(): Promise<void> {
-  await waitFor(
-    async () => (await call<{ accounts: AccountStatus[] }>('channels.status')).accounts[0]?.state === 'open',
-    'the account to be open',
-    20_000,
-  );
-}
-
-async function kill(): Promise<void> {
-  const child = gateway!.child;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-  gateway = null;
-  client?.close();
-  client = null;
-}
-
 it(`SIGKILL at ${KILL_AFTER.length} instants while ${SENDS} stored sends go out: every message reaches each device exactly once`, async () => {
-  await startGateway();
-  const started = await call<{ qr: { qr: string } }>('channels.login.start', {});
+  await gateway.start();
+  const started = await gateway.call<{ qr: { qr: string } }>('channels.login.start', {});
   const phone = sim.phone('+15550700001', { name: 'Owner' });
   await phone.scan(started.qr.qr);
-  expect((await call<AccountStatus>('channels.login.wait', { timeoutMs: 15_000 })).state).toBe('open');
+  expect((await gateway.call<AccountStatus>('channels.login.wait', { timeoutMs: 15_000 })).state).toBe(
+    'open',
+  );
   const alice: Contact = sim.contact('+15550701001', { name: 'Alice', devices: 2 });
 
   // Every copy a device decrypts, as it happens (the kill is timed on these).
@@ -101,8 +60,8 @@ it(`SIGKILL at ${KILL_AFTER.length} instants while ${SENDS} stored sends go out:
   const sentAtKill: number[] = [];
   for (const [round, killAfter] of KILL_AFTER.entries()) {
     if (round > 0) {
-      await startGateway();
-      await waitOpen();
+      await gateway.start();
+      await gateway.waitOpen();
     }
     const before = delivered;
     const reached = new Promise<void>((resolve) => {
@@ -112,14 +71,17 @@ it(`SIGKILL at ${KILL_AFTER.length} instants while ${SENDS} stored sends go out:
     });
     // All stored first (message.send answers once its item is in state.db); sending starts at once.
     const sends = Array.from({ length: SENDS }, (_, i) =>
-      call<{ ids: string[] }>('message.send', { to: alice.e164, message: `round ${round} message ${i}` }),
+      gateway.call<{ ids: string[] }>('message.send', {
+        to: alice.e164,
+        message: `round ${round} message ${i}`,
+      }),
     );
     const ids = (await Promise.all(sends)).flatMap((s) => s.ids);
     expect(ids).toHaveLength(SENDS);
     all.push(...ids);
     await reached;
-    await kill();
-    const states = query<{ state: string; n: number }>(
+    await gateway.kill();
+    const states = gateway.query<{ state: string; n: number }>(
       `SELECT state, COUNT(*) AS n FROM outbox GROUP BY state`,
     );
     inFlightAtKill.push(states.find((s) => s.state === 'sending')?.n ?? 0);
@@ -133,15 +95,15 @@ it(`SIGKILL at ${KILL_AFTER.length} instants while ${SENDS} stored sends go out:
   // With one item in flight per chat, kills found an item `sending`: the resend-with-the-same-id path ran.
   expect(inFlightAtKill.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 
-  await startGateway();
-  await waitOpen();
+  await gateway.start();
+  await gateway.waitOpen();
   await waitFor(
     () => all.every((id) => alice.deliveryCount(id, 0) > 0 && alice.deliveryCount(id, 1) > 0),
     'every message on both devices',
     60_000,
   );
   await waitFor(
-    () => query<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE state != 'sent'`)[0]!.n === 0,
+    () => gateway.query<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE state != 'sent'`)[0]!.n === 0,
     'every outbox item marked sent',
   );
   expect(alice.duplicates(), 'a message shown twice on a device').toEqual([]);
