@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchUrl } from './fetch-url';
-import { isPrivateAddress, MediaError, prepareMedia, type PrepareOptions } from './index';
-import { jpeg, pdf } from './test-fixtures';
+import { isPrivateAddress, prepareMedia, type PrepareOptions } from './index';
+import { jpeg, pdf, rejection } from './test-fixtures';
 
 let server: Server;
 let base: string;
@@ -77,15 +77,6 @@ const allowed = (extra: Partial<PrepareOptions> = {}): PrepareOptions => ({
   allowPrivateNetwork: true,
   ...extra,
 });
-
-async function rejection(p: Promise<unknown>): Promise<MediaError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MediaError);
-  return err as MediaError;
-}
 
 describe('media from http(s) URLs', () => {
   it('downloads an image and takes its type from the bytes', async () => {

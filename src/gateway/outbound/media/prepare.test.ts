@@ -6,9 +6,20 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from './ffmpeg';
-import { MediaError, prepareMedia, type PrepareOptions } from './index';
+import { prepareMedia, type PrepareOptions } from './index';
 import { sniff } from './sniff';
-import { alphaPng, animatedGif, jpeg, mp4, oggOpus, opaquePng, pdf, photo12mp, wav } from './test-fixtures';
+import {
+  alphaPng,
+  animatedGif,
+  jpeg,
+  mp4,
+  oggOpus,
+  opaquePng,
+  pdf,
+  photo12mp,
+  wav,
+  rejection,
+} from './test-fixtures';
 
 const MB = 1024 * 1024;
 let root: string;
@@ -31,15 +42,6 @@ function file(name: string, data: Buffer | string): string {
 function opts(extra: Partial<PrepareOptions> = {}): PrepareOptions & { warnings: string[] } {
   const warnings: string[] = [];
   return { maxBytes: 5 * MB, dir: out, warn: (m) => warnings.push(m), warnings, ...extra };
-}
-
-async function rejection(p: Promise<unknown>): Promise<MediaError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MediaError);
-  return err as MediaError;
 }
 
 describe('prepareMedia from local files', () => {

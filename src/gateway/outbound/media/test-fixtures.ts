@@ -3,6 +3,7 @@
 // colour; the container fixtures carry only the header bytes a MIME sniffer reads.
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
+import { MediaError } from './errors';
 
 /** A 4000 × 3000 (12 MP) JPEG at quality 92 over 5 MB; `orientation` 6 means "rotate 90° to show". */
 export async function photo12mp(opts: { orientation?: number; blur?: number } = {}): Promise<Buffer> {
@@ -111,4 +112,14 @@ export function wav(seconds = 0.5, rate = 16_000): Buffer {
   for (let i = 0; i < samples; i++)
     out.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
   return out;
+}
+
+/** The MediaError a promise rejects with; throws (failing the test) when it resolves or rejects otherwise. */
+export async function rejection(p: Promise<unknown>): Promise<MediaError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof MediaError)) throw new Error(`expected a MediaError, got ${String(err)}`);
+  return err;
 }
