@@ -2,6 +2,7 @@
 // keeps its seq through every state, so merging is by seq with the newest copy winning; a snapshot and an event
 // may cross, so an item only ever moves to a copy that is at least as far along (see `laterOf`).
 import type { OutboxItem } from '../../shared/contract';
+import type { BadgeTone } from './channels-model';
 
 export const MAX_OUTBOX_ITEMS = 300;
 
@@ -50,10 +51,7 @@ export function mergeItems(
   return [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, max);
 }
 
-export const STATE_LABELS: Record<
-  OutboxItem['state'],
-  { label: string; tone: 'ok' | 'busy' | 'warn' | 'bad' | 'idle' }
-> = {
+export const STATE_LABELS: Record<OutboxItem['state'], { label: string; tone: BadgeTone }> = {
   pending: { label: 'Waiting', tone: 'busy' },
   sending: { label: 'Sending', tone: 'busy' },
   sent: { label: 'Sent', tone: 'ok' },
