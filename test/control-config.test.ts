@@ -62,7 +62,9 @@ describe('secrets through the control API', () => {
     const value = got.value as { gateway: { auth: { token: string } }; models: unknown };
     expect(value.gateway.auth.token).toBe(MASK);
     expect(value.models).toEqual({
-      providers: { openai: { apiKey: MASK, baseUrl: 'https://api.example/v1' } },
+      providers: {
+        openai: { api: 'openai-completions', apiKey: MASK, baseUrl: 'https://api.example/v1', models: [] },
+      },
     });
     expect(valueOf(await call('config.get', { path: 'gateway.auth.token' })).value).toBe(MASK);
     expect(valueOf(await call('config.get', { path: 'gateway.auth' })).value).toEqual({ token: MASK });

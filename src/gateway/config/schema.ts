@@ -190,12 +190,24 @@ const heartbeatFields = {
   prompt: z.string().optional(),
 };
 
+/** "provider/model": the provider id from models.providers, then the model id (which may itself contain "/"). */
+export const MODEL_REF_RE = /^[a-z0-9][a-z0-9_-]{0,63}\/\S+$/i;
+const ModelRef = z.string().regex(MODEL_REF_RE, {
+  error: (iss) => `${quote(iss.input)} must name a model as "provider/model", like "openai/gpt-4o-mini"`,
+});
+/** A model choice: "provider/model", or the primary with fallbacks tried in order when it fails. */
+const ModelChoice = z.union([
+  ModelRef,
+  z.strictObject({ primary: ModelRef, fallbacks: z.array(ModelRef).default([]) }),
+]);
+
 const AgentSchema = z.strictObject({
   id: Id('agent id'),
   name: z.string().optional(),
   default: z.boolean().optional(),
-  model: z.string().optional(),
+  model: ModelChoice.optional(),
   workspace: z.string().optional(),
+  identity: z.strictObject({ name: z.string().optional() }).optional(),
   mediaMaxMb: PositiveMb.optional(),
   heartbeat: z.strictObject({ every: Duration.optional(), ...heartbeatFields }).optional(),
   groupChat: z.strictObject({ mentionPatterns: MentionPatterns }).optional(),
@@ -208,11 +220,67 @@ const AgentsSchema = z.strictObject({
       /** Media URLs may reach loopback and private addresses (off: an agent can be talked into fetching them). */
       mediaAllowPrivateNetwork: z.boolean().default(false),
       heartbeat: z.strictObject({ every: Duration.default('30m'), ...heartbeatFields }).prefault({}),
-      model: z.string().optional(),
+      model: ModelChoice.optional(),
       workspace: z.string().optional(),
+      /** Seconds a whole run (model turns and tools) may take before it is aborted. */
+      timeoutSeconds: z.number().int().min(1).default(600),
+      /** Runs in progress at once across all sessions (one per session always). */
+      maxConcurrent: z.number().int().min(1).max(64).default(4),
+      bootstrapMaxChars: z.number().int().min(100).default(20_000),
+      /** The IANA zone the agent's envelope times use; the gateway's own zone when unset. */
+      userTimezone: z
+        .string()
+        .refine(isTimeZone, {
+          error: (iss) => `${quote(iss.input)} is not an IANA time zone like "Europe/Vienna"`,
+        })
+        .optional(),
+      typingIntervalSeconds: z.number().int().min(1).max(60).default(6),
+      /** Model turns (each possibly with tool calls) in one run before it stops. */
+      maxTurns: z.number().int().min(1).max(50).default(8),
+      /** What the sender is told when every model failed; "" sends nothing (the owner still sees why). */
+      failureReply: z
+        .string()
+        .max(1000)
+        .default('Sorry, I could not answer just now. Please try again later.'),
+      /** Accepted messages older than this when a model becomes available are marked expired, not answered. */
+      pendingMaxAgeMinutes: z
+        .number()
+        .positive()
+        .default(24 * 60),
     })
     .prefault({}),
   list: z.array(AgentSchema).default([]),
+});
+
+const ModelCost = z.strictObject({
+  input: z.number().min(0).default(0),
+  output: z.number().min(0).default(0),
+  cacheRead: z.number().min(0).default(0),
+  cacheWrite: z.number().min(0).default(0),
+});
+
+const ModelSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  contextWindow: z.number().int().min(256).default(128_000),
+  maxTokens: z.number().int().min(1).default(4096),
+  input: z.array(z.enum(['text', 'image'])).default(['text']),
+  /** US dollars per million tokens. */
+  cost: ModelCost.prefault({}),
+});
+
+const ProviderSchema = z.strictObject({
+  /** The wire format; OpenAI-compatible servers are the common case (OpenAI, OpenRouter, Ollama, LM Studio, vLLM). */
+  api: z.enum(['openai-completions', 'anthropic-messages']).default('openai-completions'),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL like "https://api.openai.com/v1"' }),
+  /** Or from the environment / the credentials file (see agent/providers/keys.ts). */
+  apiKey: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  models: z.array(ModelSchema).default([]),
+});
+
+const ModelsSchema = z.strictObject({
+  providers: z.record(Id('provider id'), ProviderSchema).default({}),
 });
 
 const BindingSchema = z.strictObject({
@@ -251,6 +319,7 @@ export const ConfigSchema = z.looseObject({
   channels: z.looseObject({ whatsapp: WhatsAppChannelSchema.prefault({}) }).prefault({}),
   web: WebSchema.prefault({}),
   messages: MessagesSchema.prefault({}),
+  models: ModelsSchema.prefault({}),
   agents: AgentsSchema.prefault({}),
   bindings: z.array(BindingSchema).default([]),
   session: SessionSchema.prefault({}),
@@ -265,3 +334,5 @@ export type WhatsAppChannelConfig = OpenClawConfig['channels']['whatsapp'];
 export type WhatsAppAccountConfig = z.output<typeof WhatsAppAccountSchema>;
 export type AgentConfig = OpenClawConfig['agents']['list'][number];
 export type BindingConfig = OpenClawConfig['bindings'][number];
+export type ProviderConfig = OpenClawConfig['models']['providers'][string];
+export type ModelConfig = ProviderConfig['models'][number];

@@ -48,7 +48,15 @@ describe('defaults', () => {
       mediaMaxMb: 5,
       mediaAllowPrivateNetwork: false,
       heartbeat: { every: '30m' },
+      timeoutSeconds: 600,
+      maxConcurrent: 4,
+      bootstrapMaxChars: 20_000,
+      typingIntervalSeconds: 6,
+      maxTurns: 8,
+      failureReply: 'Sorry, I could not answer just now. Please try again later.',
+      pendingMaxAgeMinutes: 1440,
     });
+    expect(config.models).toEqual({ providers: {} });
     expect(config.agents.list).toEqual([]);
     expect(config.bindings).toEqual([]);
     expect(config.session).toEqual({ scope: 'per-sender', dmScope: 'main', mainKey: 'main' });
