@@ -1,6 +1,7 @@
 // The control contract: one zod schema per method request/response and per event payload. The main process and
 // the control server validate every incoming payload against it; the renderer and CLI take their types from it.
 import { z } from 'zod';
+import { agentEvents } from './contract-agent';
 import { OutboxItemSchema, outboundMethods } from './contract-outbound';
 import { AccountIdParam } from './contract-params';
 import type { EVENT_NAMES, METHOD_NAMES } from './names';
@@ -372,6 +373,7 @@ export const events = {
   'inbound.accepted': AcceptedMessageSchema,
   /** An outbox item was stored or changed state; carries the item. */
   'outbox.changed': OutboxItemSchema,
+  ...agentEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -38,6 +38,8 @@ export const EVENT_NAMES = [
   'pairing.requested',
   'inbound.accepted',
   'outbox.changed',
+  'sessions.turn',
+  'agent.status',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
