@@ -27,6 +27,7 @@ import { WhatsAppManager } from './whatsapp/manager';
 import { PairingService } from './access/pairing-service';
 import { pairingHandlers } from './control/pairing-methods';
 import { outboundHandlers } from './control/outbound-methods';
+import { agentHandlers } from './control/agent-methods';
 import { Outbox } from './outbound/outbox';
 import { autoReplies } from './outbound/auto-replies';
 import { DEFAULT_PACING, NO_PACING } from './outbound/pacing';
@@ -236,6 +237,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
           stateDir,
           log: logs.child('whatsapp/outbound'),
         }),
+        ...agentHandlers({ agent: null, models: null }),
       },
       logs.child('control'),
     );

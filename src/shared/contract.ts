@@ -1,7 +1,7 @@
 // The control contract: one zod schema per method request/response and per event payload. The main process and
 // the control server validate every incoming payload against it; the renderer and CLI take their types from it.
 import { z } from 'zod';
-import { agentEvents } from './contract-agent';
+import { agentEvents, agentMethods } from './contract-agent';
 import { OutboxItemSchema, outboundMethods } from './contract-outbound';
 import { AccountIdParam } from './contract-params';
 import type { EVENT_NAMES, METHOD_NAMES } from './names';
@@ -354,6 +354,7 @@ export const methods = {
     response: z.object({ messages: z.array(AcceptedMessageSchema) }),
   },
   ...outboundMethods,
+  ...agentMethods,
   'ui.link': {
     /** A one-time link that signs a browser into the UI served by the headless gateway. */
     request: Empty,

@@ -27,6 +27,15 @@ export const METHOD_NAMES = [
   'outbox.list',
   'outbox.retry',
   'outbox.cancel',
+  'agent.status',
+  'agent.ask',
+  'sessions.list',
+  'sessions.show',
+  'sessions.reset',
+  'inbound.outcomes',
+  'models.list',
+  'models.test',
+  'models.setKey',
 ] as const;
 
 export const EVENT_NAMES = [

@@ -31,6 +31,13 @@ export const ERROR_CODES = [
   'pairing.code_unknown',
   'pairing.code_expired',
   'pairing.account_mismatch',
+  'agent.not_configured',
+  'agent.unavailable',
+  'agent.invalid',
+  'agent.unknown',
+  'sessions.unknown',
+  'models.unknown',
+  'models.invalid',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,6 +4,7 @@ import type { ConfigService } from '../config/service';
 import { GatewayError } from '../errors';
 import type { LogHub } from '../log/hub';
 import type { WhatsAppManager } from '../whatsapp/manager';
+import type { AgentHandlers } from './agent-methods';
 import type { Handlers } from './dispatcher';
 import type { Health } from '../../shared/contract';
 import type Database from 'better-sqlite3';
@@ -22,7 +23,7 @@ export interface MethodDeps {
 
 export function createHandlers(
   deps: MethodDeps,
-): Omit<Handlers, `pairing.${string}` | `message.${string}` | `outbox.${string}`> {
+): Omit<Handlers, `pairing.${string}` | `message.${string}` | `outbox.${string}` | keyof AgentHandlers> {
   return {
     health: () => deps.health(),
     'config.get': (params) => ({
