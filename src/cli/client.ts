@@ -20,7 +20,12 @@ export class RemoteError extends CliError {
 }
 
 export interface ControlClient {
-  call<M extends keyof Methods>(method: M, params?: MethodRequest<M>): Promise<MethodResponse<M>>;
+  /** `timeoutMs` for calls that may rightly take long (a model run); 15 s otherwise. */
+  call<M extends keyof Methods>(
+    method: M,
+    params?: MethodRequest<M>,
+    opts?: { timeoutMs?: number },
+  ): Promise<MethodResponse<M>>;
   on<E extends keyof Events>(event: E, listener: (payload: EventPayload<E>) => void): Promise<void>;
   onClose(listener: () => void): void;
   close(): void;
@@ -90,13 +95,13 @@ async function openControl(where: GatewayLocation): Promise<ControlClient> {
   });
   socket.on('error', () => undefined);
 
-  const send = (method: string, params: unknown): Promise<unknown> =>
+  const send = (method: string, params: unknown, timeoutMs = CALL_TIMEOUT_MS): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       const timer = setTimeout(() => {
         pending.delete(id);
-        reject(new CliError(`The gateway did not answer ${method} within ${CALL_TIMEOUT_MS / 1000} s.`));
-      }, CALL_TIMEOUT_MS);
+        reject(new CliError(`The gateway did not answer ${method} within ${timeoutMs / 1000} s.`));
+      }, timeoutMs);
       pending.set(id, { resolve, reject, timer });
       socket.send(JSON.stringify({ type: 'req', id, method, params }));
     });
@@ -119,7 +124,7 @@ async function openControl(where: GatewayLocation): Promise<ControlClient> {
   }
 
   return {
-    call: (method, params) => send(method, params) as never,
+    call: (method, params, opts) => send(method, params, opts?.timeoutMs) as never,
     async on(event, listener) {
       let set = listeners.get(event);
       if (!set) {

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { GatewayError } from '../gateway/errors';
 import { VERSION } from '../gateway/version';
+import { agentAsk, type AgentOptions } from './commands/agent';
 import { channelsLogin, channelsLogout, channelsReconnect, channelsStatus } from './commands/channels';
 import { configGet, configSet, configUnset, configValidate } from './commands/config';
 import { dashboard } from './commands/dashboard';
@@ -10,7 +11,9 @@ import { doctor } from './commands/doctor';
 import { gatewayRun } from './commands/gateway-run';
 import { logs } from './commands/logs';
 import { messageSend, type MessageSendOptions } from './commands/message';
+import { modelsList, modelsTest } from './commands/models';
 import { pairingApprove, pairingDeny, pairingList, pairingRevoke } from './commands/pairing';
+import { sessionsList, sessionsReset, sessionsShow } from './commands/sessions';
 import { status } from './commands/status';
 import { CliError } from './errors';
 
@@ -151,6 +154,63 @@ export function buildProgram(): Command {
       '\nExit status: 0 when every message was sent (or is still queued), 1 when one failed or the account is not connected.',
     )
     .action(async (opts: MessageSendOptions) => exit(await messageSend(opts)));
+
+  program
+    .command('agent')
+    .description(
+      "ask the agent once from the terminal (its CLI session, or the contact's chat session with --to); " +
+        'prints the answer, and with --deliver also sends it to that contact',
+    )
+    .requiredOption('--message <text>', 'what to ask')
+    .option('--agent <id>', 'which agent (default: the default agent)')
+    .option('--to <e164>', "answer in this contact's session (a phone number in E.164 form)")
+    .option('--deliver', 'also send the answer to --to on WhatsApp, through the outbox')
+    .option('--account <id>', 'the account to deliver from (default: the default account)')
+    .option('--timeout <seconds>', 'how long to wait for the answer', '630')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: AgentOptions) => exit(await agentAsk(opts)));
+
+  const sessions = program
+    .command('sessions')
+    .description("the agent's conversations, their turns and costs");
+  sessions
+    .command('list')
+    .description('sessions with their last activity, turns and cost, newest first')
+    .option('--agent <id>', 'only this agent')
+    .option('--limit <n>', 'at most this many')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { agent?: string; limit?: string; json?: boolean }) =>
+      exit(await sessionsList(opts)),
+    );
+  sessions
+    .command('show <key>')
+    .description("a session's transcript: user, assistant and tool turns with tokens and cost")
+    .option('--limit <n>', 'only the last n turns')
+    .option('--json', 'machine-readable output')
+    .action(async (key: string, opts: { limit?: string; json?: boolean }) =>
+      exit(await sessionsShow(key, opts)),
+    );
+  sessions
+    .command('reset <key>')
+    .description('start the session afresh, as /new does in the chat: the next turn carries no earlier ones')
+    .option('--json', 'machine-readable output')
+    .action(async (key: string, opts: { json?: boolean }) => exit(await sessionsReset(key, opts)));
+
+  const models = program.command('models').description('the configured models and whether they answer');
+  models
+    .command('list')
+    .description('configured models: API, where the key comes from (never the key), who uses them')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => exit(await modelsList(opts)));
+  models
+    .command('test [ref]')
+    .description("make one real tiny request to a model (default: the default agent's primary model)")
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when the model answered, 1 when it did not (the reason is printed).',
+    )
+    .action(async (ref: string | undefined, opts: { json?: boolean }) => exit(await modelsTest(ref, opts)));
 
   program
     .command('logs')

@@ -1,5 +1,6 @@
 import { loadConfigFile } from '../../gateway/config/service';
-import { withGateway } from '../client';
+import type { AgentStatus } from '../../shared/contract-agent';
+import { RemoteError, withGateway, type ControlClient } from '../client';
 import { demoGatewayHint } from '../demo-hint';
 import { GatewayNotRunningError } from '../errors';
 import { locateGateway } from '../locate';
@@ -13,9 +14,11 @@ const asWarnings = (issues: ConfigIssue[]): ConfigIssue[] =>
 export async function status(opts: { json?: boolean }): Promise<number> {
   const where = await locateGateway();
   try {
-    const health = await withGateway(where, (client) => client.call('health'));
+    const [health, agent] = await withGateway(where, (client) =>
+      Promise.all([client.call('health'), agentStatus(client)]),
+    );
     if (opts.json) {
-      console.log(JSON.stringify({ running: true, ...health }, null, 2));
+      console.log(JSON.stringify({ running: true, ...health, agent }, null, 2));
       return health.config.valid ? 0 : 1;
     }
     console.log(
@@ -29,6 +32,7 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     printIssues(cfg.errors, console.log);
     printIssues(asWarnings(cfg.warnings), console.log);
     console.log(`State dir: ${health.stateDir}`);
+    if (agent) for (const line of agentLines(agent)) console.log(line);
     return cfg.valid ? 0 : 1;
   } catch (err) {
     if (!(err instanceof GatewayNotRunningError)) throw err;
@@ -62,4 +66,25 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     printIssues(asWarnings(warnings), console.log);
     return 1;
   }
+}
+
+/** Null from a gateway built without the agent, which has nothing to say about models. */
+async function agentStatus(client: ControlClient): Promise<AgentStatus | null> {
+  try {
+    return await client.call('agent.status');
+  } catch (err) {
+    if (err instanceof RemoteError && err.error.code === 'agent.unavailable') return null;
+    throw err;
+  }
+}
+
+export function agentLines(agent: AgentStatus): string[] {
+  const simulated = agent.simulated && !agent.sentence.includes('simulated') ? ' (simulated)' : '';
+  const lines = [`Agent: ${agent.sentence}${simulated}`];
+  const failure = agent.lastFailure;
+  if (failure) {
+    const model = failure.model ? ` with ${failure.model}` : '';
+    lines.push(`Last failure: ${failure.reason} (session ${failure.sessionKey}${model}, at ${failure.at})`);
+  }
+  return lines;
 }
