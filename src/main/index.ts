@@ -132,6 +132,11 @@ async function run(): Promise<void> {
         showAccounts(accounts.apply(payload as EventPayload<'channels.state'>));
         return;
       }
+      if (event === 'agent.status') {
+        trayState.agent = payload as EventPayload<'agent.status'>;
+        tray?.update(trayState);
+        return;
+      }
       if (event !== 'config.changed') return;
       const status = payload as EventPayload<'config.changed'>;
       trayState.config = { valid: status.valid, usingLastGood: status.usingLastGood };
@@ -154,6 +159,16 @@ async function run(): Promise<void> {
       .then((result) => {
         if (result.ok)
           showAccounts(accounts.seed((result.value as MethodResponse<'channels.status'>).accounts));
+      })
+      .catch(() => undefined);
+    void gateway
+      .call('agent.status', undefined, { transport: 'ipc', subscriptions: new Set() })
+      .then((result) => {
+        // An event may have come first; it is newer than this answer.
+        if (result.ok && !trayState.agent) {
+          trayState.agent = result.value as MethodResponse<'agent.status'>;
+          tray?.update(trayState);
+        }
       })
       .catch(() => undefined);
     // After sleep or a network outage, accounts waiting out a backoff (or degraded) try at once.

@@ -93,3 +93,39 @@ describe('toMenuTemplate', () => {
     expect(trayTooltip(running)).toBe('OpenClaw — Gateway running · config OK');
   });
 });
+
+describe('the agent in the tray', () => {
+  const waiting = { configured: false, sentence: 'No model configured — 3 messages waiting' };
+
+  it('adds the agent sentence under the status line while no model is configured, and asks for attention', () => {
+    const state: TrayState = { ...running, agent: waiting };
+    expect(trayMenuModel(state)[2]).toEqual({
+      id: 'agent',
+      label: 'No model configured — 3 messages waiting',
+      enabled: false,
+    });
+    expect(trayIconState(state)).toBe('attention');
+    expect(trayTooltip(state)).toContain('No model configured — 3 messages waiting');
+  });
+
+  it('says why the last run failed', () => {
+    const lastFailure = {
+      at: '2026-01-01T00:00:00Z',
+      sessionKey: 'k',
+      reason: 'the API key was refused (401)',
+    };
+    const items = trayMenuModel({
+      ...running,
+      agent: { configured: true, sentence: 'Answering', lastFailure },
+    });
+    expect(items.find((i) => i.id === 'agent')?.label).toBe(
+      'The last answer failed: the API key was refused (401)',
+    );
+  });
+
+  it('stays quiet while the agent answers', () => {
+    const state: TrayState = { ...running, agent: { configured: true, sentence: 'Answering with sim/m' } };
+    expect(trayMenuModel(state).some((i) => i.id === 'agent')).toBe(false);
+    expect(trayIconState(state)).toBe('ok');
+  });
+});

@@ -2,6 +2,8 @@
 // functions of the gateway's state, so they are tested under Node; tray.ts only turns them into Electron objects.
 // Pending pairing requests get a line each (number and code) with Approve / Deny, and a count in the tooltip.
 import type { MenuItemConstructorOptions } from 'electron';
+import { agentNotice } from '../shared/agent-notice';
+import type { AgentStatus } from '../shared/contract-agent';
 
 export interface TrayAccount {
   id: string;
@@ -30,6 +32,8 @@ export interface TrayState {
   accounts: TrayAccount[];
   /** Requests waiting for approval, newest first (expired ones already left out). */
   pending?: TrayPairing[];
+  /** The agent's status; the tray speaks only when it needs attention (no model, last run failed). */
+  agent?: Pick<AgentStatus, 'configured' | 'sentence' | 'lastFailure'>;
 }
 
 export interface TrayMenuItem {
@@ -103,10 +107,16 @@ function pairingItems(pending: TrayPairing[]): TrayMenuItem[] {
   return items;
 }
 
+function agentItems(state: TrayState): TrayMenuItem[] {
+  const notice = agentNotice(state.agent);
+  return notice ? [{ id: 'agent', label: oneLine(notice.text), enabled: false }] : [];
+}
+
 export function trayMenuModel(state: TrayState): TrayMenuItem[] {
   return [
     { id: 'open', label: 'Open OpenClaw', enabled: true },
     { id: 'status', label: gatewayStatusLine(state), enabled: false },
+    ...agentItems(state),
     ...state.accounts.map((account) => ({
       id: `account:${account.id}`,
       label: `${account.id} · ${oneLine(account.sentence || account.state)}`,
@@ -133,13 +143,16 @@ export function trayAction(id: string): TrayAction | null {
 export function trayIconState(state: TrayState): 'ok' | 'attention' {
   if (state.gateway === 'error') return 'attention';
   if (state.config && !state.config.valid) return 'attention';
+  if (agentNotice(state.agent)) return 'attention';
   return state.accounts.some((a) => a.state !== 'open') ? 'attention' : 'ok';
 }
 
 export function trayTooltip(state: TrayState): string {
   const count = state.pending?.length ?? 0;
   const pairing = count > 0 ? ` · ${pendingLine(count)}` : '';
-  return `OpenClaw — ${gatewayStatusLine(state)}${pairing}`;
+  const notice = agentNotice(state.agent);
+  const agent = notice ? ` · ${oneLine(notice.text, 60)}` : '';
+  return `OpenClaw — ${gatewayStatusLine(state)}${agent}${pairing}`;
 }
 
 /** The text next to the icon (macOS menu bar): the number of waiting requests, or nothing. */
