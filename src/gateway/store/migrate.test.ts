@@ -12,8 +12,11 @@ const EXPECTED_TABLES = [
   'inbox',
   'meta',
   'outbox',
+  'outcomes',
   'pairing_requests',
   'sent_messages',
+  'sessions',
+  'turns',
   'wa_intake',
   'wa_keys',
 ];

@@ -6,6 +6,7 @@ import { migration003 } from './003-inbound';
 import { migration004 } from './004-pairing-first-line';
 import { migration005 } from './005-inbound-intake';
 import { migration006 } from './006-outbox';
+import { migration007 } from './007-agent-sessions';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];

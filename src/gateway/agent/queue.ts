@@ -1,0 +1,213 @@
+// Which accepted messages run when. One run at a time per session; messages that arrive while a session's run is
+// in flight stay unconsumed in the accepted table and are taken together by the next run (folded into one turn),
+// so none is answered twice or dropped. A burst of text waits `debounceMs` after its last message; media and
+// commands are not held. At most `maxConcurrent` runs across sessions. The table is the queue: nothing here is
+// the only copy of anything, so a crash or a stop loses no message.
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { AcceptedRow } from '../store/queries/inbox';
+import { unconsumedAccepted } from '../store/queries/sessions';
+
+/** Hand-offs read per scan; more wait in the table for a later scan. */
+const SCAN_LIMIT = 2000;
+/** After a run that could not settle its messages (not an abort), its session waits this long, doubling. */
+const RETRY_MIN_MS = 2000;
+const RETRY_MAX_MS = 60_000;
+
+/** How a run ended, for the queue: `retry` leaves its rows for later with a backoff. */
+export type RunEnd = 'done' | 'retry' | 'stopped';
+
+export interface QueueDeps {
+  db: Database.Database;
+  log: Logger;
+  now?: () => number;
+  debounceMs(accountId: string): number;
+  maxConcurrent(): number;
+  /** Hand-offs older than this are not answered any more (they go to `expire`). */
+  maxAgeMs(): number;
+  /** Whether the agent has a model to run with; its sessions wait otherwise. */
+  canRun(agentId: string): boolean;
+  expire(rows: AcceptedRow[]): void;
+  run(batch: AcceptedRow[], signal: AbortSignal): Promise<RunEnd>;
+}
+
+/** The raw text of a hand-off (inbound stores it in the meta), for commands. */
+export function rawText(row: AcceptedRow): string {
+  const text = row.meta.text;
+  return typeof text === 'string' ? text : '';
+}
+
+/** `/new` or `/reset` as a message on its own. */
+export function isResetCommand(row: AcceptedRow): boolean {
+  const text = rawText(row).trim().toLowerCase();
+  return text === '/new' || text === '/reset';
+}
+
+const hasMedia = (row: AcceptedRow) => row.meta.mediaPath !== undefined || row.meta.mediaType !== undefined;
+
+/**
+ * The next run of one session from its waiting rows (oldest first): a command alone, else the rows of the first
+ * row's chat up to the next command. A DM main session can hold several chats; each reply goes to its own chat.
+ */
+export function pickBatch(rows: readonly AcceptedRow[]): AcceptedRow[] {
+  const first = rows[0]!;
+  if (isResetCommand(first)) return [first];
+  const batch: AcceptedRow[] = [];
+  for (const row of rows) {
+    if (isResetCommand(row)) break;
+    if (row.account === first.account && row.chat === first.chat) batch.push(row);
+  }
+  return batch;
+}
+
+interface Active {
+  controller: AbortController;
+  done: Promise<void>;
+  seqs: number[];
+}
+
+export class RunQueue {
+  private readonly active = new Map<string, Active>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly backoff = new Map<string, { until: number; ms: number }>();
+  private scheduled = false;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: QueueDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Looks at the table soon (coalesced: a burst of hand-offs costs one scan). */
+  kick(): void {
+    if (this.stopped || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      try {
+        this.scan();
+      } catch (err) {
+        this.deps.log.error({ err }, 'agent queue: scanning the waiting messages failed');
+      }
+    });
+  }
+
+  isRunning(sessionKey: string): boolean {
+    return this.active.has(sessionKey);
+  }
+
+  get runningCount(): number {
+    return this.active.size;
+  }
+
+  /** Accepted seqs being answered right now. */
+  runningSeqs(): Set<number> {
+    return new Set([...this.active.values()].flatMap((a) => a.seqs));
+  }
+
+  /**
+   * Runs `fn` as the session's one run (waiting for a run in flight to end first): `openclaw agent` shares the
+   * session with WhatsApp messages and must not interleave with them.
+   */
+  async exclusive<T>(sessionKey: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    for (let a = this.active.get(sessionKey); a; a = this.active.get(sessionKey)) await a.done;
+    if (this.stopped) throw new Error('the agent is stopping');
+    const controller = new AbortController();
+    const result = fn(controller.signal);
+    const done = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.active.set(sessionKey, { controller, done, seqs: [] });
+    try {
+      return await result;
+    } finally {
+      this.active.delete(sessionKey);
+      this.kick();
+    }
+  }
+
+  /** Aborts the runs in flight (their rows stay unconsumed for the next start) and clears every timer. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    for (const a of this.active.values()) a.controller.abort(new Error('the gateway is stopping'));
+    await Promise.all([...this.active.values()].map((a) => a.done));
+  }
+
+  private scan(): void {
+    if (this.stopped) return;
+    const now = this.now();
+    const rows = unconsumedAccepted(this.deps.db, SCAN_LIMIT);
+    const oldest = now - this.deps.maxAgeMs();
+    const expired = rows.filter((r) => r.acceptedAt < oldest && !this.runningSeqs().has(r.seq));
+    if (expired.length > 0) this.deps.expire(expired);
+    const bySession = new Map<string, AcceptedRow[]>();
+    for (const row of rows) {
+      if (row.acceptedAt < oldest) continue;
+      const list = bySession.get(row.sessionKey);
+      if (list) list.push(row);
+      else bySession.set(row.sessionKey, [row]);
+    }
+    for (const [key, list] of bySession) {
+      if (this.active.has(key) || !this.deps.canRun(list[0]!.agentId)) continue;
+      const back = this.backoff.get(key);
+      if (back && back.until > now) {
+        this.later(key, back.until - now);
+        continue;
+      }
+      const batch = pickBatch(list);
+      const wait = this.debounceWait(batch, now);
+      if (wait > 0) {
+        this.later(key, wait);
+        continue;
+      }
+      if (this.active.size >= this.deps.maxConcurrent()) break; // the next run to end kicks again
+      this.start(key, batch);
+    }
+  }
+
+  /** How long a batch still waits for more text: debounceMs after its last message, if that is plain text. */
+  private debounceWait(batch: AcceptedRow[], now: number): number {
+    const last = batch[batch.length - 1]!;
+    if (isResetCommand(last) || hasMedia(last)) return 0;
+    const ms = this.deps.debounceMs(last.account);
+    return ms > 0 ? last.acceptedAt + ms - now : 0;
+  }
+
+  private later(key: string, ms: number): void {
+    const old = this.timers.get(key);
+    if (old) clearTimeout(old);
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.kick();
+    }, ms);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  private start(key: string, batch: AcceptedRow[]): void {
+    const timer = this.timers.get(key);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(key);
+    const controller = new AbortController();
+    const done = this.deps
+      .run(batch, controller.signal)
+      .catch((err: unknown): RunEnd => {
+        this.deps.log.error({ err, sessionKey: key }, 'agent run failed unexpectedly; its messages wait');
+        return 'retry';
+      })
+      .then((end) => {
+        if (end === 'retry') {
+          const ms = Math.min(RETRY_MAX_MS, (this.backoff.get(key)?.ms ?? RETRY_MIN_MS / 2) * 2);
+          this.backoff.set(key, { until: this.now() + ms, ms });
+        } else this.backoff.delete(key);
+      })
+      .finally(() => {
+        this.active.delete(key);
+        this.kick();
+      });
+    this.active.set(key, { controller, done, seqs: batch.map((r) => r.seq) });
+  }
+}
