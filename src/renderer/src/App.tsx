@@ -8,6 +8,7 @@ import { SignedOut } from './components/SignedOut';
 import { hashFor, routeFromHash, ROUTES, type RouteId } from './routes';
 import { Logs } from './screens/Logs';
 import { AccountsScreen } from './screens/Accounts';
+import { ConversationsScreen } from './screens/Conversations';
 import { LinkScreen } from './screens/Link';
 import { MessagesScreen } from './screens/Messages';
 import { OutboxScreen } from './screens/Outbox';
@@ -32,6 +33,7 @@ const SCREENS: Record<RouteId, ComponentType> = {
   accounts: AccountsScreen,
   pairing: PairingScreen,
   messages: MessagesScreen,
+  conversations: ConversationsScreen,
   outbox: OutboxScreen,
   settings: Settings,
   logs: Logs,

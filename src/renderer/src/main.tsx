@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBackend } from './api/backend';
 import { App } from './App';
+import { startAgentController } from './agent-controller';
 import { startAppController } from './app-controller';
 import { BackendContext } from './backend-context';
 import { startChannelsController } from './channels-controller';
@@ -18,6 +19,7 @@ import './styles/accounts.css';
 import './styles/pairing.css';
 import './styles/access.css';
 import './styles/outbox.css';
+import './styles/agent.css';
 import './styles/narrow.css';
 
 const backend = createBackend({ openclaw: window.openclaw, location: window.location });
@@ -25,6 +27,7 @@ startAppController(backend, appStore);
 startChannelsController(backend.api, appStore);
 startPairingController(backend.api, appStore);
 startInboundController(backend.api, appStore);
+startAgentController(backend.api, appStore);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

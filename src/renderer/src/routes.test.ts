@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountFromHash, codeFromHash, hashFor, routeFromHash } from './routes';
+import { accountFromHash, codeFromHash, hashFor, paramFromHash, routeFromHash } from './routes';
 
 describe('routes', () => {
   it('reads the screen from the hash and falls back to Link', () => {
@@ -32,5 +32,12 @@ describe('routes', () => {
     expect(codeFromHash('#/pairing?code=%20abcd2345')).toBe('ABCD2345');
     expect(codeFromHash('#/pairing?code=')).toBeNull();
     expect(codeFromHash('#/pairing')).toBeNull();
+  });
+
+  it('carries a session key, colons and plus sign intact', () => {
+    const key = 'agent:main:whatsapp:dm:+15550100001';
+    const hash = hashFor('conversations', { session: key });
+    expect(routeFromHash(hash)).toBe('conversations');
+    expect(paramFromHash(hash, 'session')).toBe(key);
   });
 });

@@ -5,6 +5,7 @@ export const ROUTES = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'pairing', label: 'Pairing' },
   { id: 'messages', label: 'Messages' },
+  { id: 'conversations', label: 'Conversations' },
   { id: 'outbox', label: 'Outbox' },
   { id: 'settings', label: 'Settings' },
   { id: 'logs', label: 'Logs' },
@@ -23,6 +24,8 @@ export interface RouteParams {
   account?: string;
   /** A pairing code (the Pairing screen highlights that request). */
   code?: string;
+  /** A session key (the Conversations screen opens that session). */
+  session?: string;
 }
 
 /** `#/link?account=work` links to a screen about one account; `#/pairing?code=…` to one request. */
@@ -30,6 +33,7 @@ export function hashFor(route: RouteId, params: RouteParams = {}): string {
   const query = new URLSearchParams();
   if (params.account) query.set('account', params.account);
   if (params.code) query.set('code', params.code);
+  if (params.session) query.set('session', params.session);
   const text = query.toString();
   return text ? `#/${route}?${text}` : `#/${route}`;
 }

@@ -11,6 +11,7 @@ import type {
   PairingSnapshot,
   QrEvent,
 } from '../../shared/contract';
+import type { AgentStatus } from '../../shared/contract-agent';
 import type { ApiError } from '../../shared/result';
 import type { ConnectionState } from './api/connection';
 import { isOnline } from './connection-model';
@@ -45,6 +46,8 @@ export interface AppState {
   pairing: PairingState;
   /** Messages handed on to the agent stage, oldest first. */
   inbound: InboundState;
+  /** Whether the agent can answer and what waits (null until the gateway has said, or when it has no agent). */
+  agent: AgentStatus | null;
 
   setTransport(transport: 'ipc' | 'ws'): void;
   setConnection(connection: ConnectionState): void;
@@ -66,6 +69,7 @@ export interface AppState {
   /** Messages from inbound.recent (`loaded`) or inbound.accepted events, merged by seq. */
   addInbound(messages: AcceptedMessage[], loaded?: boolean): void;
   setInboundError(error: ApiError): void;
+  setAgentStatus(status: AgentStatus | null): void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -93,6 +97,7 @@ export function createAppStore(maxLogs = MAX_LOG_LINES): AppStore {
     channels: EMPTY_CHANNELS,
     pairing: EMPTY_PAIRING,
     inbound: EMPTY_INBOUND,
+    agent: null,
 
     setTransport: (transport) => set({ transport }),
     setConnection: (connection) => set({ connection }),
@@ -135,6 +140,7 @@ export function createAppStore(maxLogs = MAX_LOG_LINES): AppStore {
         },
       })),
     setInboundError: (error) => set((s) => ({ inbound: { ...s.inbound, error } })),
+    setAgentStatus: (agent) => set({ agent }),
   }));
 }
 

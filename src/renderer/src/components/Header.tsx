@@ -1,7 +1,10 @@
 // Gateway status at the top of every screen: connection, version, a retry button while disconnected, and a
-// badge while the gateway talks to the WhatsApp simulator instead of WhatsApp.
+// badge while the gateway talks to the WhatsApp simulator instead of WhatsApp; what the agent needs from the owner
+// (no model, or the last answer failed), linking to the model settings.
+import { agentNotice } from '../../../shared/agent-notice';
 import type { ConnectionState } from '../api/connection';
 import { useBackend } from '../backend-context';
+import { hashFor } from '../routes';
 import { useApp } from '../store';
 import { useNow } from '../use-now';
 
@@ -30,6 +33,8 @@ export function Header() {
   const connection = useApp((s) => s.connection);
   const health = useApp((s) => s.health);
   const simulator = useApp((s) => s.channels.simulator);
+  const agent = useApp((s) => s.agent);
+  const notice = agentNotice(agent);
   const now = useNow(connection.status === 'disconnected');
   const { label, tone } = describe(connection, now);
   const version = health?.version ?? (connection.status === 'connected' ? connection.serverVersion : null);
@@ -46,6 +51,21 @@ export function Header() {
           </button>
         )}
         {connection.status === 'disconnected' && <span className="muted small">{connection.reason}</span>}
+        {notice && (
+          <a
+            href={hashFor('settings')}
+            className={`agent-notice agent-notice-${notice.kind}`}
+            data-testid="agent-notice"
+            data-kind={notice.kind}
+          >
+            {notice.text}
+          </a>
+        )}
+        {agent?.simulated && !notice && (
+          <span className="sim-badge" data-testid="model-sim-badge" title={agent.sentence}>
+            Simulated model
+          </span>
+        )}
         {simulator && (
           <span
             className="sim-badge"

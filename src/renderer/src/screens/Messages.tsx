@@ -1,17 +1,26 @@
 // Messages: what the gateway handed on to the agent, newest first — when, from whom, and the body exactly as the
 // model sees it (envelope, quoted reply, group history). Live from inbound.accepted; the place to check that a
-// message got through the access rules.
+// message got through the access rules, and to follow it to what the agent did with it and its conversation.
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { AcceptedMessage } from '../../../shared/contract';
+import type { MessageOutcome } from '../../../shared/contract-agent';
 import { useBackend } from '../backend-context';
 import { formatClock } from '../channels-model';
+import { outcomeBadge } from '../conversations-model';
 import { refreshInbound } from '../inbound-controller';
 import { fromLabel, matchesInbound, MAX_MESSAGES, newestFirst, type InboundFilter } from '../inbound-model';
+import { hashFor } from '../routes';
 import { appStore, useApp } from '../store';
 import { useNow } from '../use-now';
+import { useOutcomes } from './use-outcomes';
 
-const MessageRow = memo(function MessageRow(props: { message: AcceptedMessage; now: number }) {
-  const { message: m, now } = props;
+const MessageRow = memo(function MessageRow(props: {
+  message: AcceptedMessage;
+  now: number;
+  outcome: MessageOutcome | undefined;
+}) {
+  const { message: m, now, outcome } = props;
+  const badge = outcomeBadge(outcome);
   return (
     <li
       className="message-row"
@@ -33,6 +42,24 @@ const MessageRow = memo(function MessageRow(props: { message: AcceptedMessage; n
       <pre className="message-body" data-testid="message-body">
         {m.body}
       </pre>
+      <div className="message-outcome small">
+        {badge && (
+          <a
+            href={hashFor('outbox')}
+            className={`badge badge-${badge.tone} badge-small`}
+            data-testid="message-outcome"
+            data-state={outcome?.state}
+            title={badge.detail}
+          >
+            <span className="dot" aria-hidden="true" />
+            {badge.label}
+          </a>
+        )}
+        {badge?.detail && <span className="muted">{badge.detail}</span>}
+        <a href={hashFor('conversations', { session: m.sessionKey })} data-testid="message-session">
+          Conversation
+        </a>
+      </div>
     </li>
   );
 });
@@ -53,6 +80,8 @@ export function MessagesScreen() {
     () => newestFirst(inbound.messages.filter((m) => matchesInbound(m, filter))),
     [inbound.messages, filter],
   );
+  const seqs = useMemo(() => shown.map((m) => m.seq), [shown]);
+  const outcomes = useOutcomes(seqs);
   return (
     <section className="panel messages-screen" data-testid="messages-screen">
       <div className="panel-head">
@@ -101,7 +130,7 @@ export function MessagesScreen() {
       )}
       <ol className="message-list" data-testid="message-list">
         {shown.map((m) => (
-          <MessageRow key={m.seq} message={m} now={now} />
+          <MessageRow key={m.seq} message={m} now={now} outcome={outcomes.get(m.seq)} />
         ))}
       </ol>
     </section>

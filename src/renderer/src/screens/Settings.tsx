@@ -7,6 +7,7 @@ import { IssueList } from '../components/IssueList';
 import { offsetOf } from '../settings-model';
 import { useApp, useOnline } from '../store';
 import { AccessSettings } from './AccessSettings';
+import { ModelSettings } from './ModelSettings';
 import { useConfigEditor, type EditorNotice } from './use-config-editor';
 
 function Notice(props: { notice: EditorNotice; onReload(): void }) {
@@ -74,6 +75,7 @@ export function Settings() {
         <h1>Settings</h1>
         <AccessSettings />
       </section>
+      <ModelSettings />
       <ConfigFileEditor />
     </div>
   );
