@@ -19,6 +19,10 @@ export const SENSITIVE_KEYS: readonly string[] = [
   'signedPreKey',
   'advSecretKey',
   'apiKey',
+  // How model providers' SDKs and proxies carry keys in request headers (Anthropic, Azure OpenAI).
+  'x-api-key',
+  'api-key',
+  'api_key',
   'accessToken',
   'refreshToken',
   // Signal session state as libsignal and Baileys shape it (a SessionEntry, a key pair, a media key).

@@ -1,0 +1,130 @@
+// Where a provider's API key comes from, in order: the config's `apiKey` (a literal, or `${VAR}` naming an
+// environment variable — the config loader does not expand those, so it happens here), the 0600 credentials file
+// the Settings screen writes (`<stateDir>/credentials/models.json`), then the environment variable conventional for
+// that provider. Local servers (Ollama, LM Studio, llama.cpp, vLLM) need none. Keys are returned to the caller and
+// never logged; `source` is what the control API shows instead.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ProviderConfig } from '../../config/schema';
+import { ensurePrivateDir, writeFileAtomic } from '../../fs/atomic-write';
+
+export type KeySource = 'env' | 'config' | 'credentials' | 'none';
+
+export interface ResolvedKey {
+  key?: string;
+  source: KeySource;
+  /** The variable the key came from or would come from, for messages ("set OPENAI_API_KEY"). */
+  envVar?: string;
+}
+
+const ENV_REF_RE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+const CredentialsFileSchema = z.object({
+  version: z.literal(1),
+  keys: z.record(z.string(), z.string()),
+});
+type CredentialsFile = z.infer<typeof CredentialsFileSchema>;
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/** The environment variable a provider's key conventionally lives in, or undefined for local/custom servers. */
+export function envVarFor(
+  providerId: string,
+  provider: Pick<ProviderConfig, 'api' | 'baseUrl'>,
+): string | undefined {
+  const host = hostOf(provider.baseUrl);
+  if (providerId === 'openrouter' || host === 'openrouter.ai' || host.endsWith('.openrouter.ai'))
+    return 'OPENROUTER_API_KEY';
+  if (provider.api === 'anthropic-messages') return 'ANTHROPIC_API_KEY';
+  if (providerId === 'openai' || (provider.api === 'openai-completions' && host === 'api.openai.com'))
+    return 'OPENAI_API_KEY';
+  return undefined;
+}
+
+export class KeyStore {
+  private cache: CredentialsFile | undefined;
+  /** Why the credentials file could not be read, if it could not (shown, never thrown: other sources still work). */
+  fileError: string | undefined;
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get file(): string {
+    return path.join(this.stateDir, 'credentials', 'models.json');
+  }
+
+  resolve(providerId: string, provider: Pick<ProviderConfig, 'api' | 'baseUrl' | 'apiKey'>): ResolvedKey {
+    const envVar = envVarFor(providerId, provider);
+    const configured = provider.apiKey?.trim();
+    if (configured) {
+      const ref = ENV_REF_RE.exec(configured);
+      if (!ref) return { key: configured, source: 'config', envVar };
+      const fromRef = this.env[ref[1]!]?.trim();
+      if (fromRef) return { key: fromRef, source: 'env', envVar: ref[1] };
+    }
+    const stored = this.read().keys[providerId];
+    if (stored) return { key: stored, source: 'credentials', envVar };
+    const fromEnv = envVar ? this.env[envVar]?.trim() : undefined;
+    if (fromEnv) return { key: fromEnv, source: 'env', envVar };
+    return { source: 'none', envVar };
+  }
+
+  /** Stores (or with "" removes) a provider's key; the file is replaced atomically with mode 0600. */
+  async setKey(providerId: string, apiKey: string): Promise<boolean> {
+    const current = this.read(true);
+    const keys = { ...current.keys };
+    const trimmed = apiKey.trim();
+    if (trimmed) keys[providerId] = trimmed;
+    else delete keys[providerId];
+    const next: CredentialsFile = { version: 1, keys };
+    await ensurePrivateDir(path.dirname(this.file));
+    await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    this.cache = next;
+    this.fileError = undefined;
+    return trimmed !== '';
+  }
+
+  /** Every stored key, so the log hub can censor them wherever they might appear. */
+  storedKeys(): string[] {
+    return Object.values(this.read().keys);
+  }
+
+  private read(fresh = false): CredentialsFile {
+    if (this.cache && !fresh) return this.cache;
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.fileError = `${this.file} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+      }
+      this.cache = { version: 1, keys: {} };
+      return this.cache;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Never quote the parser's message: it repeats part of the content, and the content is keys.
+      json = undefined;
+    }
+    const parsed = CredentialsFileSchema.safeParse(json);
+    if (parsed.success) {
+      this.cache = parsed.data;
+      this.fileError = undefined;
+    } else {
+      this.fileError = `${this.file} is not a model credentials file ({ "version": 1, "keys": { "<provider>": "<key>" } }); its keys are ignored until it is saved again`;
+      this.cache = { version: 1, keys: {} };
+    }
+    return this.cache;
+  }
+}
