@@ -28,6 +28,7 @@ import { PairingService } from './access/pairing-service';
 import { pairingHandlers } from './control/pairing-methods';
 import { outboundHandlers } from './control/outbound-methods';
 import { agentHandlers } from './control/agent-methods';
+import { wireAgent, type AgentWiring } from './agent/wire';
 import { Outbox } from './outbound/outbox';
 import { autoReplies } from './outbound/auto-replies';
 import { DEFAULT_PACING, NO_PACING } from './outbound/pacing';
@@ -158,6 +159,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     // Declared before the manager so its callbacks can reach the pipeline; both exist before any socket opens.
     let pipeline: InboundPipeline | null = null;
     let outbox: Outbox | null = null;
+    let agent: AgentWiring | null = null;
     const whatsapp: WhatsAppManager = new WhatsAppManager({
       config: () => config.config,
       stateDir,
@@ -209,7 +211,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       pairing,
       port: (accountId) => whatsapp.port(accountId),
       replies,
-      emit: (event, payload) => emit(event, payload),
+      emit: (event, payload) => {
+        emit(event, payload);
+        agent?.service.kick();
+      },
       processDelayMs: faultDelay(env, inboundLog),
     });
     const inbound = pipeline;
@@ -218,6 +223,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     cleanups.push(() => whatsapp.close());
     // Stopped before the sockets close, so a send in flight settles on its socket rather than in a teardown.
     cleanups.push(() => sending.stop());
+    // Stopped before the outbox: an aborted run leaves its messages unconsumed for the next start.
+    const agentWiring = wireAgent(store.db, sending, { config, stateDir, env, logs, whatsapp, emit });
+    agent = agentWiring;
+    cleanups.push(() => agentWiring.stop());
     const dispatch = createDispatcher(
       {
         ...createHandlers({
@@ -237,7 +246,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
           stateDir,
           log: logs.child('whatsapp/outbound'),
         }),
-        ...agentHandlers({ agent: null, models: null }),
+        ...agentHandlers({ agent: agentWiring.service, models: agentWiring.models }),
       },
       logs.child('control'),
     );
@@ -295,6 +304,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     inbound.replay();
     // Items a previous run stored but did not send (or left in flight) resume with their ids.
     sending.start();
+    // After both: messages a previous run left unanswered are answered once their chats' state is known.
+    agentWiring.start();
     await whatsapp.start();
     log.info({ port, configPath, stateDir, tokenSource: source, ui: uiDir !== null }, 'gateway started');
 

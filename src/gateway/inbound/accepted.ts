@@ -134,6 +134,14 @@ export async function buildAccepted(input: {
     ...details,
   };
   // The reply goes back to the chat as WhatsApp addressed it (a LID chat stays a LID chat).
-  const meta = { ...details, chatJid: raw.chatJid, senderJid: raw.sender.jid, timestamp: raw.timestamp };
+  // text: the raw words, for commands such as /new; fromMe: what a reaction to it must say.
+  const meta = {
+    ...details,
+    chatJid: raw.chatJid,
+    senderJid: raw.sender.jid,
+    timestamp: raw.timestamp,
+    text: raw.text,
+    fromMe: raw.fromMe,
+  };
   return { message, meta };
 }

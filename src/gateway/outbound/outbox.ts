@@ -114,6 +114,42 @@ export class Outbox {
     return items;
   }
 
+  /**
+   * Stores the payloads inside the caller's open transaction and sends nothing yet: the agent commits a run's
+   * turns, its outcome and its replies together, so a crash before that commit leaves nothing to send and a crash
+   * after it leaves stored items that resume with their ids. Call `afterCommit` once the transaction committed; it
+   * reports the items and starts sending them.
+   */
+  stage(req: EnqueueRequest): { messageIds: string[]; afterCommit(): OutboxItem[] } {
+    const port = this.deps.port(req.accountId);
+    if (!port) {
+      throw new GatewayError('whatsapp.unknown_account', `no WhatsApp account "${req.accountId}" is running`);
+    }
+    const now = this.now();
+    const expiresAt = now + this.deps.maxAgeMs(req.accountId);
+    const rows = req.payloads.map((payload) => {
+      const messageId = port.newMessageId();
+      const seq = insertOutbox(this.deps.db, {
+        account: req.accountId,
+        chat: req.chat,
+        messageId,
+        origin: req.origin,
+        payload,
+        createdAt: now,
+        expiresAt,
+      });
+      return { seq, messageId };
+    });
+    return {
+      messageIds: rows.map((r) => r.messageId),
+      afterCommit: () => {
+        const items = rows.map((r) => this.changed(r.seq));
+        if (rows.length > 0) this.kick(req.accountId, req.chat);
+        return items;
+      },
+    };
+  }
+
   list(filter: { accountId?: string; state?: OutboxState; limit?: number }): OutboxItem[] {
     return listOutbox(this.deps.db, {
       account: filter.accountId ?? null,

@@ -1,0 +1,392 @@
+// The agent stage: takes accepted messages from the `accepted` table (queue.ts decides when), runs the agent on
+// them (run.ts), and commits each run's turns, outcomes, consumed hand-offs and outbox items in ONE transaction,
+// so a crash before that commit replays the run after restart and one after it resends the same stored items:
+// every message is answered exactly once. Implements the control API's AgentControl.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { AgentStatus, MessageOutcome, SessionSummary, Turn } from '../../shared/contract-agent';
+import type { OutboxItem } from '../../shared/contract-outbound';
+import { resolveAccount } from '../config/account';
+import type { OpenClawConfig } from '../config/schema';
+import { GatewayError } from '../errors';
+import type { Outbox } from '../outbound/outbox';
+import type { OutboundPayload } from '../outbound/types';
+import type { AcceptedRow } from '../store/queries/inbox';
+import {
+  addSessionUsage,
+  countUnconsumed,
+  ensureSession,
+  getSession,
+  insertTurn,
+  listSessions,
+  outcomesFor,
+  pruneAgent,
+  resetSession,
+  sessionTurns,
+  settleAccepted,
+  turnDto,
+  type NewTurn,
+  type StoredOutcomeState,
+} from '../store/queries/sessions';
+import type { AgentControl, UsageDto } from './control-port';
+import { askAgent } from './ask';
+import { replyPayloads } from './deliver';
+import { ModelError } from './providers/types';
+import { isResetCommand, RunQueue, type RunEnd } from './queue';
+import { runAgent, type ModelPort, type RunResult } from './run';
+import { reactionsEnabled } from './tools/whatsapp';
+import { Typing } from '../outbound/typing';
+import type { OutboundPort } from '../outbound/port';
+
+const SWEEP_MS = 60_000;
+/** Turns and outcomes are kept this long (sessions.show, the Messages screen); older ones are pruned. */
+const KEEP_MS = 30 * 24 * 3_600_000;
+export const RESET_REPLY = 'New session started: earlier messages are forgotten.';
+
+export interface AgentServiceDeps {
+  db: Database.Database;
+  log: Logger;
+  config(): OpenClawConfig;
+  stateDir: string;
+  models: ModelPort;
+  outbox: Outbox;
+  outboundPort(accountId: string): OutboundPort | null;
+  /** The linked number (+E.164) and phone-number JID of an account, when known. */
+  self(accountId: string): { e164?: string; pn?: string };
+  defaultAccount(): string;
+  emit(event: 'sessions.turn' | 'agent.status', payload: unknown): void;
+  now?: () => number;
+}
+
+/** What one commit writes besides the outcome rows. */
+export interface Commit {
+  sessionKey: string;
+  agentId: string;
+  label: string;
+  turns: NewTurn[];
+  usage?: UsageDto;
+  costUsd?: number;
+  sends: Array<{ accountId: string; chat: string; payloads: OutboundPayload[] }>;
+  settle: Array<{ seq: number; state: StoredOutcomeState; reason?: string }>;
+  runId: string;
+  /** /new: the session starts afresh in the same transaction. */
+  reset?: boolean;
+}
+
+export class AgentService implements AgentControl {
+  readonly queue: RunQueue;
+  private readonly typing: Typing;
+  private readonly now: () => number;
+  private sweeper: NodeJS.Timeout | null = null;
+  private lastFailure: AgentStatus['lastFailure'];
+  private lastStatus = '';
+
+  constructor(private readonly deps: AgentServiceDeps) {
+    this.now = deps.now ?? Date.now;
+    const cfg = () => deps.config().agents.defaults;
+    this.typing = new Typing(deps.outboundPort, deps.log, cfg().typingIntervalSeconds * 1000);
+    this.queue = new RunQueue({
+      db: deps.db,
+      log: deps.log,
+      now: this.now,
+      debounceMs: (accountId) => resolveAccount(deps.config(), accountId, deps.stateDir).debounceMs,
+      maxConcurrent: () => cfg().maxConcurrent,
+      maxAgeMs: () => cfg().pendingMaxAgeMinutes * 60_000,
+      canRun: (agentId) => 'refs' in deps.models.resolveChain(agentId),
+      expire: (rows) => this.expire(rows),
+      run: (batch, signal) => this.runBatch(batch, signal),
+    });
+  }
+
+  /** Answers what waits (a previous run's leftovers first) and keeps expiring and pruning. */
+  start(): void {
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+    this.kick();
+  }
+
+  /** New hand-offs, a config change: look at the table again. */
+  kick(): void {
+    this.queue.kick();
+    this.statusChanged();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.queue.stop();
+    this.typing.close();
+  }
+
+  status(): AgentStatus {
+    const cfg = this.deps.config();
+    const agentId = cfg.agents.list.find((a) => a.default)?.id ?? cfg.agents.list[0]?.id ?? 'main';
+    const chain = this.deps.models.resolveChain(agentId);
+    const waiting = countUnconsumed(this.deps.db);
+    const simulated = this.deps.models.simulated();
+    const messages = `${waiting} message${waiting === 1 ? '' : 's'} waiting`;
+    const sentence =
+      'refs' in chain
+        ? `Answering with ${chain.refs[0]}${simulated ? ' (simulated)' : ''}` +
+          (waiting > 0 ? ` — ${messages}` : '')
+        : `No model configured — ${messages}`;
+    return {
+      configured: 'refs' in chain,
+      sentence,
+      waiting,
+      running: this.queue.runningCount,
+      ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
+      simulated,
+    };
+  }
+
+  ask(req: Parameters<AgentControl['ask']>[0]): ReturnType<AgentControl['ask']> {
+    return askAgent(this, this.deps, req);
+  }
+
+  listSessions(q: { agentId?: string; limit?: number }): SessionSummary[] {
+    return listSessions(this.deps.db, { agentId: q.agentId, limit: q.limit ?? 100 }, (k) =>
+      this.queue.isRunning(k),
+    );
+  }
+
+  showSession(key: string, limit = 200): { session: SessionSummary; turns: Turn[] } {
+    const session = getSession(this.deps.db, key, (k) => this.queue.isRunning(k));
+    if (!session) throw new GatewayError('sessions.unknown', `no session "${key}"`);
+    return { session, turns: sessionTurns(this.deps.db, key, limit).map(turnDto) };
+  }
+
+  resetSession(key: string): { key: string; reset: boolean } {
+    if (!getSession(this.deps.db, key, () => false))
+      throw new GatewayError('sessions.unknown', `no session "${key}"`);
+    return { key, reset: resetSession(this.deps.db, key, this.now()) };
+  }
+
+  outcomes(acceptedSeqs: number[]): MessageOutcome[] {
+    const running = this.queue.runningSeqs();
+    return outcomesFor(this.deps.db, acceptedSeqs).map((o) =>
+      o.state === 'waiting' && running.has(o.acceptedSeq) ? { ...o, state: 'running' } : o,
+    );
+  }
+
+  /**
+   * Writes a run's result in one transaction; nothing is sent unless it committed. Throws (rolling everything
+   * back) when one of its messages was settled meanwhile.
+   */
+  commit(c: Commit): { turns: Turn[]; items: OutboxItem[] } {
+    const { db } = this.deps;
+    const now = this.now();
+    const { stored, after } = db
+      .transaction(() => {
+        ensureSession(db, { key: c.sessionKey, agentId: c.agentId, label: c.label, now });
+        if (c.reset) resetSession(db, c.sessionKey, now);
+        const stored = c.turns.map((t) => insertTurn(db, c.sessionKey, t, now));
+        addSessionUsage(
+          db,
+          c.sessionKey,
+          c.usage ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+          c.costUsd ?? 0,
+          now,
+        );
+        const staged = c.sends
+          .filter((s) => s.payloads.length > 0)
+          .map((s) => this.deps.outbox.stage({ ...s, origin: 'auto' }));
+        const outboxIds = staged.flatMap((s) => s.messageIds);
+        for (const s of c.settle)
+          settleAccepted(db, {
+            acceptedSeq: s.seq,
+            sessionKey: c.sessionKey,
+            state: s.state,
+            reason: s.reason,
+            outboxIds,
+            runId: c.runId,
+            now,
+          });
+        return { stored, after: staged };
+      })
+      .immediate();
+    const items = after.flatMap((s) => s.afterCommit());
+    const turns = stored.map(turnDto);
+    for (const t of turns) this.deps.emit('sessions.turn', t);
+    this.statusChanged();
+    return { turns, items };
+  }
+
+  private async runBatch(batch: AcceptedRow[], signal: AbortSignal): Promise<RunEnd> {
+    const first = batch[0]!;
+    const cfg = this.deps.config();
+    const runId = randomUUID();
+    const base = { sessionKey: first.sessionKey, agentId: first.agentId, label: labelOf(first), runId };
+    if (isResetCommand(first)) {
+      this.commit({
+        ...base,
+        reset: true,
+        turns: [],
+        sends: [
+          { accountId: first.account, chat: chatOf(first), payloads: [{ kind: 'text', text: RESET_REPLY }] },
+        ],
+        settle: [{ seq: first.seq, state: 'answered', reason: 'session reset' }],
+      });
+      this.deps.log.info({ sessionKey: first.sessionKey }, 'session reset by /new');
+      return 'done';
+    }
+    const chain = this.deps.models.resolveChain(first.agentId);
+    if (!('refs' in chain)) return 'retry';
+    const chat = chatOf(first);
+    const stopTyping = this.typing.start(first.account, chat);
+    const defaults = cfg.agents.defaults;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), defaults.timeoutSeconds * 1000);
+    this.statusChanged();
+    let result: RunResult;
+    try {
+      result = await runAgent(
+        this.runDeps(),
+        {
+          agentId: first.agentId,
+          sessionKey: first.sessionKey,
+          accountId: first.account,
+          chat: {
+            kind: first.chat.endsWith('@g.us') ? 'group' : 'dm',
+            groupSubject: str(first.meta.groupSubject),
+          },
+          messages: batch.map((r) => ({
+            envelope: r.body,
+            messageId: r.messageId,
+            chatJid: chatOf(r),
+            senderJid: str(r.meta.senderJid),
+            fromMe: r.meta.fromMe === true,
+            mediaPath: str(r.meta.mediaPath),
+            mediaType: str(r.meta.mediaType),
+          })),
+          reactIn: chat,
+          reactionsEnabled: reactionsEnabled(cfg, first.account),
+          historyLimit: typeof first.meta.historyLimit === 'number' ? first.meta.historyLimit : undefined,
+          refs: chain.refs,
+        },
+        AbortSignal.any([signal, timeout.signal]),
+      );
+    } catch (err) {
+      if (signal.aborted) return 'stopped'; // rows stay unconsumed: the next start answers them
+      const reason = timeout.signal.aborted
+        ? `no answer within ${defaults.timeoutSeconds} s (agents.defaults.timeoutSeconds)`
+        : err instanceof ModelError
+          ? err.message
+          : `the run failed: ${(err as Error).message}`;
+      if (err instanceof ModelError && err.kind === 'not_configured') return 'retry';
+      return this.failed(batch, base, reason, err instanceof ModelError ? err.details.model : undefined);
+    } finally {
+      clearTimeout(timer);
+      stopTyping();
+    }
+    const payloads = await replyPayloads({
+      cfg,
+      stateDir: this.deps.stateDir,
+      accountId: first.account,
+      selfChat: this.deps.self(first.account).pn === chat,
+      text: result.text,
+      log: this.deps.log,
+    });
+    this.commit({
+      ...base,
+      turns: result.turns,
+      usage: result.usage,
+      costUsd: result.costUsd,
+      sends: [
+        ...result.reactions.map((r) => ({ accountId: r.accountId, chat: r.chat, payloads: [r.payload] })),
+        { accountId: first.account, chat, payloads },
+      ],
+      settle: batch.map((r) => ({ seq: r.seq, state: payloads.length > 0 ? 'answered' : 'silent' })),
+    });
+    return 'done';
+  }
+
+  /** Every model failed: the owner sees why (status, log), the sender gets the configured apology. */
+  private failed(
+    batch: AcceptedRow[],
+    base: Pick<Commit, 'sessionKey' | 'agentId' | 'label' | 'runId'>,
+    reason: string,
+    model?: string,
+  ): RunEnd {
+    const first = batch[0]!;
+    const apology = this.deps.config().agents.defaults.failureReply.trim();
+    this.lastFailure = {
+      at: new Date(this.now()).toISOString(),
+      sessionKey: base.sessionKey,
+      reason,
+      ...(model ? { model } : {}),
+    };
+    this.deps.log.warn({ sessionKey: base.sessionKey, model, reason }, `agent run failed: ${reason}`);
+    this.commit({
+      ...base,
+      turns: [],
+      sends: [
+        {
+          accountId: first.account,
+          chat: chatOf(first),
+          payloads: apology ? [{ kind: 'text', text: apology }] : [],
+        },
+      ],
+      settle: batch.map((r) => ({ seq: r.seq, state: 'failed', reason })),
+    });
+    return 'done';
+  }
+
+  private expire(rows: AcceptedRow[]): void {
+    const minutes = this.deps.config().agents.defaults.pendingMaxAgeMinutes;
+    const reason = `not answered within ${minutes} minutes (agents.defaults.pendingMaxAgeMinutes)`;
+    for (const row of rows) {
+      try {
+        this.commit({
+          sessionKey: row.sessionKey,
+          agentId: row.agentId,
+          label: labelOf(row),
+          runId: randomUUID(),
+          turns: [],
+          sends: [],
+          settle: [{ seq: row.seq, state: 'expired', reason }],
+        });
+        this.deps.log.warn(
+          { sessionKey: row.sessionKey, messageId: row.messageId },
+          `message expired: ${reason}`,
+        );
+      } catch (err) {
+        this.deps.log.warn({ err, seq: row.seq }, 'could not mark a message expired');
+      }
+    }
+  }
+
+  runDeps() {
+    const { db, log, config, stateDir, models } = this.deps;
+    return { db, log, config, stateDir, models, ownerE164: (id: string) => this.deps.self(id).e164 };
+  }
+
+  private sweep(): void {
+    try {
+      pruneAgent(this.deps.db, this.now(), KEEP_MS);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'pruning old transcripts failed');
+    }
+    this.kick();
+  }
+
+  private statusChanged(): void {
+    const status = this.status();
+    const json = JSON.stringify(status);
+    if (json === this.lastStatus) return;
+    this.lastStatus = json;
+    this.deps.emit('agent.status', status);
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Where the reply goes: the chat as WhatsApp addressed it (a LID chat stays a LID chat). */
+export const chatOf = (row: AcceptedRow): string => str(row.meta.chatJid) ?? row.chat;
+
+function labelOf(row: AcceptedRow): string {
+  if (row.chat.endsWith('@g.us')) return str(row.meta.groupSubject) ?? row.chat;
+  const from = str(row.meta.from) ?? row.chat;
+  const name = (row.meta.sender as { name?: string } | undefined)?.name;
+  return name ? `${name} (${from})` : from;
+}

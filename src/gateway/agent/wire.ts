@@ -1,0 +1,73 @@
+// The agent's place in the gateway: the model registry, the agent service on the outbox and the WhatsApp
+// accounts, kicked by each hand-off and by config changes. Kept out of gateway.ts so the composition root stays
+// a list of parts; gateway.ts starts it after inbound replay and stops it before the outbox.
+import type { ConfigService } from '../config/service';
+import type { LogHub } from '../log/hub';
+import type { Outbox } from '../outbound/outbox';
+import type { WhatsAppManager } from '../whatsapp/manager';
+import type Database from 'better-sqlite3';
+import { ModelRegistry } from './providers/registry';
+import { AgentService } from './service';
+
+export interface AgentWiring {
+  service: AgentService;
+  models: ModelRegistry;
+  /** Answers what waits and follows config changes from now on. */
+  start(): void;
+  /** Aborts runs in flight (their messages stay for the next start) and releases every timer and listener. */
+  stop(): Promise<void>;
+}
+
+export function wireAgent(
+  db: Database.Database,
+  outbox: Outbox,
+  deps: {
+    config: ConfigService;
+    stateDir: string;
+    env: NodeJS.ProcessEnv;
+    logs: LogHub;
+    whatsapp: WhatsAppManager;
+    emit(event: 'sessions.turn' | 'agent.status', payload: unknown): void;
+  },
+): AgentWiring {
+  const log = deps.logs.child('agent');
+  const models = new ModelRegistry({
+    config: () => deps.config.config,
+    stateDir: deps.stateDir,
+    env: deps.env,
+    logger: deps.logs.child('agent/model'),
+    addSecret: (value) => deps.logs.addSecret(value),
+  });
+  const service = new AgentService({
+    db,
+    log,
+    config: () => deps.config.config,
+    stateDir: deps.stateDir,
+    models,
+    outbox,
+    outboundPort: (id) => deps.whatsapp.outboundPort(id),
+    self: (id) => {
+      const self = deps.whatsapp.port(id)?.self();
+      return { e164: self?.e164 ?? undefined, pn: self?.pn ?? undefined };
+    },
+    defaultAccount: () => deps.whatsapp.defaultAccount(),
+    emit: deps.emit,
+  });
+  let unsubscribe: (() => void) | null = null;
+  return {
+    service,
+    models,
+    start() {
+      if (models.simulated())
+        log.warn('the configured model is a simulator (e2e/model-sim), not a real model');
+      // A model set after messages arrived answers them now; one removed leaves new ones waiting.
+      unsubscribe = deps.config.onChange(() => service.kick());
+      service.start();
+    },
+    async stop() {
+      unsubscribe?.();
+      await service.stop();
+      models.close();
+    },
+  };
+}
