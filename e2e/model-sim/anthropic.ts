@@ -1,6 +1,7 @@
 // The Anthropic Messages wire format (what `@anthropic-ai/sdk` sends and parses): request checks, JSON and SSE
 // answers (message_start, content blocks with text and input_json deltas, message_delta), error bodies.
 import { randomBytes } from 'node:crypto';
+import { anthropicToolPairingProblem } from './conversation';
 import type { Exchange } from './sse';
 import {
   argumentsText,
@@ -54,7 +55,7 @@ export function anthropicRequestProblem(body: unknown, headers: Record<string, s
   const sampling = REJECTED_SAMPLING.filter((k) => k in b);
   if (sampling.length && version >= SAMPLING_REJECTED_FROM)
     return `${sampling.join(', ')}: not accepted under anthropic-version ${version}`;
-  return undefined;
+  return anthropicToolPairingProblem(b.messages as never[]);
 }
 
 function stopReason(step: TextStep | ToolCallStep): string {

@@ -1,6 +1,7 @@
 // The OpenAI Chat Completions wire format (what the `openai` SDK sends and parses): request checks, JSON and SSE
 // answers with tool-call deltas and usage, and error bodies shaped like OpenAI's.
 import { randomBytes } from 'node:crypto';
+import { openaiToolPairingProblem } from './conversation';
 import type { Exchange } from './sse';
 import {
   argumentsText,
@@ -60,6 +61,11 @@ export function openaiRequestProblem(body: unknown): { message: string; param: s
     return { message: 'you must provide a model parameter', param: 'model' };
   if (!Array.isArray(b.messages) || b.messages.length === 0)
     return { message: "'messages' must be a non-empty array.", param: 'messages' };
+  // Real OpenAI refuses stream_options on a non-streaming request; a caller sharing options between both must not.
+  if (b.stream_options != null && b.stream !== true)
+    return { message: "'stream_options' is only allowed when 'stream' is true.", param: 'stream_options' };
+  const pairing = openaiToolPairingProblem(b.messages as never[]);
+  if (pairing) return { message: pairing, param: 'messages' };
   return undefined;
 }
 

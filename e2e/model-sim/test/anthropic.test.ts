@@ -198,3 +198,31 @@ const whatsappTool: Anthropic.Tool = {
   description: 'React to a message',
   input_schema: { type: 'object', properties: { emoji: { type: 'string' } } },
 };
+
+it('refuses tool_result blocks that answer no tool_use, and tool_use left unanswered', async () => {
+  sim.script({ text: 'kept' });
+  const orphan = await client.messages
+    .create({
+      ...base,
+      messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'r' }] }],
+    })
+    .catch((e: unknown) => e);
+  expect(orphan).toBeInstanceOf(BadRequestError);
+  expect((orphan as BadRequestError).message).toContain(
+    'unexpected tool_use_id in tool_result blocks: toolu_x',
+  );
+  const unanswered = await client.messages
+    .create({
+      ...base,
+      messages: [
+        ...user('x'),
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'whatsapp', input: {} }] },
+        ...user('and?'),
+      ],
+    })
+    .catch((e: unknown) => e);
+  expect((unanswered as BadRequestError).message).toContain(
+    'tool_use ids without tool_result blocks right after them: toolu_1',
+  );
+  expect(sim.pending()).toBe(1);
+});

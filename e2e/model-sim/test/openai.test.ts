@@ -215,3 +215,33 @@ const whatsappTool: OpenAI.ChatCompletionTool = {
     parameters: { type: 'object', properties: { emoji: { type: 'string' } } },
   },
 };
+
+it('refuses what OpenAI refuses: orphan tool results, unanswered tool calls, stream_options without stream', async () => {
+  sim.script({ text: 'kept' });
+  const call = { id: 'call_1', type: 'function' as const, function: { name: 'whatsapp', arguments: '{}' } };
+  const orphan = await client.chat.completions
+    .create({
+      model: 'gpt-sim',
+      messages: [...user('x'), { role: 'tool', tool_call_id: 'call_1', content: 'r' }],
+    })
+    .catch((e: unknown) => e);
+  expect(orphan).toBeInstanceOf(BadRequestError);
+  expect((orphan as BadRequestError).message).toContain("messages[1]: a 'tool' message must answer");
+  const unanswered = await client.chat.completions
+    .create({
+      model: 'gpt-sim',
+      messages: [...user('x'), { role: 'assistant', content: null, tool_calls: [call] }, ...user('and?')],
+    })
+    .catch((e: unknown) => e);
+  expect((unanswered as BadRequestError).message).toContain(
+    'must be followed by tool messages for each id (missing call_1)',
+  );
+  const options = await client.chat.completions
+    .create({ model: 'gpt-sim', messages: user('x'), stream_options: { include_usage: true } })
+    .catch((e: unknown) => e);
+  expect((options as BadRequestError).message).toContain(
+    "'stream_options' is only allowed when 'stream' is true",
+  );
+  expect(sim.pending()).toBe(1);
+  expect(sim.requests).toHaveLength(3); // refused requests are still recorded
+});
