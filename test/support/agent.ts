@@ -12,13 +12,18 @@ export type WireFormat = 'openai' | 'anthropic';
 export const SIM_MODEL = 'sim/sim-model';
 
 /** The config text that points the default agent at the model simulator (contacts may write without pairing). */
-export function modelConfig(model: ModelSim, format: WireFormat = 'openai', defaults = ''): string {
+export function modelConfig(
+  model: ModelSim,
+  format: WireFormat = 'openai',
+  defaults = '',
+  choice = `'${SIM_MODEL}'`,
+): string {
   const api = format === 'openai' ? 'openai-completions' : 'anthropic-messages';
   const baseUrl = format === 'openai' ? model.openaiBaseUrl : model.anthropicBaseUrl;
   return `
   models: { providers: { sim: { api: '${api}', baseUrl: '${baseUrl}', apiKey: 'sk-test-agent-0123456789',
     models: [{ id: 'sim-model', contextWindow: 16000, maxTokens: 1000 }, { id: 'backup', contextWindow: 16000 }] } } },
-  agents: { defaults: { model: '${SIM_MODEL}', ${defaults} } },`;
+  agents: { defaults: { model: ${choice}, ${defaults} } },`;
 }
 
 export const OPEN_DMS = `channels: { whatsapp: { dmPolicy: 'open', allowFrom: ['*'] } },`;
