@@ -44,13 +44,15 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
     error?: unknown;
     type?: string | null;
   };
-  if (e.name === 'APIUserAbortError' || e.name === 'AbortError') {
+  // The openai SDK leaves `name` as "Error" on its classes; the class name is what tells them apart.
+  const name = e.name && e.name !== 'Error' ? e.name : (err as object | null)?.constructor?.name;
+  if (name === 'APIUserAbortError' || name === 'AbortError') {
     return new ModelError('aborted', `${at}: the request was stopped`, { model: at });
   }
-  if (e.name === 'APIConnectionTimeoutError') {
+  if (name === 'APIConnectionTimeoutError') {
     return new ModelError('timeout', `${at}: no answer from ${ctx.baseUrl} in time`, { model: at });
   }
-  if (e.name === 'APIConnectionError' || (e.status === undefined && e.name === 'TypeError')) {
+  if (name === 'APIConnectionError' || (e.status === undefined && name === 'TypeError')) {
     const code = causeCode(err);
     const message =
       code === 'ECONNREFUSED'
