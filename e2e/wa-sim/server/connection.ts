@@ -13,6 +13,8 @@ export interface ConnectionHooks {
   onClose(conn: Connection): void;
   /** Extra delay before each outgoing node (the "slow responses" fault). */
   delayMs(): number;
+  /** A node was just written to the socket (benchmarks time the client from outside by it). */
+  onSent?(conn: Connection, node: BinaryNode): void;
 }
 
 let nextConnectionId = 1;
@@ -79,6 +81,7 @@ export class Connection {
     this.sendChain = this.sendChain.then(async () => {
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       this.sendRaw(encodeBinaryNode(node));
+      if (!this.closed) this.hooks.onSent?.(this, node);
     });
     return this.sendChain;
   }

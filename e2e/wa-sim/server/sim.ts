@@ -93,6 +93,7 @@ export class WaSimServer extends EventEmitter {
           onNode: (c, n) => this.onNode(c, n),
           onClose: (c) => this.onClose(c),
           delayMs: () => this.slowMs,
+          onSent: (c, n) => this.emit('sent', c, n),
         });
         this.connections.add(conn);
       });
