@@ -9,7 +9,8 @@ export interface SimGateway {
   readonly gw: UiGateway;
 }
 
-export function useSimGateway(seed: string): SimGateway {
+/** `configBody` is the inside of the gateway's config object (as makeTestEnv takes it). */
+export function useSimGateway(seed: string, configBody = ''): SimGateway {
   let sim: Sim | undefined;
   let gw: UiGateway | undefined;
   const quiet = { info: console.info, warn: console.warn };
@@ -17,7 +18,7 @@ export function useSimGateway(seed: string): SimGateway {
     console.info = () => undefined;
     console.warn = () => undefined;
     sim = await startSim({ seed });
-    gw = await startUiGateway('', {
+    gw = await startUiGateway(configBody, {
       env: { OPENCLAW_WA_SIMULATOR: sim.url, NODE_EXTRA_CA_CERTS: sim.mediaHost.caFile },
     });
   });

@@ -44,17 +44,25 @@ export function useConversations(selected: string | null): ConversationsView {
 
   useEffect(() => {
     let live = true;
+    const known = new Set<string>();
     const offTurn = api.on('sessions.turn', (turn) => {
       setList((s) => ({ ...s, sessions: applyTurnToSessions(s.sessions, turn) }));
       if (turn.sessionKey === open.current) {
         setTranscript((t) => (t.key === turn.sessionKey ? { ...t, turns: mergeTurns(t.turns, [turn]) } : t));
       }
+      // A new session shows at once under a label made from its key; the gateway's list names it properly.
+      if (!known.has(turn.sessionKey)) {
+        known.add(turn.sessionKey);
+        void refresh().catch(() => undefined);
+      }
     });
     const refresh = async () => {
       const result = await api.sessions.list({ limit: MAX_SESSIONS });
       if (!live) return;
-      if (result.ok) setList({ loaded: true, sessions: sortSessions(result.value.sessions), error: null });
-      else setList((s) => ({ ...s, loaded: true, error: result.error }));
+      if (result.ok) {
+        for (const session of result.value.sessions) known.add(session.key);
+        setList({ loaded: true, sessions: sortSessions(result.value.sessions), error: null });
+      } else setList((s) => ({ ...s, loaded: true, error: result.error }));
     };
     const offHealth = onEachHealth(appStore, () => void refresh().catch(() => undefined));
     return () => {
