@@ -17,13 +17,15 @@ export function modelConfig(
   format: WireFormat = 'openai',
   defaults = '',
   choice = `'${SIM_MODEL}'`,
+  /** More keys of `agents` (a list of agents). */
+  agents = '',
 ): string {
   const api = format === 'openai' ? 'openai-completions' : 'anthropic-messages';
   const baseUrl = format === 'openai' ? model.openaiBaseUrl : model.anthropicBaseUrl;
   return `
   models: { providers: { sim: { api: '${api}', baseUrl: '${baseUrl}', apiKey: 'sk-test-agent-0123456789',
     models: [{ id: 'sim-model', contextWindow: 16000, maxTokens: 1000 }, { id: 'backup', contextWindow: 16000 }] } } },
-  agents: { defaults: { model: ${choice}, ${defaults} } },`;
+  agents: { defaults: { model: ${choice}, ${defaults} }, ${agents} },`;
 }
 
 export const OPEN_DMS = `channels: { whatsapp: { dmPolicy: 'open', allowFrom: ['*'] } },`;
