@@ -234,6 +234,20 @@ describe('stalls and aborts', () => {
     expect(e.attempts).toHaveLength(1);
     expect(sim.requests).toHaveLength(1);
   });
+
+  it('an abort while waiting out a Retry-After ends the wait: aborted, no second request', async () => {
+    sim.script({ error: { status: 429, retryAfterSeconds: 20 } });
+    const stop = new AbortController();
+    const run = registry().complete(['oa/gpt-sim'], ask('hi', { signal: stop.signal }));
+    await sim.waitForRequests(1);
+    // The 429 has to reach the client first, so the abort lands in the wait, not in the request.
+    await vi.waitFor(() => expect(sim.requests[0]!.outcome).toBe('completed'));
+    stop.abort();
+    const e = await failure(run);
+    expect(e.kind).toBe('aborted');
+    expect(e.message).toMatch(/waiting to retry/);
+    expect(sim.requests).toHaveLength(1);
+  });
 });
 
 describe('models.test, keys and the client cache', () => {
