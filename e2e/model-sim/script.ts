@@ -100,11 +100,12 @@ export function usageFor(step: TextStep | ToolCallStep, req: RecordedRequest): S
   };
 }
 
-/** Splits text into the pieces streamed one per delta (an empty text streams nothing). */
+/** Splits text into the pieces streamed one per delta, never inside a code point (an empty text streams nothing). */
 export function chunks(text: string, size = 8): string[] {
   const n = Math.max(1, Math.floor(size));
+  const points = Array.from(text);
   const out: string[] = [];
-  for (let i = 0; i < text.length; i += n) out.push(text.slice(i, i + n));
+  for (let i = 0; i < points.length; i += n) out.push(points.slice(i, i + n).join(''));
   return out;
 }
 

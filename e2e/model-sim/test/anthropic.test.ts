@@ -226,3 +226,28 @@ it('refuses tool_result blocks that answer no tool_use, and tool_use left unansw
   );
   expect(sim.pending()).toBe(1);
 });
+
+it('streams the raw events in Anthropic order, a tool_use block carrying input_json_delta pieces', async () => {
+  sim.script({ toolCalls: [{ id: 'toolu_7', name: 'whatsapp', arguments: { emoji: '👍' } }], chunkSize: 7 });
+  const stream = await client.messages.create({ ...base, messages: user('x'), stream: true });
+  const events: Anthropic.RawMessageStreamEvent[] = [];
+  for await (const event of stream) events.push(event);
+  expect(events.map((e) => e.type)).toEqual([
+    'message_start',
+    'content_block_start',
+    'content_block_delta',
+    'content_block_delta',
+    'content_block_stop',
+    'message_delta',
+    'message_stop',
+  ]);
+  expect(events[1]).toMatchObject({
+    index: 0,
+    content_block: { type: 'tool_use', id: 'toolu_7', name: 'whatsapp', input: {} },
+  });
+  const pieces = events.flatMap((e) =>
+    e.type === 'content_block_delta' && e.delta.type === 'input_json_delta' ? [e.delta.partial_json] : [],
+  );
+  expect(pieces).toEqual(['{"emoji', '":"👍"}']);
+  expect(events[5]).toMatchObject({ delta: { stop_reason: 'tool_use' } });
+});

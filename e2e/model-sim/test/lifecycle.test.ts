@@ -7,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { startModelSim, type ModelSim } from '../index';
+import { chunks } from '../script';
 
 let sim: ModelSim;
 let openai: OpenAI;
@@ -64,6 +65,36 @@ it('delays the headers by delayMs, and the request is recorded on arrival', asyn
   expect(req?.outcome).toBeUndefined(); // recorded before it is answered
   expect(await answer).toBe('late');
   expect(req?.outcome).toBe('completed');
+});
+
+it('a slow stream delivers every chunk; a client leaving midway ends the exchange early', async () => {
+  sim.script(
+    { text: 'abcdef', chunkSize: 2, chunkDelayMs: 30 },
+    { text: 'x'.repeat(40), chunkSize: 1, chunkDelayMs: 30 },
+  );
+  const read = async (abortAfterFirst: boolean) => {
+    const abort = new AbortController();
+    const stream = await openai.chat.completions.create(
+      { model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true },
+      { signal: abort.signal },
+    );
+    const pieces: string[] = [];
+    for await (const chunk of stream) {
+      const piece = chunk.choices[0]?.delta.content;
+      if (!piece) continue;
+      pieces.push(piece);
+      if (abortAfterFirst) abort.abort();
+    }
+    return pieces;
+  };
+  expect(await read(false)).toEqual(['ab', 'cd', 'ef']);
+  expect(await read(true)).toEqual(['x']);
+  await vi.waitFor(() => expect(sim.requests[1]?.outcome).toBe('client-closed'));
+});
+
+it('splits streamed text by code points, so no delta carries half a surrogate pair', () => {
+  expect(chunks('a👍b❤️', 1)).toEqual(['a', '👍', 'b', '❤', '\ufe0f']);
+  expect(chunks('', 8)).toEqual([]);
 });
 
 it('refuses a malformed step with a message saying which and why', () => {

@@ -245,3 +245,28 @@ it('refuses what OpenAI refuses: orphan tool results, unanswered tool calls, str
   expect(sim.pending()).toBe(1);
   expect(sim.requests).toHaveLength(3); // refused requests are still recorded
 });
+
+it('streams a tool call as OpenAI does: id, type and name first, then argument pieces by index', async () => {
+  sim.script({ toolCalls: [{ id: 'call_7', name: 'whatsapp', arguments: { emoji: '👍' } }], chunkSize: 7 });
+  const stream = await client.chat.completions.create({
+    model: 'gpt-sim',
+    messages: user('x'),
+    stream: true,
+  });
+  const deltas: OpenAI.ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
+  let finish: string | null | undefined;
+  for await (const chunk of stream) {
+    deltas.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+  }
+  expect(deltas[0]).toEqual({
+    index: 0,
+    id: 'call_7',
+    type: 'function',
+    function: { name: 'whatsapp', arguments: '' },
+  });
+  const rest = deltas.slice(1);
+  expect(rest.every((d) => d.index === 0 && d.id === undefined && d.function?.name === undefined)).toBe(true);
+  expect(rest.map((d) => d.function?.arguments)).toEqual(['{"emoji', '":"👍"}']);
+  expect(finish).toBe('tool_calls');
+});
