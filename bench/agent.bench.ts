@@ -1,0 +1,272 @@
+// The agent's reply path: what the gateway adds between WhatsApp and the model, and answered messages per second
+// with an instant model next to bare Baileys receive-then-send on the same stream, in one run. Real Baileys,
+// e2e/wa-sim, e2e/model-sim and the gateway in this process; pacing off (OPENCLAW_OUTBOUND_PACING=off); dmPolicy
+// open; one session per contact (session.dmScope per-channel-peer), so agents.defaults.maxConcurrent matters.
+// Prints figures; no pass/fail. Issue targets: p99 < 10 ms for each latency, ratio ≥ 0.8.
+//
+// Latency, one message at a time (rotating over the contacts), timestamps taken outside the gateway:
+//   (a) wa-sim writes the message stanza to the gateway's socket → the request reaches model-sim;
+//   (b) model-sim has written the end of the stream → wa-sim reads the reply's message stanza from the gateway.
+// Throughput: every contact holds a conversation (writes, waits until its device decrypted the reply, writes
+// again), all contacts at once; timed until the last reply is decrypted. Bare: a Baileys client on in-memory auth
+// that answers each messages.upsert with sock.sendMessage. Rounds alternate bare and gateway.
+import { startModelSim, type RecordedRequest } from '../e2e/model-sim/index';
+import { trustSimulator } from '../e2e/wa-sim/client';
+import { startSim, type Contact, type Phone, type Sim } from '../e2e/wa-sim/index';
+import { startGateway, type Gateway } from '../src/gateway/gateway';
+import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
+import { makeTestEnv, type TestEnv } from '../test/support/env';
+import { median, quantile } from './support/stats';
+import { onStreamEnd, ReplyWatch, requestTags, tag, tagsIn, watchMessageStanzas } from './support/replies';
+import { accountStates, linkBare, linkGatewayAccount, muteConsole, openBare } from './support/whatsapp';
+
+const CONTACTS = Number(process.env.BENCH_AGENT_CONTACTS ?? 8);
+/** Messages per contact per throughput round. */
+const TURNS = Number(process.env.BENCH_AGENT_TURNS ?? 10);
+const ROUNDS = Number(process.env.BENCH_AGENT_ROUNDS ?? 3);
+const LATENCY_MESSAGES = Number(process.env.BENCH_AGENT_LATENCY_N ?? 200);
+/** Raised maxConcurrent tried next to the default, to see whether it limits throughput. */
+const RAISED_CONCURRENCY = 16;
+
+type Api = 'openai-completions' | 'anthropic-messages';
+
+interface LatencySample {
+  t: string;
+  deliveredAt?: number;
+  /** Baileys' messages.upsert on the gateway's socket, and the gateway's inbound.accepted event: the breakdown. */
+  upsertAt?: number;
+  acceptedAt?: number;
+  requestAt?: number;
+  streamEndAt?: number;
+  replyAt?: number;
+}
+
+/** What the wire hooks write into: the message in flight during a latency run. */
+const probe = {
+  current: null as LatencySample | null,
+  manager: null as WhatsAppManager | null,
+};
+
+/** Adds the breakdown listeners to a gateway whose account is open: Baileys' upsert, then the hand-off. */
+function watchBreakdown(gw: Gateway): void {
+  const sock = probe.manager?.account('default')?.socket();
+  if (!sock) throw new Error("the gateway's account has no open socket");
+  sock.ev.on('messages.upsert', () => {
+    const s = probe.current;
+    if (s && s.upsertAt === undefined) s.upsertAt = performance.now();
+  });
+  gw.onEvent((event) => {
+    const s = probe.current;
+    if (event === 'inbound.accepted' && s && s.acceptedAt === undefined) s.acceptedAt = performance.now();
+  });
+}
+
+function config(
+  t: TestEnv,
+  model: { openaiBaseUrl: string; anthropicBaseUrl: string },
+  api: Api,
+  maxConcurrent: number,
+) {
+  const baseUrl = api === 'openai-completions' ? model.openaiBaseUrl : model.anthropicBaseUrl;
+  return `{
+    channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"] } },
+    session: { dmScope: "per-channel-peer" },
+    models: { providers: { sim: { api: "${api}", baseUrl: "${baseUrl}", apiKey: "sk-bench-0123456789",
+      models: [{ id: "bench-model" }] } } },
+    agents: { defaults: { model: "sim/bench-model", maxConcurrent: ${maxConcurrent} } },
+    logging: { level: "warn", file: ${JSON.stringify(t.logFile)} },
+  }`;
+}
+
+async function waitOpen(gw: Gateway): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if ((await accountStates(gw)).get('default') === 'open') return watchBreakdown(gw);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("the gateway's account did not open");
+}
+
+/** Every contact converses TURNS times at once; ms until the last reply was decrypted. */
+async function conversations(
+  phone: Phone,
+  contacts: Contact[],
+  watch: ReplyWatch,
+  label: string,
+  turns = TURNS,
+): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    contacts.map(async (contact, k) => {
+      for (let j = 0; j < turns; j++) {
+        const t = tag(label, k, j);
+        const replied = watch.reply(t);
+        await contact.send(phone, `${t} hello number ${j}`);
+        await replied;
+      }
+    }),
+  );
+  return performance.now() - start;
+}
+
+/** One message at a time; fills probe.current through the wire hooks. */
+async function latency(
+  phone: Phone,
+  contacts: Contact[],
+  watch: ReplyWatch,
+  label: string,
+  n: number,
+): Promise<LatencySample[]> {
+  const samples: LatencySample[] = [];
+  for (let i = 0; i < n; i++) {
+    const sample: LatencySample = { t: tag(label, i) };
+    probe.current = sample;
+    const replied = watch.reply(sample.t);
+    await contacts[i % contacts.length]!.send(phone, `${sample.t} how are you`);
+    await replied;
+    samples.push(sample);
+  }
+  probe.current = null;
+  return samples;
+}
+
+function latencyLines(what: string, samples: LatencySample[]): string[] {
+  const complete = samples.filter(
+    (s) => s.deliveredAt && s.requestAt && s.streamEndAt && s.replyAt,
+  ) as Required<LatencySample>[];
+  const a = complete.map((s) => s.requestAt - s.deliveredAt);
+  const b = complete.map((s) => s.replyAt - s.streamEndAt);
+  const fmt = (xs: number[]) =>
+    `p50 ${quantile(xs, 0.5).toFixed(2)} ms · p99 ${quantile(xs, 0.99).toFixed(2)} ms · max ${Math.max(...xs).toFixed(2)} ms`;
+  const missing = samples.length - complete.length;
+  const parts = complete.filter((s) => s.upsertAt !== undefined && s.acceptedAt !== undefined);
+  const p50 = (f: (s: LatencySample) => number) => quantile(parts.map(f), 0.5).toFixed(2);
+  return [
+    `${what}, n=${complete.length}${missing ? ` (${missing} without every timestamp)` : ''}:`,
+    `  (a) stanza written to the gateway's socket → model request at model-sim: ${fmt(a)} (target p99 < 10 ms)`,
+    `      p50 split: stanza → Baileys upsert ${p50((s) => s.upsertAt! - s.deliveredAt!)} ms · upsert → inbound.accepted ${p50((s) => s.acceptedAt! - s.upsertAt!)} ms · accepted → model request ${p50((s) => s.requestAt! - s.acceptedAt!)} ms`,
+    `  (b) model stream ended → reply stanza read by wa-sim:                    ${fmt(b)} (target p99 < 10 ms)`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const unmute = muteConsole();
+  const out: string[] = [];
+  const sim: Sim = await startSim({ seed: 'bench-agent' });
+  trustSimulator(sim.rootPublicKey);
+  const model = await startModelSim();
+  let gw: Gateway | null = null;
+  const t = await makeTestEnv();
+  const originalStart = WhatsAppManager.prototype.start;
+  WhatsAppManager.prototype.start = function (this: WhatsAppManager) {
+    probe.manager = this;
+    return originalStart.call(this);
+  };
+  try {
+    // An instant model: the whole answer in one delta, echoing the tags of the turn it answers.
+    model.respond((req: RecordedRequest) => {
+      const tags = requestTags(req);
+      const sample = probe.current;
+      if (sample && tags.includes(sample.t)) {
+        sample.requestAt = performance.now();
+        onStreamEnd(req, (at) => (sample.streamEndAt = at));
+      }
+      return { text: `got ${tags.join(' ')}`, chunkSize: 10_000 };
+    });
+    const barePhone = sim.phone('+15550900001');
+    const gwPhone = sim.phone('+15550900002');
+    const contacts = Array.from({ length: CONTACTS }, (_, i) =>
+      sim.contact(`+155509010${String(i).padStart(2, '0')}`, { name: `C${i}` }),
+    );
+    const watch = new ReplyWatch(contacts);
+    const stopWatching = watchMessageStanzas(sim, gwPhone.account.user, {
+      toClient: (node, at) => {
+        const s = probe.current;
+        if (s && s.deliveredAt === undefined && !node.attrs.offline) s.deliveredAt = at;
+      },
+      fromClient: (_node, at) => {
+        const s = probe.current;
+        if (s && s.streamEndAt !== undefined && s.replyAt === undefined) s.replyAt = at;
+      },
+    });
+
+    const bare = await openBare(
+      sim.url,
+      await linkBare(sim.url, async (qr) => void (await barePhone.scan(qr))),
+    );
+    bare.sock.ev.on('messages.upsert', ({ messages }) => {
+      for (const m of messages) {
+        if (m.key.fromMe || !m.message || !m.key.remoteJid) continue;
+        const text = m.message.conversation ?? m.message.extendedTextMessage?.text ?? '';
+        void bare.sock.sendMessage(m.key.remoteJid, { text: `got ${tagsIn(text).join(' ')}` });
+      }
+    });
+
+    const env = { ...t.env, OPENCLAW_WA_SIMULATOR: sim.url, OPENCLAW_OUTBOUND_PACING: 'off' };
+    const start = async (api: Api, maxConcurrent: number) => {
+      await gw?.stop();
+      await t.writeConfig(config(t, model, api, maxConcurrent));
+      gw = await startGateway({ env, serveUi: false });
+      return gw;
+    };
+    await linkGatewayAccount(await start('openai-completions', 4), 'default', async (qr) => {
+      await gwPhone.scan(qr);
+    });
+
+    const throughput = async (label: string): Promise<string[]> => {
+      const bareMs: number[] = [];
+      const gwMs: number[] = [];
+      // Warm-up of each (Signal sessions with every contact, JIT), then measured rounds, alternating.
+      await conversations(barePhone, contacts, watch, `${label}wb`, 2);
+      await conversations(gwPhone, contacts, watch, `${label}wg`, 2);
+      for (let r = 0; r < ROUNDS; r++) {
+        bareMs.push(await conversations(barePhone, contacts, watch, `${label}b${r}`));
+        gwMs.push(await conversations(gwPhone, contacts, watch, `${label}g${r}`));
+      }
+      const n = CONTACTS * TURNS;
+      const rate = (ms: number[]) => n / (median(ms) / 1000);
+      const list = (ms: number[]) => ms.map((x) => x.toFixed(0)).join(', ');
+      return [
+        `  bare Baileys receive-then-send ${rate(bareMs).toFixed(1)} msg/s · gateway ${rate(gwMs).toFixed(1)} msg/s · ratio ${(rate(gwMs) / rate(bareMs)).toFixed(2)} (target ≥ 0.80)`,
+        `  per round: bare ${list(bareMs)} ms · gateway ${list(gwMs)} ms`,
+      ];
+    };
+
+    const what = `${CONTACTS} contacts × ${TURNS} messages, each waiting for its reply`;
+    await waitOpen(gw!);
+    out.push(`answered messages per second, instant model, openai-completions (${what}):`);
+    out.push(` agents.defaults.maxConcurrent 4 (the default):`, ...(await throughput('c4')));
+    // Steady state for latency: state.db checkpoints move off the main thread 10 s after start (inbound.bench).
+    out.push(
+      ...latencyLines(
+        'gateway-added latency, openai-completions',
+        await latency(gwPhone, contacts, watch, 'lo', LATENCY_MESSAGES),
+      ),
+    );
+
+    await waitOpen(await start('openai-completions', RAISED_CONCURRENCY));
+    out.push(` agents.defaults.maxConcurrent ${RAISED_CONCURRENCY}:`, ...(await throughput('c16')));
+
+    await waitOpen(await start('anthropic-messages', 4));
+    await latency(gwPhone, contacts, watch, 'aw', 20);
+    await new Promise((r) => setTimeout(r, 10_500));
+    out.push(
+      ...latencyLines(
+        'gateway-added latency, anthropic-messages',
+        await latency(gwPhone, contacts, watch, 'la', LATENCY_MESSAGES / 2),
+      ),
+    );
+    stopWatching();
+    bare.end();
+  } finally {
+    await (gw as Gateway | null)?.stop();
+    await model.close();
+    await sim.close();
+    await t.cleanup();
+    WhatsAppManager.prototype.start = originalStart;
+    unmute();
+  }
+  // Printed once the gateways have stopped: while one runs, the console goes to its log (console guard).
+  for (const line of out) console.log(line);
+}
+
+await main();
