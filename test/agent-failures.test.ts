@@ -122,6 +122,33 @@ describe('no model configured', () => {
   });
 });
 
+describe('pendingMaxAgeMinutes', () => {
+  it('marks a message that waited longer than the maximum age expired instead of answering it', async () => {
+    // 0.0001 minutes = 6 ms: any message is past it by the time a model is set.
+    const g = await suite.gateway(
+      '+15550620006',
+      OPEN_DMS + `agents: { defaults: { pendingMaxAgeMinutes: 0.0001 } },`,
+    );
+    const ivan = suite.sim.contact('+15550621006', { name: 'Ivan' });
+    const sent = await ivan.send(g.phone, 'stale question');
+    const seq = (await g.nextAccepted((m) => m.messageId === sent)).seq;
+    await g.set('models.providers', {
+      sim: {
+        baseUrl: suite.model.openaiBaseUrl,
+        apiKey: 'sk-test-agent-0123456789',
+        models: [{ id: 'sim-model' }],
+      },
+    });
+    await g.set('agents.defaults.model', SIM_MODEL);
+    const outcome = await outcomeOf(g, seq);
+    expect(outcome.state).toBe('expired');
+    expect(outcome.reason).toContain('pendingMaxAgeMinutes');
+    expect((await g.call<AgentStatus>('agent.status', {})).waiting).toBe(0);
+    expect(suite.model.requests).toHaveLength(0);
+    expect(ivan.messages()).toEqual([]);
+  });
+});
+
 function today(): string {
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, '0');
