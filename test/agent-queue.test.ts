@@ -21,6 +21,8 @@ describe('messages during a run', () => {
     suite.model.script({ text: 'First answer.', delayMs: 3000 }, { text: 'All three, noted.' });
     const first = await carol.send(g.phone, 'first');
     await suite.model.waitForRequests(1);
+    // The chat shows "typing…" while the run works.
+    await carol.user.presence.next((p) => p.state === 'composing', 'typing in the chat');
     const more: string[] = [];
     for (const text of ['second', 'third', 'fourth']) more.push(await carol.send(g.phone, text));
     const accepted: AcceptedMessage[] = [];
@@ -42,6 +44,8 @@ describe('messages during a run', () => {
     const outcomes = await Promise.all(accepted.map((a) => outcomeOf(g, a.seq)));
     expect(outcomes.map((o) => o.outboxIds)).toEqual([[second.id], [second.id], [second.id]]);
     expect(carol.messages()).toHaveLength(2);
+    // …and stops once the runs are done.
+    await carol.user.presence.next((p) => p.state === 'paused', 'typing stopped');
   });
 });
 

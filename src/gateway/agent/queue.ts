@@ -141,7 +141,8 @@ export class RunQueue {
     const now = this.now();
     const rows = unconsumedAccepted(this.deps.db, SCAN_LIMIT);
     const oldest = now - this.deps.maxAgeMs();
-    const expired = rows.filter((r) => r.acceptedAt < oldest && !this.runningSeqs().has(r.seq));
+    const running = this.runningSeqs();
+    const expired = rows.filter((r) => r.acceptedAt < oldest && !running.has(r.seq));
     if (expired.length > 0) this.deps.expire(expired);
     const bySession = new Map<string, AcceptedRow[]>();
     for (const row of rows) {
