@@ -1,6 +1,7 @@
 // The agent's reach beyond a text reply, end to end: the `whatsapp` react tool (the contact's device shows the
 // reaction; with reactions disabled the tool is not offered), bindings sending one contact to a second agent with
 // its own workspace and model, and `agent.ask` (openclaw agent) delivering to a contact.
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,42 @@ describe('the whatsapp react tool', () => {
     expect(textOf(await jay.nextMessage())).toBe('Congrats!');
     const [req] = await suite.model.waitForRequests(1);
     expect(toolNames(req!)).toEqual([]);
+  });
+});
+
+describe('images', () => {
+  it('sends a photo to a model whose input includes images, and only the placeholder to one without', async () => {
+    const g = await suite.gateway(
+      '+15550630005',
+      OPEN_DMS +
+        modelConfig(
+          suite.model,
+          'openai',
+          '',
+          undefined,
+          `list: [{ id: 'main', default: true }, { id: 'eyes', model: 'sim/vision' }]`,
+        ).replace(
+          "{ id: 'backup', contextWindow: 16000 }",
+          "{ id: 'backup' }, { id: 'vision', input: ['text', 'image'] }",
+        ) +
+        `bindings: [{ agentId: 'eyes', match: { channel: 'whatsapp', peer: { kind: 'dm', id: '+15550631006' } } }],`,
+    );
+    const seer = suite.sim.contact('+15550631006', { name: 'Seer' });
+    const blind = suite.sim.contact('+15550631007', { name: 'Blind' });
+    const bytes = randomBytes(3000);
+    suite.model.script(
+      { model: 'vision', text: 'Nice photo.' },
+      { model: 'sim-model', text: 'I cannot see it.' },
+    );
+    await seer.send(g.phone, await seer.media('image', bytes, { caption: 'look' }));
+    expect(textOf(await seer.nextMessage())).toBe('Nice photo.');
+    await blind.send(g.phone, await blind.media('image', bytes, { caption: 'look' }));
+    expect(textOf(await blind.nextMessage())).toBe('I cannot see it.');
+    const [vision, text] = await suite.model.waitForRequests(2);
+    const b64 = bytes.toString('base64');
+    expect(JSON.stringify(vision!.body.messages)).toContain(b64);
+    expect(JSON.stringify(text!.body.messages)).not.toContain(b64);
+    expect(lastUserText(text!)).toContain('<media:image> look');
   });
 });
 
