@@ -64,9 +64,14 @@ export class InboundPipeline {
   private stopped = false;
   private readonly sweeper: NodeJS.Timeout;
   private readonly now: () => number;
+  /** Built once: db.transaction() makes new wrapper functions on every call, and this runs for every upsert. */
+  private readonly storeAll: (raws: readonly RawInbound[], now: number) => Array<InboxRow | null>;
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
+    this.storeAll = deps.db.transaction((raws: readonly RawInbound[], now: number) =>
+      raws.map((raw) => this.store(raw, now)),
+    );
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
   }
@@ -80,7 +85,7 @@ export class InboundPipeline {
     const now = this.now();
     let stored: Array<InboxRow | null>;
     try {
-      stored = this.deps.db.transaction(() => raws.map((raw) => this.store(raw, now)))();
+      stored = this.storeAll(raws, now);
     } catch (err) {
       this.deps.log.error(
         { err, accountId: raws[0]?.accountId, ids: raws.map((r) => r.id) },

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RawInbound } from '../../inbound/types';
 import { openStore, type Store } from '../db';
 import {
@@ -84,6 +84,18 @@ describe('inbox', () => {
     expect(recentAccepted(db, null, 10).map((r) => r.messageId)).toEqual(['E1', 'E3']);
     expect(pendingInbox(db, 10).map((r) => r.raw.id)).toEqual(['E2']);
     expect(handOffAll(db, [hand(seqs[0]!, 'E1')])).toEqual([null]);
+  });
+
+  it('a stream of batches builds its hand-off transaction once, not once per batch', () => {
+    const { db } = store;
+    const seqs = ['F1', 'F2', 'F3'].map((id) => insertInbox(db, raw(id), 1)!);
+    expect(handOffAll(db, [hand(seqs[0]!, 'F1')])[0]).toBeGreaterThan(0);
+    // better-sqlite3 makes four wrapper functions for every db.transaction() call; every burst commits a batch.
+    const built = vi.spyOn(db, 'transaction');
+    const results = [handOffAll(db, [hand(seqs[1]!, 'F2')]), handOffAll(db, [hand(seqs[2]!, 'F3')])];
+    expect(built).not.toHaveBeenCalled();
+    expect(results.flat().every((r) => typeof r === 'number' && r > 0)).toBe(true);
+    expect(recentAccepted(db, null, 10).map((r) => r.messageId)).toEqual(['F1', 'F2', 'F3']);
   });
 
   it('a settled row is not handed on, and a handed-on row is not settled again', () => {

@@ -100,14 +100,22 @@ export function handOff(db: Database.Database, h: HandOff): number | null {
   return db.transaction(() => handOffSteps(db, h)).immediate();
 }
 
+// Per connection, built once: db.transaction() makes new wrapper functions on every call, and every burst commits.
+const handOffBatches = new WeakMap<Database.Database, (batch: readonly HandOff[]) => Array<number | null>>();
+
 /**
  * Several hand-offs in one transaction. The common case, every row fine, is one commit without a savepoint per
  * row; when any step throws, the batch is rolled back and redone with one savepoint per row, so the row that
  * failed fails alone. Each result is a seq, null (already handed on), or the error of that row.
  */
 export function handOffAll(db: Database.Database, batch: readonly HandOff[]): Array<number | null | Error> {
+  let all = handOffBatches.get(db);
+  if (!all) {
+    all = db.transaction((hs: readonly HandOff[]) => hs.map((h) => handOffSteps(db, h))).immediate;
+    handOffBatches.set(db, all);
+  }
   try {
-    return db.transaction(() => batch.map((h) => handOffSteps(db, h))).immediate();
+    return all(batch);
   } catch {
     return db
       .transaction(() =>

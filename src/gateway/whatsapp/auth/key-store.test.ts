@@ -1,5 +1,5 @@
 import { addTransactionCapability, proto, type SignalDataSet } from '@whiskeysockets/baileys';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deleteAccountKeys, KEY_TYPES, sqliteKeyStore, withIntake, type PendingIntake } from './key-store';
 import { keySamples, memoryLogger, tempState, type TempState } from './test-support';
 
@@ -230,6 +230,26 @@ function reviveLikeBaileys(_key: string, value: unknown): unknown {
   }
   return value;
 }
+
+describe('sqliteKeyStore per decrypted message', () => {
+  it('builds its write transaction once per database, not once per write', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    await store.set({ session: { s0: bytes(0) } });
+    // better-sqlite3 makes four wrapper functions for every db.transaction() call; this write runs per message.
+    const built = vi.spyOn(t.store.db, 'transaction');
+    for (let i = 1; i <= 20; i++) {
+      const p: PendingIntake = {
+        record: { hash: Buffer.alloc(32, i), messageId: `M${i}`, node: null, plaintext: bytes(i) },
+        seq: null,
+      };
+      await withIntake(t.store.db, 'default', p, () => store.set({ session: { [`s${i}`]: bytes(i) } }));
+      expect(p.seq).toBeGreaterThan(0);
+    }
+    expect(built).not.toHaveBeenCalled();
+    expect(rowCount('default')).toBe(21);
+    expect(t.store.db.prepare('SELECT count(*) FROM wa_intake').pluck().get()).toBe(20);
+  });
+});
 
 describe('sqliteKeyStore read cache', () => {
   it('serves what was last committed, as fresh objects, and forgets nothing SQLite has', async () => {

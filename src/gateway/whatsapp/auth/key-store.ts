@@ -156,6 +156,17 @@ function encodeSet(data: SignalDataSet): EncodedKey[] {
   return out;
 }
 
+type WriteArgs = [
+  accountId: string,
+  keys: readonly EncodedKey[],
+  intake: IntakeRecord | null,
+  handled: readonly number[],
+];
+
+// One transaction function per connection: db.transaction() builds four wrappers each time it is called, and this
+// runs once for every decrypted message.
+const writers = new WeakMap<Database.Database, (...args: WriteArgs) => number | null>();
+
 /** Writes the keys (and a decryption's plaintext, if given) in one transaction; returns the plaintext's row. */
 function writeEncoded(
   db: Database.Database,
@@ -164,16 +175,21 @@ function writeEncoded(
   intake: IntakeRecord | null = null,
   handled: readonly number[] = [],
 ): number | null {
-  const { upsert, remove } = statements(db);
-  return db.transaction(() => {
-    for (const { type, id, text } of keys) {
-      if (text === null) remove.run(accountId, type, id);
-      else upsert.run(accountId, type, id, text);
-    }
-    if (!intake) return null;
-    markIntakeHandled(db, handled, Date.now());
-    return insertIntake(db, accountId, intake, Date.now());
-  })();
+  let write = writers.get(db);
+  if (!write) {
+    const { upsert, remove } = statements(db);
+    write = db.transaction((...[account, batch, record, marks]: WriteArgs): number | null => {
+      for (const { type, id, text } of batch) {
+        if (text === null) remove.run(account, type, id);
+        else upsert.run(account, type, id, text);
+      }
+      if (!record) return null;
+      markIntakeHandled(db, marks, Date.now());
+      return insertIntake(db, account, record, Date.now());
+    });
+    writers.set(db, write);
+  }
+  return write(accountId, keys, intake, handled);
 }
 
 export function readKeys<T extends KeyType>(
