@@ -208,9 +208,10 @@ export class DurableIntake {
 
   private index(): Map<string, number> {
     if (!this.known) {
-      this.known = new Map();
-      for (const { seq, hash } of intakeHashes(this.db, this.accountId))
-        this.known.set(hash.toString('hex'), seq);
+      // Kept only once complete: a failed read must not leave an index that misses rows.
+      const known = new Map<string, number>();
+      for (const { seq, hash } of intakeHashes(this.db, this.accountId)) known.set(hash.toString('hex'), seq);
+      this.known = known;
     }
     return this.known;
   }
@@ -317,6 +318,11 @@ export class DurableIntake {
     }
   }
 
+  /**
+   * Drops rows past their time, then loads the hash index if it is not loaded yet. At a socket start this runs
+   * while the handshake is under way, so the first decryption of an offline backlog does not wait for a read of
+   * the whole table.
+   */
   prune(): void {
     this.flushHandled();
     this.prunedAt = Date.now();
@@ -329,6 +335,12 @@ export class DurableIntake {
       for (const hash of gone) this.known?.delete(hash.toString('hex'));
     } catch (err) {
       this.log.warn({ accountId: this.accountId, err }, 'pruning stored inbound plaintexts failed');
+    }
+    try {
+      this.index();
+    } catch (err) {
+      // The first decryption tries again (and fails loudly there if the table cannot be read).
+      this.log.warn({ accountId: this.accountId, err }, 'could not load stored inbound plaintexts');
     }
   }
 }
