@@ -28,13 +28,22 @@ async function queue(contacts: Contact[], phone: Phone, n: number, tag: string):
   for (let i = 0; i < n; i++) await contacts[i % contacts.length]!.send(phone, `${tag} message ${i}`);
 }
 
+/**
+ * What a round does before its clock starts: the backlog is queued, and the previous round's teardown (a socket's
+ * close, a gateway's stop) has settled, so neither side's round is charged for the other's leftovers.
+ */
+async function prepareRound(contacts: Contact[], phone: Phone, tag: string): Promise<void> {
+  await queue(contacts, phone, N, tag);
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 async function bareRound(
   sim: Sim,
   phone: Phone,
   contacts: Contact[],
   auth: Parameters<typeof connect>[1],
 ): Promise<Round> {
-  await queue(contacts, phone, N, 'bare');
+  await prepareRound(contacts, phone, 'bare');
   let seen = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
@@ -48,7 +57,6 @@ async function bareRound(
   await finished;
   const round = { ms: performance.now() - start, cpuMs: cpuMs(process.cpuUsage(cpu0)) };
   client.end();
-  await new Promise((r) => setTimeout(r, 100));
   return round;
 }
 
@@ -68,7 +76,7 @@ const probe = {
 };
 
 async function gatewayRound(env: NodeJS.ProcessEnv, phone: Phone, contacts: Contact[]): Promise<Round> {
-  await queue(contacts, phone, N, 'gateway');
+  await prepareRound(contacts, phone, 'gateway');
   let seen = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
