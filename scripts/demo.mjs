@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// `npm run demo`: the WhatsApp simulator (`npm run sim`) and, wired to it, the headless gateway, so the whole app can
-// be tried without a phone or a WhatsApp account. Builds first (like `npm start`), keeps its state in a throwaway
-// folder, prints where to click, and Ctrl-C stops both: the gateway first, then the simulator.
+// `npm run demo`: the WhatsApp simulator (`npm run sim`), the model simulator (e2e/model-sim) and, wired to both, the
+// headless gateway, so the whole app can be tried without a phone, a WhatsApp account or a model key. Builds first
+// (like `npm start`), keeps its state in a throwaway folder, prints where to click, and Ctrl-C stops all three: the
+// gateway first, then the simulators.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DEMO_MARK, DEMO_MODEL, demoConfig, modelSimBaseUrl } from './demo-config.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEMO_PHONE = '+15550001111';
-/** First line of the config the demo writes: marks the folder as the demo's own, safe to empty. */
-const DEMO_MARK = '// openclaw demo: throwaway state, emptied on every run';
 const GATEWAY_STATE = new Set([
   'openclaw.json',
   'config-last-good.json',
@@ -49,10 +49,15 @@ function chooseState() {
       process.exit(2);
     }
     // Kept as it is: an account linked in an earlier run is refused (401) by the new simulator; link it again.
+    // A config there is the user's (its model too); only a folder without one gets the demo's.
+    const config = env.OPENCLAW_CONFIG_PATH?.trim()
+      ? resolve(env.OPENCLAW_CONFIG_PATH.trim())
+      : join(dir, 'openclaw.json');
     return {
       env: { ...env, OPENCLAW_STATE_DIR: dir },
       dir,
       note: 'from OPENCLAW_STATE_DIR; link again after a restart',
+      config: existsSync(config) ? null : config,
     };
   }
   // Simulator-linked credentials mean nothing to real WhatsApp: never mix them into ~/.openclaw. The CLI knows this
@@ -77,16 +82,14 @@ function chooseState() {
     rmSync(dir, { recursive: true, force: true });
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // Logs next to the demo state instead of the shared default file a real gateway writes.
-  const logFile = join(dir, 'logs', 'openclaw-YYYY-MM-DD.log');
-  writeFileSync(config, `${DEMO_MARK}\n{\n  logging: { file: ${JSON.stringify(logFile)} },\n}\n`, {
-    mode: 0o600,
-  });
+  // Written once the model simulator has said where it listens; marked as ours right away.
+  writeFileSync(config, `${DEMO_MARK}\n{}\n`, { mode: 0o600 });
   const overridden = env.OPENCLAW_CONFIG_PATH?.trim() ? ` (OPENCLAW_CONFIG_PATH ignored)` : '';
   return {
     env: { ...env, OPENCLAW_STATE_DIR: dir, OPENCLAW_CONFIG_PATH: config },
     dir,
     note: `throwaway, emptied on every run; OPENCLAW_STATE_DIR picks another folder${overridden}`,
+    config,
   };
 }
 
@@ -222,7 +225,8 @@ let gatewayStopped = false;
 let onSimReady;
 let onUiLink;
 
-/** Gateway first (it holds the WhatsApp sockets), then the simulator; exits 0 only when both stopped cleanly. */
+/** Gateway first (it holds the WhatsApp sockets and model requests), then the simulators, newest first; exits 0 only
+ * when all stopped cleanly. */
 function shutdown(reason, exitCode) {
   stopping ??= (async () => {
     if (reason) say(`\n${reason}`);
@@ -256,7 +260,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     if (!firstSignalAt) {
       firstSignalAt = now;
       void shutdown(
-        `${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the gateway, then the simulator…`,
+        `${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the gateway, then the simulators…`,
         0,
       );
       return;
@@ -309,7 +313,39 @@ try {
   fail(err.message);
   await shutdown('', 1);
 }
-watchForCrash(simProc, 'gateway');
+watchForCrash(simProc, 'rest of the demo');
+
+// The model simulator: the gateway's config names it, so its URL must be known before the gateway starts. Quiet
+// afterwards (it answers without logging); its stderr is tagged like the others'.
+const model = { baseUrl: '' };
+let onModelReady;
+const modelProc = start(
+  'model simulator',
+  'model',
+  ['--import', 'tsx', 'e2e/model-sim/cli.ts'],
+  process.env,
+  (line) => {
+    if (stopping) return say(tagged('model', line));
+    if (model.baseUrl) return;
+    model.baseUrl = modelSimBaseUrl(line) ?? '';
+    if (model.baseUrl) onModelReady?.();
+  },
+);
+running.push(modelProc);
+
+try {
+  say('Starting the model simulator…');
+  await waitForOutput(modelProc, 'its URL', (done) => (onModelReady = done));
+  if (state.config) {
+    mkdirSync(dirname(state.config), { recursive: true, mode: 0o700 });
+    const logFile = join(state.dir, 'logs', 'openclaw-YYYY-MM-DD.log');
+    writeFileSync(state.config, demoConfig({ logFile, modelBaseUrl: model.baseUrl }), { mode: 0o600 });
+  }
+} catch (err) {
+  fail(err.message);
+  await shutdown('', 1);
+}
+watchForCrash(modelProc, 'rest of the demo');
 
 // The gateway, pointed at the simulator. Its own start-up banner is replaced by the block below.
 const portArgs = [];
@@ -342,7 +378,7 @@ try {
   fail(err.message);
   await shutdown('', 1);
 }
-watchForCrash(gatewayProc, 'simulator');
+watchForCrash(gatewayProc, 'simulators');
 
 // The CLI in another terminal looks in ~/.openclaw unless told: give the exact lines that reach this gateway.
 const cliEnv = `OPENCLAW_STATE_DIR=${state.dir}`;
@@ -357,16 +393,20 @@ say(
     `  UI (one-time link)  ${uiLink}`,
     `  Simulator admin     ${sim.admin}`,
     `  State               ${state.dir}  (${state.note})`,
+    state.config
+      ? `  Model               ${DEMO_MODEL}: simulated (${model.baseUrl}); every answer repeats your message`
+      : `  Model               as configured in ${state.dir}; the simulated one is at ${model.baseUrl}`,
     '',
     '  1. Open the UI link → Link → Link: a QR code appears; copy the QR text shown under it.',
     `  2. Paste it into the simulator admin page → Scan with phone ${DEMO_PHONE}.`,
     '  3. The account opens; send messages as Alice (or Bob) from the admin page.',
+    "  4. Approve Alice's pairing request (Pairing screen); the simulated model answers her next messages.",
     '',
     `  Another UI link: ${newLink}`,
     '  The CLI, in another terminal (this folder), for this gateway:',
     `    export ${cliEnv}`,
     '    node bin/openclaw.js pairing list whatsapp',
-    '  Ctrl-C stops the gateway, then the simulator.',
+    '  Ctrl-C stops the gateway, then the simulators.',
     rule,
     '',
   ].join('\n'),
