@@ -1,10 +1,14 @@
 // The outbox's decisions against a real SQLite store and a scripted port (our own OutboundPort, not Baileys):
 // stored before sent, per-chat order, retries, holds, expiry, crash recovery. The same service against the
 // simulator and the real Baileys client is tested in test/outbound-*.test.ts.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxItem } from '../../shared/contract';
 import { openStore, type Store } from '../store/db';
+import { wasSent } from '../store/queries/inbox';
 import { getOutbox, insertOutbox, markSending } from '../store/queries/outbox';
 import { MAX_ATTEMPTS, Outbox, retryDelayMs } from './outbox';
 import { NO_PACING } from './pacing';
@@ -21,6 +25,8 @@ interface Call {
   payload: OutboundPayload;
   /** The row's state in the store at the moment the socket was asked to send. */
   storedState: string | undefined;
+  /** Whether the id was already recorded as ours (echo dedupe) at that moment. */
+  recordedOurs: boolean;
   resolve(): void;
   reject(err: Error): void;
 }
@@ -35,6 +41,8 @@ class ScriptedPort implements OutboundPort {
   /** Failures WhatsApp's ack reports for the next written stanzas. */
   failAck: Error[] = [];
   presenceFails = false;
+  /** While set, every ack waits for it (WhatsApp answering a burst of stanzas at once). */
+  ackGate: Promise<void> | null = null;
   private n = 0;
   constructor(private readonly store: () => Store) {}
   connected = () => this.online;
@@ -42,14 +50,15 @@ class ScriptedPort implements OutboundPort {
   send(chat: string, payload: OutboundPayload, id: string): Promise<{ acked: Promise<void> }> {
     return this.write(chat, payload, id).then(() => {
       const failure = this.failAck.shift();
-      return { acked: failure ? Promise.reject(failure) : Promise.resolve() };
+      return { acked: failure ? Promise.reject(failure) : (this.ackGate ?? Promise.resolve()) };
     });
   }
   private write(chat: string, payload: OutboundPayload, id: string): Promise<void> {
     const row = this.store().db.prepare('SELECT state FROM outbox WHERE message_id = ?').get(id) as
       { state: string } | undefined;
     return new Promise((resolve, reject) => {
-      this.calls.push({ chat, id, payload, storedState: row?.state, resolve, reject });
+      const recordedOurs = wasSent(this.store().db, this.accountId, id);
+      this.calls.push({ chat, id, payload, storedState: row?.state, recordedOurs, resolve, reject });
       const fail = this.failNext.shift();
       if (fail) reject(fail);
       else if (this.auto) resolve();
@@ -286,5 +295,62 @@ describe('typing', () => {
     expect(port.presences.at(-1)).toBe(`paused:${A}`);
     await vi.advanceTimersByTimeAsync(13_000);
     expect(port.presences.at(-1)).toBe(`paused:${A}`);
+  });
+});
+
+/** Commits in a WAL file: frames whose header carries the database size after the commit (0 on other frames). */
+function walCommits(file: string): number {
+  const wal = readFileSync(`${file}-wal`);
+  const pageSize = wal.readUInt32BE(8);
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    // Frames left from before a WAL reset carry old salts; none here (checkpoints are off), but do not count them.
+    if (!wal.subarray(at + 8, at + 16).equals(wal.subarray(16, 24))) break;
+    if (wal.readUInt32BE(at + 4) !== 0) commits += 1;
+  }
+  return commits;
+}
+
+describe('outbox commits', () => {
+  it('claims each item (sending + its id recorded as ours) in one commit, and a burst of acks in one more', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'outbox-commits-'));
+    const file = path.join(dir, 'state.db');
+    const fileStore = openStore(file, { checkpointInWorker: false });
+    fileStore.db.pragma('wal_autocheckpoint = 0');
+    const filePort = new ScriptedPort(() => fileStore);
+    const seen: OutboxItem[] = [];
+    const box = new Outbox({
+      db: fileStore.db,
+      log,
+      port: () => filePort,
+      maxAgeMs: () => 60 * 60_000,
+      onChange: (item) => seen.push(item),
+      pacing: NO_PACING,
+    });
+    let answer = () => {};
+    filePort.ackGate = new Promise<void>((resolve) => (answer = resolve));
+    try {
+      const payloads = Array.from({ length: 32 }, (_, i) => text(`m${i}`));
+      const before = walCommits(file);
+      box.enqueue({ accountId: 'default', chat: A, payloads, origin: 'api' });
+      await flush();
+      expect(filePort.calls.map((c) => [c.storedState, c.recordedOurs])).toEqual(
+        payloads.map(() => ['sending', true]),
+      );
+      const claimed = walCommits(file);
+      expect(claimed - before).toBe(1 + 32); // the 32 stored together, then one claim each
+      answer();
+      await flush();
+      expect(box.list({ state: 'sent' })).toHaveLength(32);
+      expect(walCommits(file) - claimed).toBe(1);
+      // Reported without reading rows back: every change said what the store then held.
+      const last = new Map(seen.map((item) => [item.seq, item]));
+      expect([...last.values()]).toEqual(box.list({}).reverse());
+    } finally {
+      answer();
+      await box.stop();
+      fileStore.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

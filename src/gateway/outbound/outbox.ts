@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { OutboxItem } from '../../shared/contract';
 import { GatewayError } from '../errors';
+import { recordSent } from '../store/queries/inbox';
 import {
   getOutbox,
   insertOutbox,
@@ -15,15 +16,17 @@ import {
   markHeld,
   markRetry,
   markSending,
-  markSent,
   nextOpen,
   openChats,
   reopen,
+  storeOutbox,
+  type NewOutboxRow,
   type OutboxRow,
 } from '../store/queries/outbox';
 import { toItem } from './item';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacing';
 import { SendFailure, type OutboundPort } from './port';
+import { SentMarks } from './sent-marks';
 import { Typing } from './typing';
 import type { OutboundOrigin, OutboundPayload, OutboxState } from './types';
 
@@ -63,6 +66,11 @@ export class Outbox {
   readonly typing: Typing;
   private readonly pacer: Pacer;
   private readonly now: () => number;
+  private readonly sentMarks: SentMarks;
+  // Built once: db.transaction() makes new wrapper functions on every call, and these run for every item.
+  private readonly storeAll: (rows: NewOutboxRow[]) => OutboxRow[];
+  /** Marks an item `sending` and records its id as ours (so its echo is never taken as inbound): one commit. */
+  private readonly claim: (row: OutboxRow, at: number) => void;
   /** Chats being drained (one in flight each), and chats asked to drain again when the current pass ends. */
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
@@ -74,6 +82,13 @@ export class Outbox {
     this.pacer = new Pacer(deps.pacing ?? DEFAULT_PACING);
     this.now = deps.now ?? Date.now;
     this.typing = new Typing(deps.port, deps.log);
+    this.sentMarks = new SentMarks(deps.db);
+    const { db } = deps;
+    this.storeAll = db.transaction((rows: NewOutboxRow[]) => rows.map((row) => storeOutbox(db, row)));
+    this.claim = db.transaction((row: OutboxRow, at: number) => {
+      markSending(db, row.seq);
+      recordSent(db, row.account, row.message_id, row.chat, at);
+    });
   }
 
   /** Resumes every open item (pending, or left `sending` by a crash) and starts the expiry sweep. */
@@ -96,20 +111,18 @@ export class Outbox {
     }
     const now = this.now();
     const expiresAt = now + this.deps.maxAgeMs(req.accountId);
-    const seqs = this.deps.db.transaction(() =>
-      req.payloads.map((payload) =>
-        insertOutbox(this.deps.db, {
-          account: req.accountId,
-          chat: req.chat,
-          messageId: port.newMessageId(),
-          origin: req.origin,
-          payload,
-          createdAt: now,
-          expiresAt,
-        }),
-      ),
-    )();
-    const items = seqs.map((seq) => this.changed(seq));
+    const rows = this.storeAll(
+      req.payloads.map((payload) => ({
+        account: req.accountId,
+        chat: req.chat,
+        messageId: port.newMessageId(),
+        origin: req.origin,
+        payload,
+        createdAt: now,
+        expiresAt,
+      })),
+    );
+    const items = rows.map((row) => this.report(row));
     this.kick(req.accountId, req.chat);
     return items;
   }
@@ -250,6 +263,7 @@ export class Outbox {
   private async drain(account: string, chat: string): Promise<void> {
     const key = `${account}\u0000${chat}`;
     const inflight = new Map<number, Promise<void>>();
+    let lastWritten = 0;
     let halt: 'none' | 'retry' | 'offline' = 'none';
     for (;;) {
       if (this.stopped || halt !== 'none') break;
@@ -258,8 +272,7 @@ export class Outbox {
         await Promise.race(inflight.values());
         continue;
       }
-      const after = inflight.size > 0 ? Math.max(...inflight.keys()) : 0;
-      const row = nextOpen(this.deps.db, account, chat, after);
+      const row = nextOpen(this.deps.db, account, chat, inflight.size > 0 ? lastWritten : 0);
       if (!row) {
         if (inflight.size === 0) break;
         await Promise.race(inflight.values());
@@ -284,8 +297,10 @@ export class Outbox {
         else halt = 'retry';
         break;
       }
-      markSending(this.deps.db, row.seq);
-      this.changed(row.seq);
+      this.claim(row, now);
+      // `row` stays as read (failed() counts from it); what is reported is what markSending stored.
+      const sending: OutboxRow = { ...row, state: 'sending', attempts: row.attempts + 1 };
+      this.report(sending);
       const payload = JSON.parse(row.payload) as OutboundPayload;
       let acked: Promise<void>;
       try {
@@ -294,11 +309,14 @@ export class Outbox {
         halt = this.failed(row, err);
         continue;
       }
+      lastWritten = row.seq;
       const done = withTimeout(acked, SEND_TIMEOUT_MS).then(
-        () => {
-          markSent(this.deps.db, row.seq, this.now());
+        async () => {
+          const at = this.now();
+          // Until this commits the row says `sending`: it stays in flight, so nextOpen never hands it out again.
+          await this.sentMarks.mark(row.seq, at);
           if (payload.kind !== 'react') this.typing.stop(row.account, row.chat);
-          this.changed(row.seq);
+          this.report({ ...sending, state: 'sent', sent_at: at, error: null, next_attempt_at: null });
         },
         (err: unknown) => {
           const outcome = this.failed(row, err);
@@ -360,6 +378,13 @@ export class Outbox {
     // After an offline answer the chat waits for accountConnected() (or the sweep) instead of spinning on a
     // socket that still looks open while it closes.
     return failure.kind === 'offline' ? 'offline' : 'retry';
+  }
+
+  /** Reports a row the caller has just stored (and updated in memory the same way), without reading it back. */
+  private report(row: OutboxRow): OutboxItem {
+    const item = toItem(row);
+    this.deps.onChange(item);
+    return item;
   }
 
   private changed(seq: number): OutboxItem {

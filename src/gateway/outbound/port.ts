@@ -30,8 +30,8 @@ export interface OutboundPort {
   /** A fresh WhatsApp message id (chosen when an item is stored, reused by every attempt). */
   newMessageId(): string;
   /**
-   * Writes one payload under the given id (recorded as ours first, for echo dedupe) and resolves once it is on
-   * its way; `acked` settles when WhatsApp acknowledges it. Both reject with SendFailure.
+   * Writes one payload under the given id (the outbox has recorded it as ours, for echo dedupe) and resolves once
+   * it is on its way; `acked` settles when WhatsApp acknowledges it. Both reject with SendFailure.
    */
   send(chat: string, payload: OutboundPayload, messageId: string): Promise<{ acked: Promise<void> }>;
   /** `composing` / `paused` in one chat; callers treat a failure as harmless. */

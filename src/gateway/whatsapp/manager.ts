@@ -185,7 +185,6 @@ export class WhatsAppManager {
       // The socket is looked up on each call, so a restarted account (a new object) is picked up.
       port = createOutboundSocket({
         accountId,
-        db: this.deps.db,
         socket: () => this.accounts.get(accountId)?.socket() ?? null,
       });
       this.outbound.set(accountId, port);

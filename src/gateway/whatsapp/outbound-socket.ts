@@ -1,16 +1,14 @@
 // Outbound's view of one account (outbound/port.ts) over its live Baileys socket: our plain payloads become
-// Baileys content here, and Baileys' errors become the outbox's four kinds of failure. Every id is recorded as
-// ours before the send, so its echo (which Baileys may emit before sendMessage resolves) is never taken as inbound.
+// Baileys content here, and Baileys' errors become the outbox's four kinds of failure. The outbox has recorded each
+// id as ours before it asks (in the commit that marks the item sending), so the echo Baileys may emit before
+// sendMessage resolves is never taken as inbound.
 import { generateMessageIDV2, type AnyMessageContent, type WASocket } from '@whiskeysockets/baileys';
-import type Database from 'better-sqlite3';
 import { access } from 'node:fs/promises';
 import { SendFailure, type OutboundPort } from '../outbound/port';
 import type { OutboundPayload } from '../outbound/types';
-import { recordSent } from '../store/queries/inbox';
 
 export interface OutboundSocketDeps {
   accountId: string;
-  db: Database.Database;
   /** The socket while the account is open, else null. */
   socket(): WASocket | null;
 }
@@ -81,7 +79,6 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
       const sock = deps.socket();
       if (!sock) throw new SendFailure('offline', `WhatsApp account "${deps.accountId}" is not connected`);
       const content = await toContent(payload);
-      recordSent(deps.db, deps.accountId, messageId, chat, Date.now());
       const ack = acks.wait(sock, messageId);
       try {
         await sock.sendMessage(chat, content, { messageId });

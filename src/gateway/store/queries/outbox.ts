@@ -48,6 +48,26 @@ export function insertOutbox(db: Database.Database, row: NewOutboxRow): number {
   return Number(info.lastInsertRowid);
 }
 
+/** Stores a new item and returns its row as stored, so the caller can report it without reading it back. */
+export function storeOutbox(db: Database.Database, row: NewOutboxRow): OutboxRow {
+  return {
+    seq: insertOutbox(db, row),
+    account: row.account,
+    chat: row.chat,
+    message_id: row.messageId,
+    kind: row.payload.kind,
+    origin: row.origin,
+    payload: JSON.stringify(row.payload),
+    state: 'pending',
+    attempts: 0,
+    error: null,
+    created_at: row.createdAt,
+    sent_at: null,
+    next_attempt_at: null,
+    expires_at: row.expiresAt,
+  };
+}
+
 export function getOutbox(db: Database.Database, seq: number): OutboxRow | undefined {
   return prepare<[number], OutboxRow>(db, 'SELECT * FROM outbox WHERE seq = ?').get(seq);
 }
