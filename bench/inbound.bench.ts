@@ -93,6 +93,10 @@ async function gatewayRound(env: NodeJS.ProcessEnv, phone: Phone, contacts: Cont
 }
 
 async function main(): Promise<void> {
+  // As in the built app (and bench/outbound): tsx turns on source-map stack rewriting, and Baileys formats a stack
+  // for every stanza it writes (each delivery receipt), so under tsx every TypeScript frame on a stack (the
+  // gateway's, never a bare socket's) costs a source-map lookup that the shipped bundle does not pay.
+  process.setSourceMapsEnabled(false);
   const unmute = muteConsole();
   const sim = await startSim({ seed: 'bench-inbound' });
   trustSimulator(sim.rootPublicKey);
