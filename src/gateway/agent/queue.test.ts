@@ -204,6 +204,39 @@ describe('RunQueue', () => {
     expect(started[0]!.seqs).toEqual([fresh]);
   });
 
+  it('reads each waiting hand-off once while no model can run, not again on every kick', async () => {
+    let ready = false;
+    let now = 1000;
+    const { q, started, runs } = makeQueue({ canRun: () => ready, now: () => now });
+    const backlog = Array.from({ length: 300 }, (_, i) => accept(`1555009${i % 30}`, `waiting ${i}`));
+    q.kick();
+    await settle();
+    for (let i = 0; i < 50; i++) {
+      backlog.push(accept(`1555009${i % 30}`, `burst ${i}`));
+      q.kick();
+      await settle();
+    }
+    expect(started).toHaveLength(0);
+    expect(q.rowsRead).toBe(350);
+
+    // One settled by someone else is dropped when the index is rebuilt from the table; the rest run.
+    settleAccepted(store.db, {
+      acceptedSeq: backlog[0]!,
+      sessionKey: 'agent:main:15550090',
+      state: 'answered',
+      now: 2000,
+    });
+    ready = true;
+    now += 60_000;
+    q.kick();
+    await runs(4);
+    expect(q.rowsRead).toBe(350 + 349);
+    expect(started[0]!.seqs).toEqual(backlog.filter((_, i) => (i < 300 ? i : i - 300) % 30 === 1));
+    for (const run of started) run.finish();
+    await runs(8);
+    expect(started.flatMap((r) => r.seqs)).not.toContain(backlog[0]);
+  });
+
   it('stop() aborts the run in flight and leaves its messages unconsumed', async () => {
     const { q, started, runs } = makeQueue();
     accept('15550061', 'interrupted');

@@ -3,13 +3,23 @@
 // so none is answered twice or dropped. A burst of text waits `debounceMs` after its last message; media and
 // commands are not held. At most `maxConcurrent` runs across sessions. The table is the queue: nothing here is
 // the only copy of anything, so a crash or a stop loses no message.
+//
+// Every hand-off kicks the queue, and with no model configured (before setup) nothing consumes the table, so it
+// can hold thousands of waiting rows. A scan therefore reads only the rows handed off since the last one and keeps
+// the waiting ones in memory by session (bounded; the rest wait in the table); a row leaves that index when its run
+// or its expiry has consumed it. The index is rebuilt from the table now and then, so a row settled some other way,
+// or an expiry that failed, is never held or forgotten for long.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { AcceptedRow } from '../store/queries/inbox';
-import { unconsumedAccepted } from '../store/queries/sessions';
+import { unconsumedAccepted, unconsumedOf } from '../store/queries/sessions';
 
-/** Hand-offs read per scan; more wait in the table for a later scan. */
+/** Hand-offs read per query. */
 const SCAN_LIMIT = 2000;
+/** Waiting hand-offs kept in memory; more wait in the table and are read as these leave. */
+const MAX_WAITING = 10_000;
+/** How often the in-memory index is rebuilt from the table. */
+const RESYNC_MS = 60_000;
 /** After a run that could not settle its messages (not an abort), its session waits this long, doubling. */
 const RETRY_MIN_MS = 2000;
 const RETRY_MAX_MS = 60_000;
@@ -70,6 +80,12 @@ export class RunQueue {
   private readonly active = new Map<string, Active>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly backoff = new Map<string, { until: number; ms: number }>();
+  /** Unconsumed hand-offs by session, oldest first: what the table holds up to `lastSeq`. */
+  private readonly waiting = new Map<string, AcceptedRow[]>();
+  private waitingCount = 0;
+  private lastSeq = 0;
+  private syncedAt = -Infinity;
+  private read = 0;
   private scheduled = false;
   private stopped = false;
   private readonly now: () => number;
@@ -98,6 +114,11 @@ export class RunQueue {
 
   get runningCount(): number {
     return this.active.size;
+  }
+
+  /** Rows read from the table so far (each hand-off once, plus each periodic rebuild). */
+  get rowsRead(): number {
+    return this.read;
   }
 
   /** Accepted seqs being answered right now. */
@@ -139,20 +160,36 @@ export class RunQueue {
   private scan(): void {
     if (this.stopped) return;
     const now = this.now();
-    const rows = unconsumedAccepted(this.deps.db, SCAN_LIMIT);
+    if (now - this.syncedAt >= RESYNC_MS) {
+      this.waiting.clear();
+      this.waitingCount = 0;
+      this.lastSeq = 0;
+      this.syncedAt = now;
+    }
+    this.readNew();
     const oldest = now - this.deps.maxAgeMs();
     const running = this.runningSeqs();
-    const expired = rows.filter((r) => r.acceptedAt < oldest && !running.has(r.seq));
-    if (expired.length > 0) this.deps.expire(expired);
-    const bySession = new Map<string, AcceptedRow[]>();
-    for (const row of rows) {
-      if (row.acceptedAt < oldest) continue;
-      const list = bySession.get(row.sessionKey);
-      if (list) list.push(row);
-      else bySession.set(row.sessionKey, [row]);
+    // A session's hand-offs are accepted in order, so its expired ones lead its list.
+    const expired: AcceptedRow[] = [];
+    for (const list of this.waiting.values())
+      for (const row of list) {
+        if (row.acceptedAt >= oldest) break;
+        if (!running.has(row.seq)) expired.push(row);
+      }
+    if (expired.length > 0) {
+      // Out of the index whether or not the expiry commits: one that failed comes back at the next rebuild.
+      this.forget(expired);
+      this.deps.expire(expired.sort((a, b) => a.seq - b.seq));
     }
-    for (const [key, list] of bySession) {
-      if (this.active.has(key) || !this.deps.canRun(list[0]!.agentId)) continue;
+    const runnable = new Map<string, boolean>();
+    for (const [key, all] of this.waiting) {
+      if (this.active.has(key)) continue;
+      const list = all[0]!.acceptedAt < oldest ? all.filter((r) => r.acceptedAt >= oldest) : all;
+      if (list.length === 0) continue;
+      const agentId = list[0]!.agentId;
+      let can = runnable.get(agentId);
+      if (can === undefined) runnable.set(agentId, (can = this.deps.canRun(agentId)));
+      if (!can) continue;
       const back = this.backoff.get(key);
       if (back && back.until > now) {
         this.later(key, back.until - now);
@@ -166,6 +203,36 @@ export class RunQueue {
       }
       if (this.active.size >= this.deps.maxConcurrent()) break; // the next run to end kicks again
       this.start(key, batch);
+    }
+  }
+
+  /** Adds the rows handed off since the last read to the index, up to its bound. */
+  private readNew(): void {
+    while (this.waitingCount < MAX_WAITING) {
+      const limit = Math.min(SCAN_LIMIT, MAX_WAITING - this.waitingCount);
+      const rows = unconsumedAccepted(this.deps.db, limit, this.lastSeq);
+      this.read += rows.length;
+      for (const row of rows) {
+        const list = this.waiting.get(row.sessionKey);
+        if (list) list.push(row);
+        else this.waiting.set(row.sessionKey, [row]);
+        this.lastSeq = row.seq;
+      }
+      this.waitingCount += rows.length;
+      if (rows.length < limit) return;
+    }
+  }
+
+  /** Drops consumed rows from the index. */
+  private forget(rows: readonly AcceptedRow[]): void {
+    const seqs = new Set(rows.map((r) => r.seq));
+    for (const key of new Set(rows.map((r) => r.sessionKey))) {
+      const list = this.waiting.get(key);
+      if (!list) continue;
+      const kept = list.filter((r) => !seqs.has(r.seq));
+      this.waitingCount -= list.length - kept.length;
+      if (kept.length === 0) this.waiting.delete(key);
+      else this.waiting.set(key, kept);
     }
   }
 
@@ -188,6 +255,20 @@ export class RunQueue {
     this.timers.set(key, timer);
   }
 
+  /** Takes the rows a run consumed out of the index; the others (a retry, a stop) still wait. */
+  private settled(batch: AcceptedRow[]): void {
+    try {
+      const left = unconsumedOf(
+        this.deps.db,
+        batch.map((r) => r.seq),
+      );
+      this.forget(batch.filter((r) => !left.has(r.seq)));
+    } catch (err) {
+      this.deps.log.warn({ err }, 'agent queue: could not check which messages a run consumed');
+      this.syncedAt = -Infinity;
+    }
+  }
+
   private start(key: string, batch: AcceptedRow[]): void {
     const timer = this.timers.get(key);
     if (timer) clearTimeout(timer);
@@ -207,6 +288,7 @@ export class RunQueue {
       })
       .finally(() => {
         this.active.delete(key);
+        this.settled(batch);
         this.kick();
       });
     this.active.set(key, { controller, done, seqs: batch.map((r) => r.seq) });

@@ -233,13 +233,13 @@ interface AcceptedDbRow {
 }
 
 /** Hand-offs not answered yet, oldest first. */
-export function unconsumedAccepted(db: Database.Database, limit: number): AcceptedRow[] {
-  return prepare<[number], AcceptedDbRow>(
+export function unconsumedAccepted(db: Database.Database, limit: number, afterSeq = 0): AcceptedRow[] {
+  return prepare<[number, number], AcceptedDbRow>(
     db,
     `SELECT seq, account, chat, message_id, agent_id, session_key, body, meta, accepted_at FROM accepted
-      WHERE consumed_at IS NULL ORDER BY seq LIMIT ?`,
+      WHERE consumed_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`,
   )
-    .all(limit)
+    .all(afterSeq, limit)
     .map((r) => ({
       seq: r.seq,
       account: r.account,
@@ -251,6 +251,16 @@ export function unconsumedAccepted(db: Database.Database, limit: number): Accept
       meta: JSON.parse(r.meta) as Record<string, unknown>,
       acceptedAt: r.accepted_at,
     }));
+}
+
+/** Which of `seqs` are still unconsumed. */
+export function unconsumedOf(db: Database.Database, seqs: readonly number[]): Set<number> {
+  if (seqs.length === 0) return new Set();
+  const rows = prepare<[string], { seq: number }>(
+    db,
+    'SELECT seq FROM accepted WHERE seq IN (SELECT value FROM json_each(?)) AND consumed_at IS NULL',
+  ).all(JSON.stringify(seqs));
+  return new Set(rows.map((r) => r.seq));
 }
 
 export function countUnconsumed(db: Database.Database): number {
