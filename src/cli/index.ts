@@ -9,6 +9,8 @@ import { configGet, configSet, configUnset, configValidate } from './commands/co
 import { dashboard } from './commands/dashboard';
 import { doctor } from './commands/doctor';
 import { gatewayRun } from './commands/gateway-run';
+import { gatewayRestart, gatewayStart, gatewayStatus, gatewayStop } from './commands/gateway-background';
+import { gatewayInstall, gatewayUninstall } from './commands/gateway-install';
 import { logs } from './commands/logs';
 import { messageSend, type MessageSendOptions } from './commands/message';
 import { modelsList, modelsTest } from './commands/models';
@@ -31,6 +33,41 @@ export function buildProgram(): Command {
     .option('--port <port>', 'listen on this port of 127.0.0.1 (default: gateway.port, 18789)')
     .action(async (opts: { port?: string }) => gatewayRun(opts));
 
+  gateway
+    .command('start')
+    .description(
+      `run the gateway in the background (output in <state>/logs/gateway.out.log); waits until it answers`,
+    )
+    .option('--port <port>', 'listen on this port of 127.0.0.1 (default: gateway.port, 18789)')
+    .option('--timeout <seconds>', 'how long to wait for it to answer', '60')
+    .action(async (opts: { port?: string; timeout?: string }) => exit(await gatewayStart(opts)));
+  gateway
+    .command('stop')
+    .description(
+      'stop the running gateway (SIGTERM, then SIGKILL after --timeout); leaves no process or port',
+    )
+    .option('--timeout <seconds>', 'how long to wait for a clean stop before killing it', '20')
+    .action(async (opts: { timeout?: string }) => exit(await gatewayStop(opts)));
+  gateway
+    .command('restart')
+    .description('stop the running gateway (if any), then start it in the background')
+    .option('--port <port>', 'listen on this port of 127.0.0.1 (default: gateway.port, 18789)')
+    .option('--timeout <seconds>', 'how long to wait for it to answer', '60')
+    .action(async (opts: { port?: string; timeout?: string }) => exit(await gatewayRestart(opts)));
+  gateway
+    .command('status')
+    .description('what `openclaw status` says, with the pid and the background log')
+    .action(async () => exit(await gatewayStatus()));
+  gateway
+    .command('install')
+    .description('write a systemd user unit (Linux) or a launchd agent (macOS) that runs `gateway run`')
+    .option('--now', 'also enable and start it (systemctl --user / launchctl)')
+    .action(async (opts: { now?: boolean }) => exit(await gatewayInstall(opts)));
+  gateway
+    .command('uninstall')
+    .description('remove the systemd user unit or launchd agent written by `gateway install`')
+    .option('--now', 'also stop and disable it first (systemctl --user / launchctl)')
+    .action(async (opts: { now?: boolean }) => exit(await gatewayUninstall(opts)));
   program
     .command('status')
     .description('is a gateway running; its version, uptime, config path and config errors')
