@@ -28,6 +28,7 @@ import { PairingService } from './access/pairing-service';
 import { pairingHandlers } from './control/pairing-methods';
 import { outboundHandlers } from './control/outbound-methods';
 import { agentHandlers } from './control/agent-methods';
+import { heartbeatHandlers } from './control/heartbeat-methods';
 import { wireAgent, type AgentWiring } from './agent/wire';
 import { Outbox } from './outbound/outbox';
 import { autoReplies } from './outbound/auto-replies';
@@ -247,6 +248,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
           log: logs.child('whatsapp/outbound'),
         }),
         ...agentHandlers({ agent: agentWiring.service, models: agentWiring.models }),
+        ...heartbeatHandlers(agentWiring.heartbeats),
       },
       logs.child('control'),
     );

@@ -2,6 +2,7 @@
 // the control server validate every incoming payload against it; the renderer and CLI take their types from it.
 import { z } from 'zod';
 import { agentEvents, agentMethods } from './contract-agent';
+import { heartbeatEvents, heartbeatMethods } from './contract-heartbeat';
 import { OutboxItemSchema, outboundMethods } from './contract-outbound';
 import { AccountIdParam } from './contract-params';
 import type { EVENT_NAMES, METHOD_NAMES } from './names';
@@ -355,6 +356,7 @@ export const methods = {
   },
   ...outboundMethods,
   ...agentMethods,
+  ...heartbeatMethods,
   'ui.link': {
     /** A one-time link that signs a browser into the UI served by the headless gateway. */
     request: Empty,
@@ -375,6 +377,7 @@ export const events = {
   /** An outbox item was stored or changed state; carries the item. */
   'outbox.changed': OutboxItemSchema,
   ...agentEvents,
+  ...heartbeatEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -36,6 +36,8 @@ export const METHOD_NAMES = [
   'models.list',
   'models.test',
   'models.setKey',
+  'heartbeat.status',
+  'heartbeat.run',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -49,6 +51,7 @@ export const EVENT_NAMES = [
   'outbox.changed',
   'sessions.turn',
   'agent.status',
+  'heartbeat.changed',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -8,6 +8,7 @@ import type { OpenClawConfig } from '../config/schema';
 import { composeReply } from '../outbound/compose';
 import { responsePrefix } from '../outbound/text';
 import type { OutboundPayload } from '../outbound/types';
+import { stripHeartbeatToken } from './heartbeat/strip';
 import { parseReply } from './reply';
 
 export async function replyPayloads(input: {
@@ -21,7 +22,8 @@ export async function replyPayloads(input: {
   signal?: AbortSignal;
 }): Promise<OutboundPayload[]> {
   const { cfg, accountId } = input;
-  const reply = parseReply(input.text);
+  // HEARTBEAT_OK never reaches a chat, whatever run produced the text (field lesson 18).
+  const reply = parseReply(stripHeartbeatToken(input.text).text);
   if (reply.silent || (!reply.text && reply.media.length === 0)) return [];
   const acct = resolveAccount(cfg, accountId, input.stateDir);
   return composeReply(

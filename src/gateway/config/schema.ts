@@ -182,12 +182,48 @@ const MessagesSchema = z.strictObject({
   ackReactionScope: z.unknown().optional(),
 });
 
+const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+const HeartbeatTime = (end: boolean) =>
+  z.string().refine((s) => HHMM_RE.test(s) || (end && s === '24:00'), {
+    error: (iss) =>
+      `${quote(iss.input)} must be a time of day as HH:MM (00:00-23:59${end ? ', or 24:00 for midnight' : ''})`,
+  });
+/** When heartbeats may run, in `timezone` (else agents.defaults.userTimezone, else the gateway's own zone). */
+const ActiveHours = z
+  .strictObject({
+    start: HeartbeatTime(false),
+    end: HeartbeatTime(true),
+    timezone: z
+      .string()
+      .refine((tz) => tz === 'local' || isTimeZone(tz), {
+        error: (iss) => `${quote(iss.input)} is not "local" or an IANA time zone like "Europe/Vienna"`,
+      })
+      .optional(),
+  })
+  .refine((h) => h.start !== h.end, {
+    error:
+      'start and end are the same time, so heartbeats would never run; remove activeHours to run all day',
+  });
+const HeartbeatTo = z.string().refine((s) => E164_RE.test(s) || GROUP_JID_RE.test(s), {
+  error: (iss) =>
+    `${quote(iss.input)} is not a phone number in E.164 form (like +15551234567) or a group JID (like 120363012345678901@g.us)`,
+});
+
 const heartbeatFields = {
   model: z.string().optional(),
-  target: z.string().optional(),
-  to: z.string().optional(),
+  /** `last`: the last chat the agent answered; `none`: run, deliver nothing; `whatsapp`: to `to`. */
+  target: z.enum(['last', 'none', 'whatsapp']).optional(),
+  to: HeartbeatTo.optional(),
+  accountId: Id('account id').optional(),
   session: z.string().optional(),
   prompt: z.string().optional(),
+  activeHours: ActiveHours.optional(),
+  /** An acknowledgement with at most this many characters besides HEARTBEAT_OK is not delivered. */
+  ackMaxChars: Int0.optional(),
+};
+const needsTo = {
+  error: 'target "whatsapp" needs "to": a phone number in E.164 form or a group JID',
+  path: ['to'],
 };
 
 /** "provider/model": the provider id from models.providers, then the model id (which may itself contain "/"). */
@@ -219,7 +255,10 @@ const AgentsSchema = z.strictObject({
       mediaMaxMb: PositiveMb.default(5),
       /** Media URLs may reach loopback and private addresses (off: an agent can be talked into fetching them). */
       mediaAllowPrivateNetwork: z.boolean().default(false),
-      heartbeat: z.strictObject({ every: Duration.default('30m'), ...heartbeatFields }).prefault({}),
+      heartbeat: z
+        .strictObject({ every: Duration.default('30m'), ...heartbeatFields })
+        .refine((h) => h.target !== 'whatsapp' || h.to !== undefined, needsTo)
+        .prefault({}),
       model: ModelChoice.optional(),
       workspace: z.string().optional(),
       /** Seconds a whole run (model turns and tools) may take before it is aborted. */

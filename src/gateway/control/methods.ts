@@ -23,7 +23,10 @@ export interface MethodDeps {
 
 export function createHandlers(
   deps: MethodDeps,
-): Omit<Handlers, `pairing.${string}` | `message.${string}` | `outbox.${string}` | keyof AgentHandlers> {
+): Omit<
+  Handlers,
+  `pairing.${string}` | `message.${string}` | `outbox.${string}` | `heartbeat.${string}` | keyof AgentHandlers
+> {
   return {
     health: () => deps.health(),
     'config.get': (params) => ({

@@ -9,6 +9,7 @@ const EXPECTED_TABLES = [
   'approved_senders',
   'gateway_runs',
   'group_activation',
+  'heartbeat_runs',
   'inbox',
   'meta',
   'outbox',

@@ -7,6 +7,7 @@ import { migration004 } from './004-pairing-first-line';
 import { migration005 } from './005-inbound-intake';
 import { migration006 } from './006-outbox';
 import { migration007 } from './007-agent-sessions';
+import { migration008 } from './008-heartbeat-runs';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
