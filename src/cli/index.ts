@@ -14,6 +14,7 @@ import { gatewayInstall, gatewayUninstall } from './commands/gateway-install';
 import { logs } from './commands/logs';
 import { messageSend, type MessageSendOptions } from './commands/message';
 import { modelsList, modelsTest } from './commands/models';
+import { onboard, type OnboardOptions } from './commands/onboard';
 import { pairingApprove, pairingDeny, pairingList, pairingRevoke } from './commands/pairing';
 import { sessionsList, sessionsReset, sessionsShow } from './commands/sessions';
 import { status } from './commands/status';
@@ -248,6 +249,37 @@ export function buildProgram(): Command {
       '\nExit status: 0 when the model answered, 1 when it did not (the reason is printed).',
     )
     .action(async (ref: string | undefined, opts: { json?: boolean }) => exit(await modelsTest(ref, opts)));
+
+  program
+    .command('onboard')
+    .description(
+      'first-run setup: dedicated or personal number, your number, the model (tested), then link the phone; ' +
+        'asks in a terminal, or takes every answer as a flag',
+    )
+    .option(
+      '--mode <mode>',
+      'dedicated (recommended: a number just for the assistant) or personal (self-chat)',
+    )
+    .option('--owner <number>', 'the phone you will message from, with country code (+15551234567)')
+    .option('--dm-policy <policy>', 'dedicated only: pairing (default), allowlist, open or disabled')
+    .option('--provider-preset <id>', 'anthropic, openai, openrouter, ollama, lmstudio or custom')
+    .option('--provider <id>', "save the provider under this id (default: the preset's)")
+    .option('--api <api>', "openai-completions or anthropic-messages (default: the preset's)")
+    .option('--base-url <url>', "the provider's address (default: the preset's)")
+    .option('--model <id>', 'the model id, as the provider names it')
+    .option('--api-key <key>', 'the API key (stored write-only in the credentials file)')
+    .option('--api-key-env <name>', 'read the API key from this environment variable instead')
+    .option('--skip-model', 'leave the model as it is')
+    .option('--skip-model-test', 'save the model without a test request')
+    .option('--yes', 'replace values already in the config without asking')
+    .option('--no-link', 'do not link a phone now')
+    .option('--account <id>', 'the WhatsApp account to link (default: the default account)')
+    .option('--timeout <seconds>', 'how long to wait for the QR scan', '180')
+    .addHelpText(
+      'after',
+      '\nWithout a terminal (or with CI set), a missing answer is an error naming its flag.',
+    )
+    .action(async (opts: OnboardOptions) => exit(await onboard(opts)));
 
   program
     .command('logs')

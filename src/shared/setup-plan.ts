@@ -104,16 +104,18 @@ function checkAnswers(answers: SetupAnswers): string | null {
   if (answers.mode === 'personal' && answers.dmPolicy !== undefined && answers.dmPolicy !== 'allowlist') {
     return 'personal mode always uses dmPolicy "allowlist" (only you may talk to the assistant); leave it out.';
   }
-  const m = answers.model;
-  if (m) {
-    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/i.test(m.provider)) {
-      return `model provider id must be letters, digits, "-" or "_" (got ${JSON.stringify(m.provider)}).`;
-    }
-    if (!/^https?:\/\/\S+$/.test(m.baseUrl.trim())) {
-      return `model base URL must be an http(s) address (got ${JSON.stringify(m.baseUrl)}).`;
-    }
-    if (!m.model.trim()) return 'model id is required (as the provider names it, like gpt-4o-mini).';
+  return answers.model ? checkModel(answers.model) : null;
+}
+
+/** What is wrong with the model answers, naming the answer, or null. */
+export function checkModel(m: SetupModel): string | null {
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/i.test(m.provider)) {
+    return `model provider id must be letters, digits, "-" or "_" (got ${JSON.stringify(m.provider)}).`;
   }
+  if (!/^https?:\/\/\S+$/.test(m.baseUrl.trim())) {
+    return `model base URL must be an http(s) address (got ${JSON.stringify(m.baseUrl)}).`;
+  }
+  if (!m.model.trim()) return 'model id is required (as the provider names it, like gpt-4o-mini).';
   return null;
 }
 
@@ -192,4 +194,11 @@ function modelEntries(
     undefined,
     `Model: ${ref}.`,
   );
+}
+
+/** The last words of the setup, the same in the app and the CLI. */
+export function doneSentence(mode: SetupMode, owner: string): string {
+  return mode === 'personal'
+    ? `Done. Send yourself a message on WhatsApp ("Message yourself" in ${owner}'s chats): the assistant answers there.`
+    : `Done. Message the assistant from your phone (${owner}): it answers in that chat.`;
 }

@@ -2,7 +2,7 @@
 // this process never loads Baileys.
 import QRCode from 'qrcode';
 import type { AccountStatus, QrEvent } from '../../shared/contract';
-import { RemoteError, withGateway } from '../client';
+import { RemoteError, withGateway, type ControlClient } from '../client';
 import { CliError } from '../errors';
 import { locateGateway } from '../locate';
 
@@ -17,36 +17,48 @@ export async function channelsLogin(opts: {
       `--timeout must be a number of seconds from 1 to 600 (got ${JSON.stringify(opts.timeout)})`,
     );
   }
-  return withGateway(await locateGateway(), async (client) => {
-    let shown = '';
-    const show = async (qr: QrEvent) => {
-      if (qr.qr === shown) return;
-      const refreshed = shown !== '';
-      shown = qr.qr;
-      const seconds = Math.max(0, Math.round((Date.parse(qr.expiresAt) - Date.now()) / 1000));
-      console.log(await QRCode.toString(qr.qr, { type: 'terminal', small: true }));
-      console.log(
-        `${refreshed ? 'New QR code' : 'Scan this QR code'} with WhatsApp on the phone: Settings → Linked devices → Link a device (valid for ${seconds} s).`,
-      );
-    };
-    await client.on('channels.qr', (qr) => void (qr.accountId === target && show(qr)));
-    let target = opts.account ?? '';
-    let started;
-    try {
-      started = await client.call('channels.login.start', { accountId: opts.account, force: opts.force });
-    } catch (err) {
-      if (err instanceof RemoteError && err.error.code === 'whatsapp.already_linked')
-        throw new CliError(err.error.message);
-      throw err;
-    }
-    target = started.accountId;
-    if (started.qr) await show(started.qr);
-    // Only a linked account skips the QR and goes straight to connecting; an unlinked one that shows no QR has
-    // failed, and the wait below says why.
-    else if (started.state === 'connecting') console.log(`Account "${target}" is linked; connecting…`);
-    const result = await client.call('channels.login.wait', { accountId: target, timeoutMs });
-    return report(result, timeoutMs);
-  });
+  return withGateway(await locateGateway(), (client) =>
+    loginWithQr(client, { account: opts.account, force: opts.force, timeoutMs }),
+  );
+}
+
+/**
+ * Starts linking, prints each QR in the terminal as it comes, and waits for the scan; `openclaw onboard` links
+ * through this too. Answers the exit code after printing the outcome.
+ */
+export async function loginWithQr(
+  client: ControlClient,
+  opts: { account?: string; force?: boolean; timeoutMs: number },
+): Promise<number> {
+  const { timeoutMs } = opts;
+  let shown = '';
+  const show = async (qr: QrEvent) => {
+    if (qr.qr === shown) return;
+    const refreshed = shown !== '';
+    shown = qr.qr;
+    const seconds = Math.max(0, Math.round((Date.parse(qr.expiresAt) - Date.now()) / 1000));
+    console.log(await QRCode.toString(qr.qr, { type: 'terminal', small: true }));
+    console.log(
+      `${refreshed ? 'New QR code' : 'Scan this QR code'} with WhatsApp on the phone: Settings → Linked devices → Link a device (valid for ${seconds} s).`,
+    );
+  };
+  await client.on('channels.qr', (qr) => void (qr.accountId === target && show(qr)));
+  let target = opts.account ?? '';
+  let started;
+  try {
+    started = await client.call('channels.login.start', { accountId: opts.account, force: opts.force });
+  } catch (err) {
+    if (err instanceof RemoteError && err.error.code === 'whatsapp.already_linked')
+      throw new CliError(err.error.message);
+    throw err;
+  }
+  target = started.accountId;
+  if (started.qr) await show(started.qr);
+  // Only a linked account skips the QR and goes straight to connecting; an unlinked one that shows no QR has
+  // failed, and the wait below says why.
+  else if (started.state === 'connecting') console.log(`Account "${target}" is linked; connecting…`);
+  const result = await client.call('channels.login.wait', { accountId: target, timeoutMs });
+  return report(result, timeoutMs);
 }
 
 function report(status: AccountStatus, timeoutMs: number): number {
