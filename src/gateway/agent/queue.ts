@@ -13,6 +13,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { AcceptedRow } from '../store/queries/inbox';
 import { unconsumedAccepted, unconsumedOf } from '../store/queries/sessions';
+import { CommandFinder, isCommandRow } from '../commands/queue-hooks';
 
 /** Hand-offs read per query. */
 const SCAN_LIMIT = 2000;
@@ -47,12 +48,6 @@ export function rawText(row: AcceptedRow): string {
   return typeof text === 'string' ? text : '';
 }
 
-/** `/new` or `/reset` as a message on its own. */
-export function isResetCommand(row: AcceptedRow): boolean {
-  const text = rawText(row).trim().toLowerCase();
-  return text === '/new' || text === '/reset';
-}
-
 const hasMedia = (row: AcceptedRow) => row.meta.mediaPath !== undefined || row.meta.mediaType !== undefined;
 
 /**
@@ -61,10 +56,10 @@ const hasMedia = (row: AcceptedRow) => row.meta.mediaPath !== undefined || row.m
  */
 export function pickBatch(rows: readonly AcceptedRow[]): AcceptedRow[] {
   const first = rows[0]!;
-  if (isResetCommand(first)) return [first];
+  if (isCommandRow(first)) return [first];
   const batch: AcceptedRow[] = [];
   for (const row of rows) {
-    if (isResetCommand(row)) break;
+    if (isCommandRow(row)) break;
     if (row.account === first.account && row.chat === first.chat) batch.push(row);
   }
   return batch;
@@ -80,6 +75,7 @@ export class RunQueue {
   private readonly active = new Map<string, Active>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly backoff = new Map<string, { until: number; ms: number }>();
+  private readonly commands = new CommandFinder();
   /** Unconsumed hand-offs by session, oldest first: what the table holds up to `lastSeq`. */
   private readonly waiting = new Map<string, AcceptedRow[]>();
   private waitingCount = 0;
@@ -189,13 +185,14 @@ export class RunQueue {
       const agentId = list[0]!.agentId;
       let can = runnable.get(agentId);
       if (can === undefined) runnable.set(agentId, (can = this.deps.canRun(agentId)));
-      if (!can) continue;
+      // Without a model only chat commands run (they never reach one); the other messages keep waiting.
+      const batch = can ? pickBatch(list) : this.commands.first(all, oldest);
+      if (batch.length === 0) continue;
       const back = this.backoff.get(key);
       if (back && back.until > now) {
         this.later(key, back.until - now);
         continue;
       }
-      const batch = pickBatch(list);
       const wait = this.debounceWait(batch, now);
       if (wait > 0) {
         this.later(key, wait);
@@ -239,7 +236,7 @@ export class RunQueue {
   /** How long a batch still waits for more text: debounceMs after its last message, if that is plain text. */
   private debounceWait(batch: AcceptedRow[], now: number): number {
     const last = batch[batch.length - 1]!;
-    if (isResetCommand(last) || hasMedia(last)) return 0;
+    if (isCommandRow(last) || hasMedia(last)) return 0;
     const ms = this.deps.debounceMs(last.account);
     return ms > 0 ? last.acceptedAt + ms - now : 0;
   }

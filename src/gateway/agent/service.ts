@@ -33,16 +33,18 @@ import type { AgentControl, UsageDto } from './control-port';
 import { askAgent } from './ask';
 import { replyPayloads } from './deliver';
 import { ModelError } from './providers/types';
-import { isResetCommand, RunQueue, type RunEnd } from './queue';
+import { rawText, RunQueue, type RunEnd } from './queue';
 import { runAgent, type ModelPort, type RunResult } from './run';
 import { reactionsEnabled } from './tools/whatsapp';
 import { Typing } from '../outbound/typing';
 import type { OutboundPort } from '../outbound/port';
+import { answerCommand, type CommandPorts } from '../commands/context';
+import { parseChatCommand } from '../commands/parse';
 
 const SWEEP_MS = 60_000;
 /** Turns and outcomes are kept this long (sessions.show, the Messages screen); older ones are pruned. */
 const KEEP_MS = 30 * 24 * 3_600_000;
-export const RESET_REPLY = 'New session started: earlier messages are forgotten.';
+export { RESET_REPLY } from '../commands/answer';
 
 export interface AgentServiceDeps {
   db: Database.Database;
@@ -56,6 +58,8 @@ export interface AgentServiceDeps {
   self(accountId: string): { e164?: string; pn?: string };
   defaultAccount(): string;
   emit(event: 'sessions.turn' | 'agent.status', payload: unknown): void;
+  /** For chat commands (/config, /status); without them /config answers that edits are unavailable. */
+  commands?: CommandPorts;
   now?: () => number;
 }
 
@@ -217,17 +221,23 @@ export class AgentService implements AgentControl {
     const cfg = this.deps.config();
     const runId = randomUUID();
     const base = { sessionKey: first.sessionKey, agentId: first.agentId, label: labelOf(first), runId };
-    if (isResetCommand(first)) {
-      this.commit({
-        ...base,
-        reset: true,
-        turns: [],
-        sends: [
-          { accountId: first.account, chat: chatOf(first), payloads: [{ kind: 'text', text: RESET_REPLY }] },
-        ],
-        settle: [{ seq: first.seq, state: 'answered', reason: 'session reset' }],
+    const command = parseChatCommand(rawText(first));
+    if (command) {
+      // Never the model, so commands work before one is configured (queue.ts runs them alone, even then).
+      const answer = await answerCommand(first, command, {
+        db: this.deps.db,
+        cfg,
+        stateDir: this.deps.stateDir,
+        self: this.deps.self(first.account),
+        models: this.deps.models,
+        session: (key) => getSession(this.deps.db, key, (k) => this.queue.isRunning(k)),
+        ports: this.deps.commands,
       });
-      this.deps.log.info({ sessionKey: first.sessionKey }, 'session reset by /new');
+      this.commit({ ...base, ...answer });
+      this.deps.log.info(
+        { sessionKey: first.sessionKey },
+        `chat command /${command.name}: ${answer.settle[0]!.reason}`,
+      );
       return 'done';
     }
     const chain = this.deps.models.resolveChain(first.agentId);
