@@ -1,6 +1,7 @@
 // The agent's reply path: what the gateway adds between WhatsApp and the model, and answered messages per second
 // with an instant model next to bare Baileys receive-then-send on the same stream, in one run. Real Baileys,
-// e2e/wa-sim, e2e/model-sim and the gateway in this process; pacing off (OPENCLAW_OUTBOUND_PACING=off); dmPolicy
+// e2e/wa-sim and the gateway in this process, e2e/model-sim in a child process (bench/support/model-child.ts: the
+// model's CPU is not the gateway's, and bare Baileys has no model to pay for); pacing off (OPENCLAW_OUTBOUND_PACING=off); dmPolicy
 // open; one session per contact (session.dmScope per-channel-peer), so agents.defaults.maxConcurrent matters.
 // Prints figures; no pass/fail. Issue targets: p99 < 10 ms for each latency, ratio ≥ 0.8.
 //
@@ -10,14 +11,16 @@
 // Throughput: every contact holds a conversation (writes, waits until its device decrypted the reply, writes
 // again), all contacts at once; timed until the last reply is decrypted. Bare: a Baileys client on in-memory auth
 // that answers each messages.upsert with sock.sendMessage. Rounds alternate bare and gateway.
-import { startModelSim, type RecordedRequest } from '../e2e/model-sim/index';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { trustSimulator } from '../e2e/wa-sim/client';
 import { startSim, type Contact, type Phone, type Sim } from '../e2e/wa-sim/index';
 import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { makeTestEnv, type TestEnv } from '../test/support/env';
 import { median, quantile } from './support/stats';
-import { onStreamEnd, ReplyWatch, requestTags, tag, tagsIn, watchMessageStanzas } from './support/replies';
+import type { ModelTiming } from './support/model-child';
+import { ReplyWatch, tag, tagsIn, watchMessageStanzas } from './support/replies';
 import { accountStates, linkBare, linkGatewayAccount, muteConsole, openBare } from './support/whatsapp';
 
 const CONTACTS = Number(process.env.BENCH_AGENT_CONTACTS ?? 8);
@@ -38,7 +41,70 @@ interface LatencySample {
   acceptedAt?: number;
   requestAt?: number;
   streamEndAt?: number;
+  /** Every message stanza wa-sim read from the gateway while this sample was current; the reply is the first one
+   * after the stream ended (the model's report of that end travels over IPC and may come in later). */
+  fromClientAt: number[];
   replyAt?: number;
+}
+
+/** The model simulator in a child process; timings of watched tags come back over IPC. */
+class ModelChild {
+  private readonly waiters = new Map<string, (t: ModelTiming) => void>();
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.on('message', (m: ModelTiming) => {
+      this.waiters.get(m.tag)?.(m);
+      this.waiters.delete(m.tag);
+    });
+  }
+
+  static async start(): Promise<ModelChild> {
+    const file = fileURLToPath(new URL('./support/model-child.ts', import.meta.url));
+    const child = fork(file, [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.once('message', (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error('no url'))));
+      child.once('exit', (code) => reject(new Error(`the model child exited (${code}) before listening`)));
+    });
+    return new ModelChild(child, url);
+  }
+
+  get openaiBaseUrl(): string {
+    return `${this.url}/v1`;
+  }
+
+  get anthropicBaseUrl(): string {
+    return this.url;
+  }
+
+  /** Register before sending: the request's arrival and its stream's end, in this process's performance.now(). */
+  watch(t: string): Promise<{ requestAt: number; streamEndAt: number }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(t);
+        reject(new Error(`model-sim reported no request carrying ${t}`));
+      }, 30_000);
+      this.waiters.set(t, (m) => {
+        clearTimeout(timer);
+        resolve({
+          requestAt: m.requestAt - performance.timeOrigin,
+          streamEndAt: m.streamEndAt - performance.timeOrigin,
+        });
+      });
+      this.child.send({ watch: t });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.send({ stop: true });
+    await exited;
+  }
 }
 
 /** What the wire hooks write into: the message in flight during a latency run. */
@@ -113,16 +179,20 @@ async function latency(
   phone: Phone,
   contacts: Contact[],
   watch: ReplyWatch,
+  model: ModelChild,
   label: string,
   n: number,
 ): Promise<LatencySample[]> {
   const samples: LatencySample[] = [];
   for (let i = 0; i < n; i++) {
-    const sample: LatencySample = { t: tag(label, i) };
+    const sample: LatencySample = { t: tag(label, i), fromClientAt: [] };
+    const timed = model.watch(sample.t);
     probe.current = sample;
     const replied = watch.reply(sample.t);
     await contacts[i % contacts.length]!.send(phone, `${sample.t} how are you`);
     await replied;
+    Object.assign(sample, await timed);
+    sample.replyAt = sample.fromClientAt.find((at) => at >= sample.streamEndAt!);
     samples.push(sample);
   }
   probe.current = null;
@@ -138,13 +208,18 @@ function latencyLines(what: string, samples: LatencySample[]): string[] {
   const fmt = (xs: number[]) =>
     `p50 ${quantile(xs, 0.5).toFixed(2)} ms · p99 ${quantile(xs, 0.99).toFixed(2)} ms · max ${Math.max(...xs).toFixed(2)} ms`;
   const missing = samples.length - complete.length;
+  const lacking = new Map<string, number>();
+  for (const s of samples)
+    for (const k of ['deliveredAt', 'requestAt', 'streamEndAt', 'replyAt'] as const)
+      if (s[k] === undefined) lacking.set(k, (lacking.get(k) ?? 0) + 1);
+  const lack = [...lacking].map(([k, n]) => `${k} ×${n}`).join(', ');
   const parts = complete.filter((s) => s.upsertAt !== undefined && s.acceptedAt !== undefined);
   const pq = (f: (s: LatencySample) => number) => {
     const xs = parts.map(f);
     return `${quantile(xs, 0.5).toFixed(2)}/${quantile(xs, 0.99).toFixed(2)}`;
   };
   return [
-    `${what}, n=${complete.length}${missing ? ` (${missing} without every timestamp)` : ''}:`,
+    `${what}, n=${complete.length}${missing ? ` (${missing} without every timestamp: ${lack})` : ''}:`,
     `  (a) stanza written to the gateway's socket → model request at model-sim: ${fmt(a)} (target p99 < 10 ms)`,
     `      split, p50/p99 ms: stanza → Baileys upsert (a bare client pays it too) ${pq((s) => s.upsertAt! - s.deliveredAt!)} · upsert → inbound.accepted ${pq((s) => s.acceptedAt! - s.upsertAt!)} · accepted → model request ${pq((s) => s.requestAt! - s.acceptedAt!)} · upsert → model request ${pq((s) => s.requestAt! - s.upsertAt!)}`,
     `  (b) model stream ended → reply stanza read by wa-sim:                    ${fmt(b)} (target p99 < 10 ms)`,
@@ -159,7 +234,7 @@ async function main(): Promise<void> {
   const out: string[] = [];
   const sim: Sim = await startSim({ seed: 'bench-agent' });
   trustSimulator(sim.rootPublicKey);
-  const model = await startModelSim();
+  const model = await ModelChild.start();
   let gw: Gateway | null = null;
   const t = await makeTestEnv();
   const originalStart = WhatsAppManager.prototype.start;
@@ -168,16 +243,6 @@ async function main(): Promise<void> {
     return originalStart.call(this);
   };
   try {
-    // An instant model: the whole answer in one delta, echoing the tags of the turn it answers.
-    model.respond((req: RecordedRequest) => {
-      const tags = requestTags(req);
-      const sample = probe.current;
-      if (sample && tags.includes(sample.t)) {
-        sample.requestAt = performance.now();
-        onStreamEnd(req, (at) => (sample.streamEndAt = at));
-      }
-      return { text: `got ${tags.join(' ')}`, chunkSize: 10_000 };
-    });
     const barePhone = sim.phone('+15550900001');
     const gwPhone = sim.phone('+15550900002');
     const contacts = Array.from({ length: CONTACTS }, (_, i) =>
@@ -189,10 +254,7 @@ async function main(): Promise<void> {
         const s = probe.current;
         if (s && s.deliveredAt === undefined && !node.attrs.offline) s.deliveredAt = at;
       },
-      fromClient: (_node, at) => {
-        const s = probe.current;
-        if (s && s.streamEndAt !== undefined && s.replyAt === undefined) s.replyAt = at;
-      },
+      fromClient: (_node, at) => probe.current?.fromClientAt.push(at),
     });
 
     const bare = await openBare(
@@ -221,19 +283,31 @@ async function main(): Promise<void> {
     const throughput = async (label: string): Promise<string[]> => {
       const bareMs: number[] = [];
       const gwMs: number[] = [];
+      // This process's CPU per round (wa-sim and the contacts included, the same on both sides): on a machine
+      // shared with other work it varies far less than wall time, so it is printed next to it.
+      const bareCpu: number[] = [];
+      const gwCpu: number[] = [];
+      const round = async (phone: Phone, tagLabel: string, ms: number[], cpu: number[]) => {
+        const before = process.cpuUsage();
+        ms.push(await conversations(phone, contacts, watch, tagLabel));
+        const used = process.cpuUsage(before);
+        cpu.push((used.user + used.system) / 1000);
+      };
       // Warm-up of each (Signal sessions with every contact, JIT), then measured rounds, alternating.
       await conversations(barePhone, contacts, watch, `${label}wb`, 2);
       await conversations(gwPhone, contacts, watch, `${label}wg`, 2);
       for (let r = 0; r < ROUNDS; r++) {
-        bareMs.push(await conversations(barePhone, contacts, watch, `${label}b${r}`));
-        gwMs.push(await conversations(gwPhone, contacts, watch, `${label}g${r}`));
+        await round(barePhone, `${label}b${r}`, bareMs, bareCpu);
+        await round(gwPhone, `${label}g${r}`, gwMs, gwCpu);
       }
       const n = CONTACTS * TURNS;
       const rate = (ms: number[]) => n / (median(ms) / 1000);
       const list = (ms: number[]) => ms.map((x) => x.toFixed(0)).join(', ');
+      const perMsg = (cpu: number[]) => median(cpu) / n;
       return [
         `  bare Baileys receive-then-send ${rate(bareMs).toFixed(1)} msg/s · gateway ${rate(gwMs).toFixed(1)} msg/s · ratio ${(rate(gwMs) / rate(bareMs)).toFixed(2)} (target ≥ 0.80)`,
         `  per round: bare ${list(bareMs)} ms · gateway ${list(gwMs)} ms`,
+        `  CPU of this process per answered message: bare ${perMsg(bareCpu).toFixed(2)} ms · gateway ${perMsg(gwCpu).toFixed(2)} ms · ratio ${(perMsg(bareCpu) / perMsg(gwCpu)).toFixed(2)} (rounds: bare ${list(bareCpu)} ms · gateway ${list(gwCpu)} ms)`,
       ];
     };
 
@@ -245,7 +319,7 @@ async function main(): Promise<void> {
     out.push(
       ...latencyLines(
         'gateway-added latency, openai-completions',
-        await latency(gwPhone, contacts, watch, 'lo', LATENCY_MESSAGES),
+        await latency(gwPhone, contacts, watch, model, 'lo', LATENCY_MESSAGES),
       ),
     );
 
@@ -253,12 +327,12 @@ async function main(): Promise<void> {
     out.push(` agents.defaults.maxConcurrent ${RAISED_CONCURRENCY}:`, ...(await throughput('c16')));
 
     await waitOpen(await start('anthropic-messages', 4));
-    await latency(gwPhone, contacts, watch, 'aw', 20);
+    await latency(gwPhone, contacts, watch, model, 'aw', 20);
     await new Promise((r) => setTimeout(r, 10_500));
     out.push(
       ...latencyLines(
         'gateway-added latency, anthropic-messages',
-        await latency(gwPhone, contacts, watch, 'la', LATENCY_MESSAGES / 2),
+        await latency(gwPhone, contacts, watch, model, 'la', LATENCY_MESSAGES / 2),
       ),
     );
     stopWatching();
