@@ -2,16 +2,11 @@
 // `npm start`: build, then launch the desktop app where an Electron binary and a display exist; otherwise say so
 // in one line and run the headless gateway, which prints a link that opens the same UI in a browser.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { installedElectron } from './electron-binary.mjs';
 
 function electronBinary() {
-  try {
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  return installedElectron(fileURLToPath(new URL('..', import.meta.url)))?.binary ?? null;
 }
 
 const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, unit + integration tests (vitest), build, then the Playwright specs against the
-// headless gateway. Every step runs even when an earlier one failed, so one run shows every problem. The last
-// line is `N passed, N failed, N skipped` (each of typecheck, lint and build counts as one check).
+// `npm test`: typecheck, lint, unit + integration tests (vitest) on this Node and again on Node 24 (the Node that
+// Electron runs the gateway on; see node24.mjs), build, then the Playwright specs against the headless gateway.
+// Every step runs even when an earlier one failed, so one run shows every problem. The last line is
+// `N passed, N failed, N skipped` (each of typecheck, lint and build counts as one check; a vitest run that cannot
+// happen counts as one skipped, or failed where it is required); each step's own counts are listed above it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findNode24, recap, sqliteBindingFor } from './node24.mjs';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const steps = [];
 const tmp = mkdtempSync(join(tmpdir(), 'openclaw-test-'));
 
 function run(title, command, args, env = {}) {
@@ -16,16 +22,23 @@ function run(title, command, args, env = {}) {
   return result.status === 0;
 }
 
+/** A step that counts as one check: passed, failed or skipped, with why. */
+function record(title, outcome, why = '') {
+  totals[outcome] += 1;
+  const text = `${outcome === 'failed' ? 'FAILED' : outcome}${why ? ` (${why})` : ''}`;
+  steps.push({ title, text });
+  console.log(`=== ${title}: ${text}`);
+}
+
 function check(title, command, args) {
   const ok = run(title, command, args);
-  totals[ok ? 'passed' : 'failed'] += 1;
-  console.log(`=== ${title}: ${ok ? 'passed' : 'FAILED'}`);
+  record(title, ok ? 'passed' : 'failed');
   return ok;
 }
 
-function suite(title, command, args) {
-  const summary = join(tmp, `${title}.json`);
-  const ok = run(title, command, args, { OPENCLAW_TEST_SUMMARY: summary });
+function suite(title, command, args, env = {}) {
+  const summary = join(tmp, `${steps.length}.json`);
+  const ok = run(title, command, args, { ...env, OPENCLAW_TEST_SUMMARY: summary });
   let counts;
   try {
     counts = JSON.parse(readFileSync(summary, 'utf8'));
@@ -35,19 +48,53 @@ function suite(title, command, args) {
   }
   if (!ok && counts.failed === 0) counts.failed = 1;
   for (const key of Object.keys(totals)) totals[key] += counts[key];
-  console.log(`=== ${title}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  const text = `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
+  steps.push({ title, text });
+  console.log(`=== ${title}: ${text}`);
+}
+
+function nodeVersion(node) {
+  const out = spawnSync(node, ['-v'], { encoding: 'utf8' });
+  return out.status === 0 ? out.stdout.trim() : null;
+}
+
+function vitestOnNode24() {
+  const found = findNode24({ root: ROOT, env: process.env, exists: existsSync, version: nodeVersion });
+  if (!found.run) {
+    console.log('');
+    record('vitest on Node 24', found.count, `not run: ${found.reason}`);
+    return;
+  }
+  const title = `vitest on Node ${found.version}`;
+  console.log(
+    `\n=== ${title}: building better-sqlite3 for it (cached in node_modules/.cache/openclaw-sqlite)`,
+  );
+  const sqlite = sqliteBindingFor({ root: ROOT, node: found.node, nodeDir: found.nodeDir, env: process.env });
+  if (!sqlite.ok) {
+    record(title, 'failed', `not run: better-sqlite3 for Node ${found.version}: ${sqlite.reason}`);
+    return;
+  }
+  const preload = join(ROOT, 'scripts', 'sqlite-binding-redirect.cjs');
+  suite(title, found.node, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run'], {
+    // Child processes the tests start (the CLI, gateways) run on the same Node: it comes first on PATH and they
+    // mostly use process.execPath; the preload reaches them and their worker threads through NODE_OPTIONS.
+    PATH: `${dirname(found.node)}${delimiter}${process.env.PATH ?? ''}`,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim(),
+    OPENCLAW_TEST_SQLITE_BINDING: sqlite.binding,
+    OPENCLAW_TEST_SQLITE_ABI: sqlite.abi,
+  });
 }
 
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npm', ['run', '--silent', 'lint']);
-suite('vitest', 'npx', ['vitest', 'run']);
+suite(`vitest on Node ${process.versions.node}`, 'npx', ['vitest', 'run']);
+vitestOnNode24();
 if (check('build', 'npm', ['run', '--silent', 'build'])) {
   suite('playwright', 'npx', ['playwright', 'test']);
 } else {
-  console.log('=== playwright: not run, because the build failed (counted as 1 failed)');
-  totals.failed += 1;
+  record('playwright', 'failed', 'not run, because the build failed');
 }
 
 rmSync(tmp, { recursive: true, force: true });
-console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+console.log(recap(steps, totals).join('\n'));
 process.exitCode = totals.failed === 0 ? 0 : 1;
