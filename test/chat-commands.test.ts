@@ -44,7 +44,7 @@ describe('chat commands with a model', () => {
     expect(suite.model.requests).toHaveLength(1);
   });
 
-  it('/new answers that a fresh session started, once, without a model call', async () => {
+  it('/new answers that a fresh session started, once, without a model call, and /status counts from there', async () => {
     const g = await suite.gateway('+15550710002', OPEN_DMS + modelConfig(suite.model));
     const bob = suite.sim.contact('+15550711002', { name: 'Bob' });
     suite.model.script({ text: 'Noted.' });
@@ -56,6 +56,8 @@ describe('chat commands with a model', () => {
     const seq = (await g.nextAccepted((m) => m.messageId === id)).seq;
     expect(await outcomeOf(g, seq)).toMatchObject({ state: 'answered', outboxIds: [reply.id] });
     expect(bob.deliveryCount(reply.id)).toBe(1);
+    // /status counts the conversation since /new: what the next model request carries.
+    expect((await ask(g, bob, '/status')).split('\n')[1]).toBe('Session: new (no turns yet)');
     expect(suite.model.requests).toHaveLength(1);
   });
 });

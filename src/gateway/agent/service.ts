@@ -230,7 +230,6 @@ export class AgentService implements AgentControl {
         stateDir: this.deps.stateDir,
         self: this.deps.self(first.account),
         models: this.deps.models,
-        session: (key) => getSession(this.deps.db, key, (k) => this.queue.isRunning(k)),
         ports: this.deps.commands,
       });
       this.commit({ ...base, ...answer });

@@ -1,9 +1,9 @@
 // One place that answers every chat command the agent stage receives. Commands never reach the model, so they work
 // before any model is configured; the caller commits the answer with the message's outcome in one transaction
 // (AgentService.commit), so each is answered exactly once. Only allowed senders' messages get this far.
-import type { SessionSummary } from '../../shared/contract-agent';
 import type { ResolvedWhatsAppAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
+import type { SessionSize } from '../store/queries/session-size';
 import { configCommand, type ConfigEditor } from './config-command';
 import type { ChatCommand } from './parse';
 import type { CommandAnswer } from './types';
@@ -13,8 +13,8 @@ export const RESET_REPLY = 'New session started: earlier messages are forgotten.
 /** What /status reports, gathered by the agent service. */
 export interface StatusFacts {
   model: { refs: string[]; simulated: boolean } | { error: string };
-  /** This chat's session; absent before its first answered message. */
-  session?: SessionSummary;
+  /** This chat's conversation since its last /new. */
+  session: SessionSize;
   health?: { state: string; sentence: string };
   /** Messages accepted and not answered yet, this command not counted. */
   waiting: number;
@@ -75,10 +75,11 @@ export function statusText(facts: StatusFacts): string {
         (facts.model.refs.length > 1 ? `, fallbacks ${facts.model.refs.slice(1).join(', ')}` : '')
       : `Model: none — ${facts.model.error}`;
   const s = facts.session;
-  const session = s
-    ? `Session: ${s.turns} turn${s.turns === 1 ? '' : 's'}, ${s.usage.input + s.usage.output} tokens ` +
-      `(${s.usage.input} in, ${s.usage.output} out), cost $${s.costUsd.toFixed(4)}`
-    : 'Session: new (no turns yet)';
+  const session =
+    s.turns > 0
+      ? `Session: ${s.turns} turn${s.turns === 1 ? '' : 's'}, ${s.input + s.output} tokens ` +
+        `(${s.input} in, ${s.output} out), cost $${s.costUsd.toFixed(4)}`
+      : 'Session: new (no turns yet)';
   const health = facts.health
     ? `WhatsApp: ${facts.health.state} — ${facts.health.sentence}`
     : 'WhatsApp: unknown';

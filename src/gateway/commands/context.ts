@@ -2,13 +2,13 @@
 // owner test is the one /activation uses (allowFrom, else the linked number); the linked phone itself (self-chat)
 // is always the owner.
 import type Database from 'better-sqlite3';
-import type { SessionSummary } from '../../shared/contract-agent';
 import { isOwner } from '../access/activation-command';
 import { resolveAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
 import { applyPrefix, chunkText, responsePrefix } from '../outbound/text';
 import type { OutboundPayload } from '../outbound/types';
 import type { AcceptedRow } from '../store/queries/inbox';
+import { sessionSize } from '../store/queries/session-size';
 import { countUnconsumed } from '../store/queries/sessions';
 import { answerChatCommand, type CommandContext } from './answer';
 import type { ConfigEditor } from './config-command';
@@ -30,7 +30,6 @@ export interface CommandSources {
     resolveChain(agentId: string): { refs: string[] } | { error: string };
     simulated(): boolean;
   };
-  session(key: string): SessionSummary | undefined;
   ports?: CommandPorts;
 }
 
@@ -49,7 +48,7 @@ export function commandContext(row: AcceptedRow, src: CommandSources): CommandCo
       const chain = src.models.resolveChain(row.agentId);
       return {
         model: 'refs' in chain ? { refs: chain.refs, simulated: src.models.simulated() } : chain,
-        session: src.session(row.sessionKey),
+        session: sessionSize(src.db, row.sessionKey),
         health: src.ports?.health(row.account),
         // The command itself is still unconsumed while it is being answered.
         waiting: Math.max(0, countUnconsumed(src.db) - 1),
