@@ -30,6 +30,7 @@ import { outboundHandlers } from './control/outbound-methods';
 import { agentHandlers } from './control/agent-methods';
 import { heartbeatHandlers } from './control/heartbeat-methods';
 import { wireAgent, type AgentWiring } from './agent/wire';
+import { wireMetrics } from './metrics/wire';
 import { Outbox } from './outbound/outbox';
 import { autoReplies } from './outbound/auto-replies';
 import { DEFAULT_PACING, NO_PACING } from './outbound/pacing';
@@ -254,7 +255,14 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     );
 
     const uiDir = opts.serveUi === false ? null : opts.uiDir !== undefined ? opts.uiDir : findUiDir();
-    const server = createServer(createHttpHandler({ uiDir, port: () => port, auth }));
+    const metrics = wireMetrics({
+      db: store.db,
+      token,
+      whatsapp,
+      models: agentWiring.models,
+      onEvent: (l) => listeners.add(l),
+    });
+    const server = createServer(createHttpHandler({ uiDir, port: () => port, auth, metrics }));
     await listen(server, port);
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const sockets = attachControlSocket({

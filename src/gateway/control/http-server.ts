@@ -1,5 +1,6 @@
 // The HTTP side of the control server: the built UI as static files with a strict CSP, `/login` to redeem a
-// one-time link, and `/healthz` so `openclaw doctor` can tell our gateway from another program on the port.
+// one-time link, `/healthz` so `openclaw doctor` can tell our gateway from another program on the port, and
+// `/metrics` for Prometheus (only with the gateway token as a bearer token).
 // Requests must name a loopback host, which stops DNS-rebinding pages from reaching the API. `/login` hands the
 // session key to our page in the redirect's URL fragment: browsers never send a fragment to any server, and only
 // a page of our origin (port included) sees it, unlike the cookie, which goes to every port of 127.0.0.1.
@@ -11,6 +12,8 @@ import { UI_CSP } from '../../shared/csp';
 import { UI_KEY_FRAGMENT } from '../../shared/protocol';
 import { NOTICE_CSS, NOTICE_CSS_PATH, noticePage } from './notice-page';
 import type { UiAuth } from './ui-auth';
+import type { MetricsEndpoint } from '../metrics/wire';
+import { tokensEqual } from './token';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,7 +41,13 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
   return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
 }
 
-export function createHttpHandler(opts: { uiDir: string | null; port: () => number; auth: UiAuth }) {
+export function createHttpHandler(opts: {
+  uiDir: string | null;
+  port: () => number;
+  auth: UiAuth;
+  /** GET /metrics for Prometheus, behind the gateway token. */
+  metrics?: MetricsEndpoint | null;
+}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const base = {
       'X-Content-Type-Options': 'nosniff',
@@ -59,6 +68,10 @@ export function createHttpHandler(opts: { uiDir: string | null; port: () => numb
     if (url.pathname === '/healthz') {
       res.writeHead(200, { ...base, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       res.end(JSON.stringify({ service: 'openclaw-gateway' }));
+      return;
+    }
+    if (url.pathname === '/metrics' && opts.metrics) {
+      await serveMetrics(opts.metrics, req, res, base);
       return;
     }
     if (url.pathname === NOTICE_CSS_PATH) {
@@ -141,4 +154,30 @@ async function serveStatic(
   createReadStream(file)
     .on('error', () => res.destroy())
     .pipe(res);
+}
+
+/** Scrapers send the gateway token as a bearer token; the browser UI's cookie does not open this. */
+async function serveMetrics(
+  metrics: MetricsEndpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  base: Record<string, string>,
+): Promise<void> {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (given === undefined || !tokensEqual(given, metrics.token)) {
+    res.writeHead(401, {
+      ...base,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'WWW-Authenticate': 'Bearer realm="openclaw-gateway"',
+    });
+    res.end(
+      given === undefined
+        ? 'GET /metrics needs the gateway token: send "Authorization: Bearer <token>".\n'
+        : 'The token does not match this gateway’s token.\n',
+    );
+    return;
+  }
+  const { contentType, body } = await metrics.render();
+  res.writeHead(200, { ...base, 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
