@@ -5,6 +5,7 @@ import { app, dialog, ipcMain, net, powerMonitor, session, type BrowserWindow } 
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startGateway, type Gateway } from '../gateway/gateway';
+import { setSqliteNativeBinding } from '../gateway/store/native-binding';
 import type { EventPayload, MethodResponse } from '../shared/contract';
 import { createMainWindow, hardenSession, showRoute } from './app-window';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
@@ -12,6 +13,7 @@ import { bindIpc, type IpcBinding } from './ipc-binding';
 import { createNotifier } from './notifier';
 import { startPairingDesk, type PairingDesk } from './pairing-desk';
 import { pairingHash } from './pairing-notify';
+import { electronBindingPath, loadSqlite, sqliteLoadProblem } from './sqlite-check';
 import { createTray, type AppTray } from './tray';
 import { createTrayAccounts } from './tray-accounts';
 import type { TrayAction, TrayState } from './tray-menu';
@@ -90,6 +92,22 @@ async function run(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 
   await app.whenReady();
+  // The store needs better-sqlite3 built for Electron's ABI; without it nothing works, so say why and stop.
+  const bindingPath = electronBindingPath(app.getAppPath());
+  const sqlite = loadSqlite(bindingPath);
+  if (!sqlite.ok) {
+    const problem = sqliteLoadProblem(sqlite.error, {
+      bindingPath,
+      bindingFound: sqlite.found,
+      electronVersion: process.versions.electron,
+      abi: process.versions.modules,
+      packaged: app.isPackaged,
+    });
+    dialog.showErrorBox(problem.title, problem.message);
+    app.exit(1);
+    return;
+  }
+  setSqliteNativeBinding(sqlite.binding);
   hardenSession(session.defaultSession, devUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
   const resourcesDir = join(app.getAppPath(), 'resources');
   const onTrayAction = (action: TrayAction) => {

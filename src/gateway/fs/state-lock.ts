@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { sqliteBindingOptions } from '../store/native-binding';
 
 export interface StateLock {
   release(): void;
@@ -19,7 +20,7 @@ export function lockStateDir(stateDir: string): StateLock | null {
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = stateLockPath(stateDir);
   // timeout 0: a held lock is an answer, not something to wait for.
-  const db = new Database(file, { timeout: 0 });
+  const db = new Database(file, { timeout: 0, ...sqliteBindingOptions() });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');

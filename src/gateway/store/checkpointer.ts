@@ -5,12 +5,13 @@
 // only appends to the WAL, which restarts from the beginning once a checkpoint has caught up.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteNativeBinding } from './native-binding';
 
 /** The worker's code, evaluated as a CommonJS script so it needs no file of its own in the bundle. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
-const db = new Database(workerData.file, { fileMustExist: true });
+const db = new Database(workerData.file, { fileMustExist: true, nativeBinding: workerData.nativeBinding });
 db.pragma('busy_timeout = 1000');
 const timer = setInterval(() => {
   try {
@@ -43,7 +44,10 @@ export function startCheckpointer(
   intervalMs = CHECKPOINT_INTERVAL_MS,
 ): Checkpointer {
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, module, intervalMs } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { file, module, intervalMs, nativeBinding: sqliteNativeBinding() },
+  });
   let failed = false;
   const fail = (reason: string) => {
     if (failed) return;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { assertKnownVersion, migrate } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations/index';
+import { sqliteBindingOptions } from './native-binding';
 
 export { migrate, StoreMigrationError, StoreVersionError } from './migrate';
 
@@ -38,7 +39,7 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
   const inMemory = file === ':memory:' || file === '';
   if (!inMemory) prepareFile(file);
 
-  const db = new Database(file);
+  const db = new Database(file, sqliteBindingOptions());
   let version: number;
   try {
     // Connection-level settings first: they write nothing to the file.
