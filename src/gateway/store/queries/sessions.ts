@@ -126,19 +126,53 @@ export function addSessionUsage(
 
 /**
  * The turns since the session's last reset, oldest first: at most the newest `limit` (a bound on what one run
- * reads; history.ts trims further by user turns and the context window).
+ * reads; history.ts trims further by user turns and the context window). `userTurns` reads only from the newest
+ * that many user turns on (what the DM history limit keeps, so a long transcript is not read to be thrown away);
+ * `afterSeq` only turns after it (a cached transcript catching up).
  */
-export function historyTurns(db: Database.Database, key: string, limit: number): StoredTurn[] {
-  return prepare<[string, string, number], TurnDbRow>(
+export function historyTurns(
+  db: Database.Database,
+  key: string,
+  limit: number,
+  bound: { userTurns?: number; afterSeq?: number } = {},
+): StoredTurn[] {
+  if (bound.userTurns === 0) return [];
+  return prepare<[{ key: string; limit: number; after: number; skip: number }], TurnDbRow>(
     db,
     `SELECT * FROM (
        SELECT * FROM turns
-        WHERE session_key = ? AND seq > COALESCE((SELECT reset_after_seq FROM sessions WHERE key = ?), 0)
-        ORDER BY seq DESC LIMIT ?)
+        WHERE session_key = @key
+          AND seq > MAX(@after, COALESCE((SELECT reset_after_seq FROM sessions WHERE key = @key), 0))
+          AND (@skip < 0 OR seq >= COALESCE((SELECT seq FROM turns WHERE session_key = @key AND role = 'user'
+                                               ORDER BY seq DESC LIMIT 1 OFFSET @skip), 0))
+        ORDER BY seq DESC LIMIT @limit)
      ORDER BY seq`,
   )
-    .all(key, key, limit)
+    .all({
+      key,
+      limit,
+      after: bound.afterSeq ?? 0,
+      skip: bound.userTurns === undefined ? -1 : bound.userTurns - 1,
+    })
     .map(toTurn);
+}
+
+/**
+ * Where a session's transcript stands, from the index alone: the reset point, the first turn after it and the
+ * newest turn. A cached copy of the transcript is current while these match what it was read at.
+ */
+export function transcriptHead(
+  db: Database.Database,
+  key: string,
+): { resetAfter: number; first: number | null; last: number | null } {
+  const row = prepare<[{ key: string }], { reset_after: number; first: number | null; last: number | null }>(
+    db,
+    `SELECT r.reset_after,
+            (SELECT MIN(seq) FROM turns WHERE session_key = @key AND seq > r.reset_after) AS first,
+            (SELECT MAX(seq) FROM turns WHERE session_key = @key) AS last
+       FROM (SELECT COALESCE((SELECT reset_after_seq FROM sessions WHERE key = @key), 0) AS reset_after) r`,
+  ).get({ key })!;
+  return { resetAfter: row.reset_after, first: row.first, last: row.last };
 }
 
 /** The newest `limit` turns of a session (whole transcript, resets included), oldest first. */
