@@ -6,13 +6,14 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { OpenClawConfig } from '../config/schema';
 import type { OutboundPayload } from '../outbound/types';
-import { historyTurns, type NewTurn } from '../store/queries/sessions';
+import type { NewTurn } from '../store/queries/sessions';
 import { boundHistory, estimateMessages, estimateTokens, MAX_HISTORY_TURNS } from './history';
 import type { ChatMessage, ModelAttempt, ModelRequest, ModelResult, Usage } from './providers/types';
 import { buildSystemPrompt } from './system-prompt';
+import { transcript } from './transcript-cache';
 import { parseWhatsAppCall, whatsappToolSpec } from './tools/whatsapp';
 import { userTurn, type TurnMessage } from './user-turn';
-import { ensureWorkspace, loadBootstrap, workspaceDir } from './workspace';
+import { workspaceDir, workspaceFiles } from './workspace';
 
 /** What the run needs of the model registry (agent/providers/registry.ts implements it). */
 export interface ModelPort {
@@ -83,8 +84,7 @@ export async function runAgent(deps: RunDeps, input: RunInput, signal: AbortSign
   const agent = cfg.agents.list.find((a) => a.id === input.agentId);
   const agentName = agent?.identity?.name ?? agent?.name ?? cfg.identity.name;
   const dir = workspaceDir(cfg, deps.stateDir, input.agentId);
-  await ensureWorkspace(dir, { agentName });
-  const files = await loadBootstrap(dir, cfg.agents.defaults.bootstrapMaxChars);
+  const files = await workspaceFiles(dir, { agentName, maxChars: cfg.agents.defaults.bootstrapMaxChars });
   for (const s of files.skipped)
     deps.log.warn({ agentId: input.agentId, file: s.name, reason: s.reason }, 'workspace file skipped');
 
@@ -105,7 +105,7 @@ export async function runAgent(deps: RunDeps, input: RunInput, signal: AbortSign
   const info = deps.models.modelInfo(input.refs[0]!);
   const user = await userTurn(input.messages, { images: info?.input.includes('image') ?? false });
   const window = info ? info.contextWindow - info.maxTokens : 100_000;
-  const history = boundHistory(historyTurns(deps.db, input.sessionKey, MAX_HISTORY_TURNS), {
+  const history = boundHistory(transcript(deps.db, input.sessionKey, MAX_HISTORY_TURNS, input.historyLimit), {
     userTurns: input.historyLimit,
     tokens: Math.max(0, window - estimateTokens(system) - estimateMessages([user])),
   });

@@ -11,6 +11,8 @@ import {
   ensureWorkspace,
   loadBootstrap,
   workspaceDir,
+  workspaceFiles,
+  WORKSPACE_RECHECK_MS,
 } from './workspace';
 
 const cfg = (raw: unknown) => ConfigSchema.parse(raw);
@@ -164,5 +166,49 @@ describe('loadBootstrap', () => {
 
   it('refuses a nonsensical cap', async () => {
     await expect(loadBootstrap(dir, 0)).rejects.toThrow(/bootstrapMaxChars must be a positive whole number/);
+  });
+});
+
+describe('workspaceFiles (per run)', () => {
+  it('looks at the disk at most once per recheck interval, then sees edits and a removed folder again', async () => {
+    const ws = path.join(dir, 'ws');
+    const first = await workspaceFiles(ws, { agentName: 'Molly', maxChars: 20_000, now: 0 });
+    expect(first.map((f) => f.name)).toEqual([...BOOTSTRAP_FILES]);
+    // Within the interval nothing is read: not an edit, not even the folder being gone.
+    await fsp.writeFile(path.join(ws, 'SOUL.md'), 'edited');
+    await fsp.rm(ws, { recursive: true });
+    const again = await workspaceFiles(ws, {
+      agentName: 'Molly',
+      maxChars: 20_000,
+      now: WORKSPACE_RECHECK_MS - 1,
+    });
+    expect(again).toBe(first);
+    // Past it: seeded afresh, and an edit shows.
+    const later = await workspaceFiles(ws, {
+      agentName: 'Molly',
+      maxChars: 20_000,
+      now: WORKSPACE_RECHECK_MS,
+    });
+    expect(later).not.toBe(first);
+    expect(later.map((f) => f.name)).toEqual([...BOOTSTRAP_FILES]);
+    await fsp.writeFile(path.join(ws, 'SOUL.md'), 'edited');
+    const edited = await workspaceFiles(ws, {
+      agentName: 'Molly',
+      maxChars: 20_000,
+      now: 2 * WORKSPACE_RECHECK_MS,
+    });
+    expect(edited.find((f) => f.name === 'SOUL.md')?.content).toBe('edited');
+    // Another cap is another prompt: read at once.
+    const capped = await workspaceFiles(ws, { maxChars: 3, now: 2 * WORKSPACE_RECHECK_MS });
+    expect(capped.find((f) => f.name === 'SOUL.md')?.truncated).toBe(true);
+  });
+
+  it('does not remember a failed look', async () => {
+    const file = path.join(dir, 'a-file');
+    await fsp.writeFile(file, 'not a folder');
+    await expect(workspaceFiles(file, { maxChars: 100, now: 0 })).rejects.toThrow();
+    await fsp.rm(file);
+    const files = await workspaceFiles(file, { maxChars: 100, now: 1 });
+    expect(files.length).toBe(BOOTSTRAP_FILES.length);
   });
 });

@@ -235,3 +235,37 @@ export async function loadBootstrap(dir: string, maxChars: number): Promise<Boot
   }
   return Object.assign(files, { skipped });
 }
+
+// ---- per run ------------------------------------------------------------------------------------------------------
+
+/**
+ * How long a run trusts the last look at a workspace. Seeding and loading cost a mkdir, a readdir and six stats
+ * through the thread pool on every message otherwise; an owner's edit is seen by runs starting this much later.
+ */
+export const WORKSPACE_RECHECK_MS = 2_000;
+const DIRS_MAX = 64;
+const looked = new Map<string, { at: number; maxChars: number; load: Promise<BootstrapLoad> }>();
+
+/**
+ * ensureWorkspace then loadBootstrap, at most once per WORKSPACE_RECHECK_MS per folder: runs in between (several at
+ * once too) share the last result, the same objects, so the prompt stays byte-identical.
+ */
+export function workspaceFiles(
+  dir: string,
+  opts: { agentName?: string; maxChars: number; now?: number },
+): Promise<BootstrapLoad> {
+  const now = opts.now ?? performance.now();
+  const hit = looked.get(dir);
+  if (hit && hit.maxChars === opts.maxChars && now - hit.at < WORKSPACE_RECHECK_MS) return hit.load;
+  const load = ensureWorkspace(dir, { agentName: opts.agentName }).then(() =>
+    loadBootstrap(dir, opts.maxChars),
+  );
+  looked.delete(dir);
+  looked.set(dir, { at: now, maxChars: opts.maxChars, load });
+  while (looked.size > DIRS_MAX) looked.delete(looked.keys().next().value as string);
+  // A failed look is not remembered: the next run tries the disk again.
+  load.catch(() => {
+    if (looked.get(dir)?.load === load) looked.delete(dir);
+  });
+  return load;
+}
