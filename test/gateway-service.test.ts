@@ -103,6 +103,28 @@ describe('gateway start, status, stop, restart', () => {
     expect(after.code).toBe(1);
     expect(after.stdout).toMatch(/^Gateway: not running/);
   }, 240_000);
+
+  it('stop kills a gateway that does not stop in time (SIGKILL after --timeout), leaving no process or port', async () => {
+    const start = await runCli(['gateway', 'start'], t.env, 60_000);
+    expect(start.code).toBe(0);
+    const pid = pidOf(start.stdout);
+    started.push(pid);
+    // A stopped process neither answers nor handles SIGTERM: only SIGKILL ends it.
+    process.kill(pid, 'SIGSTOP');
+    const stop = await runCli(['gateway', 'stop', '--timeout', '1'], t.env, 60_000);
+    expect(stop.code).toBe(0);
+    expect(stop.stdout.trim()).toBe(
+      `The gateway (pid ${pid}) did not stop within 1 s and was killed (SIGKILL).`,
+    );
+    await waitFor(() => gone(pid), 'kill -0 to fail on the killed gateway');
+    expect(await canListen(t.port)).toBe(true);
+    expect(existsSync(join(t.stateDir, 'gateway.json'))).toBe(false);
+    // The state folder's lock went with the process: a new start works at once.
+    const again = await runCli(['gateway', 'start'], t.env, 60_000);
+    expect(again.code).toBe(0);
+    started.push(pidOf(again.stdout));
+    expect((await runCli(['gateway', 'stop'], t.env, 60_000)).code).toBe(0);
+  }, 240_000);
 });
 
 describe('gateway install and uninstall', () => {

@@ -153,6 +153,10 @@ async function runningGateway(stateDir: string): Promise<RuntimeInfo | null> {
  */
 async function notOurs(where: GatewayLocation, info: RuntimeInfo): Promise<string | null> {
   try {
+    // A bounded plain request first: a hung or stopped process accepts the connection but never answers, and
+    // the control socket has no opening deadline of its own.
+    const res = await fetch(`http://127.0.0.1:${info.port}/healthz`, { signal: AbortSignal.timeout(3_000) });
+    if (!res.ok) throw new Error(`healthz: HTTP ${res.status}`);
     const health = await withGateway({ ...where, port: info.port }, (c) => c.call('health'));
     if (health.pid === info.pid) return null;
     return `the gateway on port ${info.port} says its pid is ${health.pid}`;
