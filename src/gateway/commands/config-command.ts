@@ -9,7 +9,7 @@ import { isSecretPath, maskSecretsInLine, SECRET_MASK } from '../config/secrets'
 import { parseConfigCommand } from './parse';
 import type { CommandAnswer } from './types';
 
-export type ConfigEditor = Pick<ConfigService, 'get' | 'set' | 'unset'>;
+export type ConfigEditor = Pick<ConfigService, 'get' | 'set' | 'unset' | 'raw'>;
 
 /** A WhatsApp message stays readable on a phone: a big section is cut, with a note saying how to see less. */
 export const MAX_SHOW_CHARS = 1500;
@@ -79,8 +79,16 @@ async function unset(editor: ConfigEditor, path: string): Promise<CommandAnswer>
     const before = editor.get(path);
     if (before === undefined)
       return { reply: `${path} is not set; nothing to remove.`, reason: '/config unset' };
+    const text = editor.raw();
     await editor.unset(path);
     const after = editor.get(path);
+    if (editor.raw() === text) {
+      // Not in the file: what shows is a default (or an inherited value), and there is nothing to remove.
+      return {
+        reply: `${path} is not set in the file (it has its default: ${brief(after)}).`,
+        reason: '/config unset',
+      };
+    }
     const now = after === undefined ? 'removed' : `removed (the default applies: ${brief(after)})`;
     return {
       reply: secretPath(path) ? `${path}: removed.` : `${path}: ${brief(before)} → ${now}`,
