@@ -17,6 +17,7 @@ import { modelsList, modelsTest } from './commands/models';
 import { onboard, type OnboardOptions } from './commands/onboard';
 import { pairingApprove, pairingDeny, pairingList, pairingRevoke } from './commands/pairing';
 import { sessionsList, sessionsReset, sessionsShow } from './commands/sessions';
+import { heartbeatRun, heartbeatStatus } from './commands/heartbeat';
 import { status } from './commands/status';
 import { CliError } from './errors';
 
@@ -33,7 +34,6 @@ export function buildProgram(): Command {
     .description('run the headless gateway in the foreground (Ctrl-C stops it)')
     .option('--port <port>', 'listen on this port of 127.0.0.1 (default: gateway.port, 18789)')
     .action(async (opts: { port?: string }) => gatewayRun(opts));
-
   gateway
     .command('start')
     .description(
@@ -69,6 +69,7 @@ export function buildProgram(): Command {
     .description('remove the systemd user unit or launchd agent written by `gateway install`')
     .option('--now', 'also stop and disable it first (systemctl --user / launchctl)')
     .action(async (opts: { now?: boolean }) => exit(await gatewayUninstall(opts)));
+
   program
     .command('status')
     .description('is a gateway running; its version, uptime, config path and config errors')
@@ -233,6 +234,22 @@ export function buildProgram(): Command {
     .description('start the session afresh, as /new does in the chat: the next turn carries no earlier ones')
     .option('--json', 'machine-readable output')
     .action(async (key: string, opts: { json?: boolean }) => exit(await sessionsReset(key, opts)));
+
+  const heartbeat = program
+    .command('heartbeat')
+    .description("the agent's scheduled check-ins (HEARTBEAT.md): next run, last result, a run now");
+  heartbeat
+    .command('status')
+    .description('per agent: how often, the next run, and the last result with its tokens and cost')
+    .option('--agent <id>', 'only this agent')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { agent?: string; json?: boolean }) => exit(await heartbeatStatus(opts)));
+  heartbeat
+    .command('run')
+    .description("run a heartbeat now (the default agent's unless --agent) and print what it did")
+    .option('--agent <id>', 'which agent')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { agent?: string; json?: boolean }) => exit(await heartbeatRun(opts)));
 
   const models = program.command('models').description('the configured models and whether they answer');
   models
