@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { normalizePhone, planSetup, type SetupAnswers, type SetupCurrent } from './setup-plan';
+import {
+  doneSentence,
+  normalizePhone,
+  planSetup,
+  setupCurrentFrom,
+  type SetupAnswers,
+  type SetupCurrent,
+} from './setup-plan';
 
 const model = {
   preset: 'openai',
@@ -118,6 +125,32 @@ describe('planSetup', () => {
     ).toMatchObject({ ok: false, error: expect.stringMatching(/base URL/) });
     expect(planSetup({ mode: 'sideways' as never, owner: '+15551234567', model: null }, fresh)).toMatchObject(
       { ok: false, error: expect.stringMatching(/mode must be/) },
+    );
+  });
+});
+
+describe('setupCurrentFrom', () => {
+  it('reads the channel, providers and model from an effective config, tolerating missing parts', () => {
+    expect(
+      setupCurrentFrom({
+        channels: { whatsapp: { dmPolicy: 'open', selfChatMode: false, allowFrom: ['*'] } },
+        models: { providers: { p: { api: 'openai-completions', baseUrl: 'http://x', models: [] } } },
+        agents: { defaults: { model: 'p/m' } },
+      }),
+    ).toEqual({
+      dmPolicy: 'open',
+      selfChatMode: false,
+      allowFrom: ['*'],
+      providers: { p: { api: 'openai-completions', baseUrl: 'http://x', models: [] } },
+      model: 'p/m',
+    });
+    expect(setupCurrentFrom(undefined)).toEqual({ providers: {} });
+  });
+
+  it('says the last words per mode', () => {
+    expect(doneSentence('personal', '+15551234567')).toMatch(/^Done\. Send yourself a message/);
+    expect(doneSentence('dedicated', '+15551234567')).toMatch(
+      /^Done\. Message the assistant from your phone/,
     );
   });
 });

@@ -202,3 +202,20 @@ export function doneSentence(mode: SetupMode, owner: string): string {
     ? `Done. Send yourself a message on WhatsApp ("Message yourself" in ${owner}'s chats): the assistant answers there.`
     : `Done. Message the assistant from your phone (${owner}): it answers in that chat.`;
 }
+
+/** The parts of the effective config (config.get without a path) that the plan reads. */
+export function setupCurrentFrom(config: unknown): SetupCurrent {
+  const c = (config ?? {}) as {
+    channels?: { whatsapp?: { dmPolicy?: string; selfChatMode?: boolean; allowFrom?: string[] } };
+    models?: { providers?: SetupCurrent['providers'] };
+    agents?: { defaults?: { model?: SetupCurrent['model'] } };
+  };
+  const wa = c.channels?.whatsapp ?? {};
+  return {
+    dmPolicy: wa.dmPolicy,
+    selfChatMode: wa.selfChatMode,
+    allowFrom: wa.allowFrom,
+    providers: c.models?.providers ?? {},
+    model: c.agents?.defaults?.model,
+  };
+}

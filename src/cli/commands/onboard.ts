@@ -9,6 +9,7 @@ import {
   doneSentence,
   normalizePhone,
   planSetup,
+  setupCurrentFrom,
   type SetupCurrent,
   type SetupDmPolicy,
   type SetupMode,
@@ -128,7 +129,7 @@ async function run(
   timeoutMs: number,
 ): Promise<number> {
   const config = await client.call('config.get');
-  const current = currentOf(config.value);
+  const current = setupCurrentFrom(config.value);
   const model = await askModel(client, ask, opts, current);
   const result = planSetup({ mode, owner, dmPolicy, model: model?.model ?? null }, current);
   if (!result.ok) throw new CliError(result.error);
@@ -174,22 +175,6 @@ async function askOwner(ask: Asker, given: string | undefined): Promise<string> 
     if (given !== undefined || !ask.interactive) throw new CliError(`--owner: ${phone.error}`);
     console.log(phone.error);
   }
-}
-
-function currentOf(value: unknown): SetupCurrent {
-  const c = (value ?? {}) as {
-    channels?: { whatsapp?: { dmPolicy?: string; selfChatMode?: boolean; allowFrom?: string[] } };
-    models?: { providers?: SetupCurrent['providers'] };
-    agents?: { defaults?: { model?: SetupCurrent['model'] } };
-  };
-  const wa = c.channels?.whatsapp ?? {};
-  return {
-    dmPolicy: wa.dmPolicy,
-    selfChatMode: wa.selfChatMode,
-    allowFrom: wa.allowFrom,
-    providers: c.models?.providers ?? {},
-    model: c.agents?.defaults?.model,
-  };
 }
 
 const MODEL_FLAGS = ['providerPreset', 'provider', 'api', 'baseUrl', 'model'] as const;

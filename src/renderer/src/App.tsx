@@ -1,6 +1,6 @@
 // The shell: navigation on the left, gateway status on top, a banner while the config is invalid, and the
 // current screen. A browser that is not signed in sees only how to sign in.
-import { useEffect, useState, type ComponentType } from 'react';
+import { useEffect, useRef, useState, type ComponentType } from 'react';
 import { ConfigBanner } from './components/ConfigBanner';
 import { Header } from './components/Header';
 import { OfflineBanner } from './components/OfflineBanner';
@@ -13,8 +13,10 @@ import { LinkScreen } from './screens/Link';
 import { MessagesScreen } from './screens/Messages';
 import { OutboxScreen } from './screens/Outbox';
 import { PairingScreen } from './screens/Pairing';
+import { SetupScreen } from './screens/Setup';
 import { Settings } from './screens/Settings';
 import { livePending } from './pairing-model';
+import { isFirstRun, shouldOpenSetup } from './setup-model';
 import { useApp } from './store';
 import { useNow } from './use-now';
 
@@ -37,6 +39,7 @@ const SCREENS: Record<RouteId, ComponentType> = {
   outbox: OutboxScreen,
   settings: Settings,
   logs: Logs,
+  setup: SetupScreen,
 };
 
 /** How many requests wait for approval, next to "Pairing" in the nav (expired ones drop out on the clock). */
@@ -52,9 +55,21 @@ function PendingBadge() {
   );
 }
 
+/** Opens Setup once, on a first run, when the app was opened without asking for a particular screen. */
+function useFirstRunSetup(): void {
+  const firstRun = useApp((s) => isFirstRun(s.channels.loaded, s.channels.accounts, s.agent));
+  const decided = useRef(false);
+  useEffect(() => {
+    if (decided.current || !firstRun) return;
+    decided.current = true;
+    if (shouldOpenSetup(window.location.hash, firstRun)) window.location.hash = hashFor('setup');
+  }, [firstRun]);
+}
+
 export function App() {
   const route = useRoute();
   const connection = useApp((s) => s.connection);
+  useFirstRunSetup();
   if (connection.status === 'unauthorized') return <SignedOut />;
   const Screen = SCREENS[route];
   return (

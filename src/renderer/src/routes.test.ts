@@ -11,6 +11,7 @@ describe('routes', () => {
     expect(routeFromHash('')).toBe('link');
     expect(routeFromHash('#/nope')).toBe('link');
     expect(hashFor('pairing')).toBe('#/pairing');
+    expect(routeFromHash('#/setup')).toBe('setup');
   });
 
   it('carries an account in the hash', () => {

@@ -9,6 +9,7 @@ export const ROUTES = [
   { id: 'outbox', label: 'Outbox' },
   { id: 'settings', label: 'Settings' },
   { id: 'logs', label: 'Logs' },
+  { id: 'setup', label: 'Setup' },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]['id'];

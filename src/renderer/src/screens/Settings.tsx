@@ -4,6 +4,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import type { ConfigIssue } from '../../../shared/contract';
 import { useBackend } from '../backend-context';
 import { IssueList } from '../components/IssueList';
+import { hashFor } from '../routes';
 import { offsetOf } from '../settings-model';
 import { useApp, useOnline } from '../store';
 import { AccessSettings } from './AccessSettings';
@@ -73,6 +74,13 @@ export function Settings() {
     <div className="settings-stack">
       <section className="panel">
         <h1>Settings</h1>
+        <p className="muted small">
+          New here, or changing numbers?{' '}
+          <a href={hashFor('setup')} data-testid="settings-open-setup">
+            Run the setup again
+          </a>{' '}
+          (mode, your number, the model, linking the phone).
+        </p>
         <AccessSettings />
       </section>
       <ModelSettings />
