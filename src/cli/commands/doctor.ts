@@ -11,6 +11,7 @@ import { MIGRATIONS } from '../../gateway/store/migrations/index';
 import { locateGateway } from '../locate';
 import type { ConfigIssue } from '../../shared/contract';
 import { formatIssue } from '../output';
+import { checkElectronSqlite } from './doctor-native';
 import { checkWhatsApp, type Outcome } from './doctor-whatsapp';
 
 export async function doctor(): Promise<number> {
@@ -42,6 +43,7 @@ export async function doctor(): Promise<number> {
   outcomes.push(await checkLogDir(resolveLogFile(result.ok ? result.config.logging.file : DEFAULT_LOG_FILE)));
   outcomes.push(await checkPort(where.port));
   outcomes.push(await checkSqlite(join(where.stateDir, 'state.db')));
+  outcomes.push(...(await checkElectronSqlite(process.env)));
   if (result.ok) outcomes.push(...(await checkWhatsApp(where, result.config, process.env)));
 
   for (const o of outcomes) {
@@ -184,7 +186,8 @@ async function checkSqlite(dbFile: string): Promise<Outcome> {
     return {
       ok: false,
       text: `Native module better-sqlite3 does not load: ${(err as Error).message.split('\n')[0]}`,
-      fix: 'run `npm rebuild better-sqlite3` (the desktop app needs it built for Electron: `npx electron-builder install-app-deps`)',
+      // This is the build for the Node running the CLI; the desktop app's own is checked apart (doctor-native.ts).
+      fix: `in the app's folder: npm rebuild better-sqlite3 (builds it for this Node, ${process.version})`,
     };
   }
 }
