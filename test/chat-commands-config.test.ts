@@ -138,3 +138,19 @@ describe('/config from the owner', () => {
     );
   });
 });
+
+describe('/config in personal-number mode', () => {
+  it('the linked phone writing to itself is the owner, and the answer carries the self-chat prefix', async () => {
+    const g = await suite.gateway(
+      '+15550700005',
+      `commands: { config: true },
+  channels: { whatsapp: { selfChatMode: true, dmPolicy: 'allowlist', allowFrom: ['+15550700005'] } },`,
+    );
+    const seen = new Set(g.phone.messages().map((m) => m.id));
+    const id = await g.phone.send(g.phone, '/config set messages.groupChat.historyLimit=20');
+    await g.nextAccepted((m) => m.messageId === id);
+    const answer = await g.phone.nextMessage((m) => !seen.has(m.id) && m.id !== id);
+    expect(textOf(answer)).toBe('[openclaw] messages.groupChat.historyLimit: 50 → 20');
+    expect(await readFile(g.t.configPath, 'utf8')).toMatch(/historyLimit: 20/);
+  });
+});
