@@ -4,6 +4,7 @@
 import { memo } from 'react';
 import type { SessionSummary, Turn } from '../../../shared/contract-agent';
 import { formatClock } from '../channels-model';
+import { HeartbeatCard } from '../components/HeartbeatCard';
 import { formatCost, ROLE_LABELS, turnMeta } from '../conversations-model';
 import { hashFor, paramFromHash } from '../routes';
 import { useNow } from '../use-now';
@@ -78,6 +79,7 @@ export function ConversationsScreen() {
         <h1>Conversations</h1>
         <span className="muted small">The agent’s sessions, newest activity first</span>
       </div>
+      <HeartbeatCard />
       {view.error && (
         <div className="notice notice-error" role="alert" data-testid="sessions-error">
           Could not read the sessions: {view.error.message}
