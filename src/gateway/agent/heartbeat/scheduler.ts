@@ -31,6 +31,8 @@ interface AgentSlot {
 export interface HeartbeatSchedulerDeps extends HeartbeatRunDeps {
   log: Logger;
   emit(event: 'heartbeat.changed', payload: HeartbeatStatus): void;
+  /** How a busy session is retried (tests shorten it). */
+  busy?: { retryMs: number; maxTries: number };
 }
 
 export function runDto(r: HeartbeatRunRow): HeartbeatRun {
@@ -51,8 +53,11 @@ export class HeartbeatScheduler {
   /** Every attempt in flight, including those of slots a replan replaced (stop waits for all). */
   private readonly inflight = new Set<Promise<unknown>>();
   private stopped = false;
+  private readonly busy: { retryMs: number; maxTries: number };
 
-  constructor(private readonly deps: HeartbeatSchedulerDeps) {}
+  constructor(private readonly deps: HeartbeatSchedulerDeps) {
+    this.busy = deps.busy ?? { retryMs: BUSY_RETRY_MS, maxTries: BUSY_MAX_TRIES };
+  }
 
   /** Plans every agent's heartbeat from the current config; call again on each config change. */
   replan(): void {
@@ -118,7 +123,11 @@ export class HeartbeatScheduler {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const slot of this.slots.values()) if (slot.timer) clearTimeout(slot.timer);
+    for (const slot of this.slots.values()) {
+      if (slot.timer) clearTimeout(slot.timer);
+      slot.timer = null;
+      slot.nextRunAt = null;
+    }
     this.abort.abort(new Error('the gateway is stopping'));
     await Promise.all([...this.inflight]);
   }
@@ -153,8 +162,8 @@ export class HeartbeatScheduler {
       const r = await runHeartbeat(this.deps, slot.plan, { manual, signal: this.abort.signal });
       if (r.busy) {
         slot.busyTries += 1;
-        if (slot.busyTries < BUSY_MAX_TRIES) {
-          this.schedule(slot, BUSY_RETRY_MS);
+        if (slot.busyTries < this.busy.maxTries) {
+          this.schedule(slot, this.busy.retryMs);
           this.changed();
           return null;
         }
