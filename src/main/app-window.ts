@@ -7,7 +7,7 @@ import { isAllowedNavigation, isExternalHttpUrl, mainWindowOptions, urlWithHash 
 
 export interface MainWindowOptions {
   preloadPath: string;
-  /** The page the window shows: the dev server URL or the built index.html as a file URL. */
+  /** The page the window shows: the dev server URL or the built UI's app://openclaw/index.html. */
   appUrl: string;
   /** The route to open on (`#/pairing?code=…`); the UI's default screen when omitted. */
   hash?: string;
@@ -44,7 +44,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 
-  // loadURL covers both the dev server and the built file (as a file: URL, the form navigation checks compare).
+  // loadURL covers both the dev server and the built UI (app://, the form navigation checks compare).
   win
     .loadURL(opts.hash ? urlWithHash(opts.appUrl, opts.hash) : opts.appUrl)
     .catch((err: unknown) => opts.onLoadFailed(err instanceof Error ? err : new Error(String(err))));

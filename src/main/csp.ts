@@ -1,6 +1,6 @@
 // The UI's Content-Security-Policy as Electron's main process sends it. The string lives in src/shared so the
 // headless gateway's HTTP server sends the very same header; index.html carries it as a meta tag too (a test
-// checks they agree), which covers file:// loads where no response headers exist.
+// checks they agree), which covers loads where no response headers exist (the dev server's transformed page).
 import { UI_CSP } from '../shared/csp';
 
 export const CONTENT_SECURITY_POLICY = UI_CSP;

@@ -1,15 +1,16 @@
 // Electron entry: one instance per user, the gateway in this process, one window, a tray. The window closes to the
 // tray on every platform; Quit (tray, app menu, signal) stops the gateway cleanly before the process exits.
 // Pairing requests show in the tray and as desktop notifications (pairing-desk.ts).
-import { app, dialog, ipcMain, net, powerMonitor, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, net, powerMonitor, protocol, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { startGateway, type Gateway } from '../gateway/gateway';
 import { setSqliteNativeBinding } from '../gateway/store/native-binding';
 import type { EventPayload, MethodResponse } from '../shared/contract';
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolResponse } from './app-protocol';
 import { createMainWindow, hardenSession, showRoute } from './app-window';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
-import { bindIpc, type IpcBinding } from './ipc-binding';
+import { bindIpc, isOwnAppFrame, type IpcBinding } from './ipc-binding';
 import { createNotifier } from './notifier';
 import { startPairingDesk, type PairingDesk } from './pairing-desk';
 import { pairingHash } from './pairing-notify';
@@ -18,15 +19,17 @@ import { createTray, type AppTray } from './tray';
 import { createTrayAccounts } from './tray-accounts';
 import type { TrayAction, TrayState } from './tray-menu';
 import { watchWakeAndNetwork } from './wake-reconnect';
-import { isAllowedNavigation } from './window-options';
 
 const STOP_TIMEOUT_MS = 10_000;
 
 // The dev server URL is honoured only in development: a packaged app never loads a page named by the environment.
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
-const appUrl =
-  devUrl ?? pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
+// The built UI is served from out/renderer through app://openclaw/ (app-protocol.ts), never as file: URLs.
+const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+const appUrl = devUrl ?? APP_PAGE_URL;
+// Privileged schemes must be declared before 'ready'.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -108,6 +111,7 @@ async function run(): Promise<void> {
     return;
   }
   setSqliteNativeBinding(sqlite.binding);
+  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request.url, rendererDir));
   hardenSession(session.defaultSession, devUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
   const resourcesDir = join(app.getAppPath(), 'resources');
   const onTrayAction = (action: TrayAction) => {
@@ -132,11 +136,7 @@ async function run(): Promise<void> {
       ipcMain,
       gateway,
       isTrustedSender: (sender) =>
-        win !== null &&
-        !win.isDestroyed() &&
-        sender.webContentsId === win.webContents.id &&
-        sender.isMainFrame &&
-        isAllowedNavigation(sender.frameUrl, appUrl),
+        isOwnAppFrame(sender, win && !win.isDestroyed() ? win.webContents.id : null, appUrl),
     });
     // One tray line per WhatsApp account: events as they come, the snapshot for accounts not heard from yet.
     const accounts = createTrayAccounts();

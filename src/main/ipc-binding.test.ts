@@ -2,9 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { CallerContext } from '../gateway/gateway';
 import type { EventName } from '../shared/names';
 import { ok, type Result } from '../shared/result';
-import { bindIpc, type InvokeEventLike, type IpcMainLike, type WebContentsLike } from './ipc-binding';
+import { APP_PAGE_URL } from './app-protocol';
+import {
+  bindIpc,
+  isOwnAppFrame,
+  type InvokeEventLike,
+  type IpcMainLike,
+  type WebContentsLike,
+} from './ipc-binding';
 
-const APP_URL = 'file:///app/out/renderer/index.html';
+const APP_URL = APP_PAGE_URL;
 
 class FakeWebContents implements WebContentsLike {
   sent: Array<[string, unknown]> = [];
@@ -70,7 +77,7 @@ function setup() {
   const binding = bindIpc({
     ipcMain,
     gateway,
-    isTrustedSender: (s) => s.webContentsId === window.id && s.frameUrl === APP_URL && s.isMainFrame,
+    isTrustedSender: (s) => isOwnAppFrame(s, window.id, APP_URL),
     onRejected: (reason) => rejected.push(reason),
   });
   const emit = (event: EventName, payload: unknown) => {
@@ -100,13 +107,17 @@ describe('bindIpc', () => {
       [other, APP_URL],
       [new FakeWebContents(1), 'https://evil.example/'],
       [new FakeWebContents(1), null],
+      // The built page opened as a file, or another app:// host, is not our page.
+      [new FakeWebContents(1), 'file:///app/out/renderer/index.html'],
+      [new FakeWebContents(1), 'app://evil/index.html'],
+      [new FakeWebContents(1), 'app://openclaw/other.html'],
     ] as const) {
       const result = await ipcMain.invoke(sender, url, 'health', undefined);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.code).toBe('control.forbidden_sender');
     }
     expect(calls).toEqual([]);
-    expect(rejected).toHaveLength(3);
+    expect(rejected).toHaveLength(6);
   });
 
   it('rejects a method that is not a string', async () => {

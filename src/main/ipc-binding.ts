@@ -8,6 +8,7 @@ import type { EventName } from '../shared/names';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type IpcEventMessage } from '../shared/ipc-channels';
 import { fail, type Result } from '../shared/result';
 import type { CallerContext, Gateway } from '../gateway/gateway';
+import { isAllowedNavigation } from './window-options';
 
 export interface WebContentsLike {
   readonly id: number;
@@ -32,6 +33,19 @@ export interface SenderInfo {
   webContentsId: number;
   frameUrl: string;
   isMainFrame: boolean;
+}
+
+/**
+ * Our window's main frame showing our app page (app://openclaw/index.html, or the dev server in development): the
+ * only sender `isTrustedSender` should accept. A file: page, another app:// host or a subframe is not ours.
+ */
+export function isOwnAppFrame(sender: SenderInfo, windowId: number | null, appUrl: string): boolean {
+  return (
+    windowId !== null &&
+    sender.webContentsId === windowId &&
+    sender.isMainFrame &&
+    isAllowedNavigation(sender.frameUrl, appUrl)
+  );
 }
 
 export interface BindIpcOptions {

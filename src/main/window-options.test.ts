@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { APP_PAGE_URL } from './app-protocol';
 import { isAllowedNavigation, isExternalHttpUrl, mainWindowOptions, urlWithHash } from './window-options';
 
 describe('mainWindowOptions', () => {
@@ -23,17 +24,23 @@ describe('mainWindowOptions', () => {
 });
 
 describe('isAllowedNavigation', () => {
-  const file = 'file:///opt/OpenClaw/resources/app.asar/out/renderer/index.html';
-  it('allows our own built page, with any hash or query', () => {
-    expect(isAllowedNavigation(file, file)).toBe(true);
-    expect(isAllowedNavigation(`${file}#/settings`, file)).toBe(true);
+  const page = APP_PAGE_URL;
+  it('allows our own app:// page, with any hash or query', () => {
+    expect(isAllowedNavigation(page, page)).toBe(true);
+    expect(isAllowedNavigation(`${page}#/settings`, page)).toBe(true);
+    expect(isAllowedNavigation(`${page}?x=1#/pairing`, page)).toBe(true);
   });
 
-  it('blocks other files, other schemes and remote pages', () => {
-    expect(isAllowedNavigation('file:///etc/passwd', file)).toBe(false);
-    expect(isAllowedNavigation('https://example.com/', file)).toBe(false);
-    expect(isAllowedNavigation('javascript:alert(1)', file)).toBe(false);
-    expect(isAllowedNavigation('not a url', file)).toBe(false);
+  it('blocks other app:// hosts and paths, file: pages (even the built one), other schemes and remote pages', () => {
+    expect(isAllowedNavigation('app://evil/index.html', page)).toBe(false);
+    expect(isAllowedNavigation('app://openclaw/other.html', page)).toBe(false);
+    expect(isAllowedNavigation('file:///opt/OpenClaw/resources/app.asar/out/renderer/index.html', page)).toBe(
+      false,
+    );
+    expect(isAllowedNavigation('file:///etc/passwd', page)).toBe(false);
+    expect(isAllowedNavigation('https://example.com/', page)).toBe(false);
+    expect(isAllowedNavigation('javascript:alert(1)', page)).toBe(false);
+    expect(isAllowedNavigation('not a url', page)).toBe(false);
   });
 
   it('allows the dev server origin only', () => {
@@ -56,13 +63,13 @@ describe('isExternalHttpUrl', () => {
 
 describe('urlWithHash', () => {
   it('points the app page at a route, replacing any fragment it had', () => {
-    const file = 'file:///opt/OpenClaw/resources/app.asar/out/renderer/index.html';
-    expect(urlWithHash(file, '#/pairing?account=default&code=ABCD2345')).toBe(
-      `${file}#/pairing?account=default&code=ABCD2345`,
+    const page = APP_PAGE_URL;
+    expect(urlWithHash(page, '#/pairing?account=default&code=ABCD2345')).toBe(
+      `${page}#/pairing?account=default&code=ABCD2345`,
     );
-    expect(urlWithHash(`${file}#/logs`, '/pairing')).toBe(`${file}#/pairing`);
+    expect(urlWithHash(`${page}#/logs`, '/pairing')).toBe(`${page}#/pairing`);
     expect(urlWithHash('http://localhost:5173/#/logs', '')).toBe('http://localhost:5173/');
     // The route stays on our page as far as the navigation policy is concerned.
-    expect(isAllowedNavigation(urlWithHash(file, '#/pairing'), file)).toBe(true);
+    expect(isAllowedNavigation(urlWithHash(page, '#/pairing'), page)).toBe(true);
   });
 });

@@ -32,14 +32,16 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
 }
 
 /**
- * May the window navigate to `url`? Only to our own page: the same file for a packaged build (query and hash
- * ignored), the same origin for the dev server.
+ * May the window navigate to `url`? Only to our own page: the same app:// page for a built app (query and hash
+ * ignored), the same origin for the dev server. file: URLs never: the UI is not loaded from them.
  */
 export function isAllowedNavigation(url: string, appUrl: string): boolean {
   const target = parse(url);
   const app = parse(appUrl);
   if (!target || !app) return false;
-  if (app.protocol === 'file:') return target.protocol === 'file:' && target.pathname === app.pathname;
+  if (app.protocol === 'app:') {
+    return target.protocol === 'app:' && target.host === app.host && target.pathname === app.pathname;
+  }
   if (app.protocol !== 'http:' && app.protocol !== 'https:') return false;
   return target.origin === app.origin;
 }
