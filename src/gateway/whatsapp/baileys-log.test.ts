@@ -49,6 +49,25 @@ describe('Baileys logger', () => {
     expect(lines).toHaveLength(4);
   });
 
+  it('drops a line whose level is off before looking at it, and does not count it as held back', () => {
+    const { lines, log, tick } = capture();
+    log.level = 'silent';
+    const looked: string[] = [];
+    const spy = {
+      get fullErrorNode() {
+        looked.push('fullErrorNode');
+        return undefined;
+      },
+    };
+    log.debug(spy, 'stream errored out');
+    for (let i = 0; i < 5; i++) failure(log, i);
+    log.level = 'warn';
+    tick(REPEAT_LOG_INTERVAL_MS);
+    failure(log, 5);
+    expect(looked).toEqual([]);
+    expect(lines.map((l) => l.heldBack)).toEqual([undefined, undefined]);
+  });
+
   it('shares the limit with child loggers and leaves other lines alone', () => {
     const { lines, log } = capture();
     const child = log.child({ accountId: 'default' });

@@ -62,6 +62,9 @@ export function baileysLogger(
   const at =
     (level: Level) =>
     (obj: unknown, msg?: string): void => {
+      // Baileys logs at debug and trace for nearly every stanza. Every mapping here only lowers a level, so a line
+      // whose own level is off is dropped before anything is looked at (nor is it counted as held back).
+      if (!base.isLevelEnabled(level)) return;
       const target = levelFor(level, obj, msg);
       if (msg !== undefined && PER_FAILURE.has(msg)) {
         const held = limiter.admit(msg);
