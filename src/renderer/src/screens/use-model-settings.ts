@@ -1,7 +1,7 @@
 // The Model section's state: the configured primary model read from the config (on open and on every reconnect,
 // never over unsaved edits), the model list for where keys come from, and the three actions — Test (a real tiny
 // request with the unsaved form), Save (the key first, then one config.setMany) and removing a stored key.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ModelInfo } from '../../../shared/contract-agent';
 import type { ApiError } from '../../../shared/result';
 import { useBackend } from '../backend-context';
@@ -43,6 +43,8 @@ export function useModelSettings(): ModelSettingsView {
   const [hash, setHash] = useState<string | undefined>(undefined);
   const [form, setForm] = useState<ModelForm>(EMPTY_FORM);
   const [dirty, setDirty] = useState(false);
+  // Read inside load, which may finish after the person has started typing (the first answer is not instant).
+  const dirtyRef = useRef(false);
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);
   const [models, setModels] = useState<ModelInfo[]>([]);
   const [notice, setNotice] = useState<ModelNotice | null>(null);
@@ -67,7 +69,7 @@ export function useModelSettings(): ModelSettingsView {
       setView(next);
       setHash(model.value.hash);
       if (list.ok) setModels(list.value.models);
-      if (replaceForm) {
+      if (replaceForm && !dirtyRef.current) {
         setForm(formFromConfig(next));
         setDirty(false);
       }
@@ -88,6 +90,7 @@ export function useModelSettings(): ModelSettingsView {
   const edit = useCallback((next: ModelForm) => {
     setForm(next);
     setDirty(true);
+    dirtyRef.current = true;
     setNotice(null);
   }, []);
 
@@ -124,6 +127,7 @@ export function useModelSettings(): ModelSettingsView {
         return;
       }
       setNotice({ kind: 'saved' });
+      dirtyRef.current = false;
       await load(true);
     } finally {
       setBusy(null);
