@@ -85,6 +85,8 @@ export class AgentService implements AgentControl {
   private sweeper: NodeJS.Timeout | null = null;
   private lastFailure: AgentStatus['lastFailure'];
   private lastStatus = '';
+  private statusLook: NodeJS.Immediate | null = null;
+  private stopped = false;
 
   constructor(private readonly deps: AgentServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -119,6 +121,9 @@ export class AgentService implements AgentControl {
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.queue.stop();
+    this.stopped = true;
+    if (this.statusLook) clearImmediate(this.statusLook);
+    this.statusLook = null;
     this.typing.close();
   }
 
@@ -379,12 +384,20 @@ export class AgentService implements AgentControl {
     this.kick();
   }
 
+  /**
+   * Every hand-off kicks and every run starts and commits, and status() counts the waiting rows: one look per
+   * turn of the event loop serves a whole burst of them.
+   */
   private statusChanged(): void {
-    const status = this.status();
-    const json = JSON.stringify(status);
-    if (json === this.lastStatus) return;
-    this.lastStatus = json;
-    this.deps.emit('agent.status', status);
+    if (this.statusLook || this.stopped) return;
+    this.statusLook = setImmediate(() => {
+      this.statusLook = null;
+      const status = this.status();
+      const json = JSON.stringify(status);
+      if (json === this.lastStatus) return;
+      this.lastStatus = json;
+      this.deps.emit('agent.status', status);
+    });
   }
 }
 

@@ -1,0 +1,100 @@
+// The agent's status push (agent.status) against a real state.db file: a burst of hand-offs, each kicking the
+// service, is looked at once and pushed once with the count at the end of the burst, and nothing runs after stop.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setImmediate as tick } from 'node:timers/promises';
+import pino from 'pino';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { AgentStatus } from '../../shared/contract-agent';
+import { ConfigSchema } from '../config/schema';
+import type { RawInbound } from '../inbound/types';
+import type { Outbox } from '../outbound/outbox';
+import { openStore, type Store } from '../store/db';
+import { handOff, insertInbox } from '../store/queries/inbox';
+import type { ModelPort } from './run';
+import { AgentService } from './service';
+
+let dir: string;
+let store: Store;
+let service: AgentService;
+let pushed: AgentStatus[];
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openclaw-agent-status-'));
+  store = openStore(path.join(dir, 'state.db'));
+  pushed = [];
+  // No model configured: messages wait, and the status says how many.
+  const models: ModelPort = {
+    resolveChain: () => ({ error: 'No model configured' }),
+    modelInfo: () => undefined,
+    complete: () => Promise.reject(new Error('no model')),
+    simulated: () => false,
+  };
+  const config = ConfigSchema.parse({});
+  service = new AgentService({
+    db: store.db,
+    log: pino({ level: 'silent' }),
+    config: () => config,
+    stateDir: dir,
+    models,
+    // Never reached: with no model nothing is answered or committed.
+    outbox: {} as Outbox,
+    outboundPort: () => null,
+    self: () => ({}),
+    defaultAccount: () => 'default',
+    emit: (event, payload) => {
+      if (event === 'agent.status') pushed.push(payload as AgentStatus);
+    },
+  });
+});
+afterEach(async () => {
+  await service.stop();
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+function handOn(text: string): void {
+  const jid = '15550001111@s.whatsapp.net';
+  const raw = { accountId: 'default', id: `M${++n}`, chatJid: jid, text } as RawInbound;
+  const inboxSeq = insertInbox(store.db, raw, 1000)!;
+  handOff(store.db, {
+    inboxSeq,
+    account: 'default',
+    chat: jid,
+    messageId: raw.id,
+    agentId: 'main',
+    sessionKey: 'agent:main:main',
+    body: `[WhatsApp] ${text}`,
+    meta: { text, chatJid: jid },
+    now: Date.now(),
+  });
+}
+
+it('pushes one agent.status for a burst of hand-offs, with the count at its end', async () => {
+  service.start();
+  await tick();
+  expect(pushed.map((s) => s.waiting)).toEqual([0]);
+  for (let i = 0; i < 5; i++) {
+    handOn(`message ${i}`);
+    service.kick();
+  }
+  await tick();
+  await tick();
+  expect(pushed.map((s) => s.waiting)).toEqual([0, 5]);
+  expect(pushed[1]!.sentence).toBe('No model configured — 5 messages waiting');
+});
+
+it('looks at nothing once stopped, even when kicked right before', async () => {
+  service.start();
+  handOn('late');
+  service.kick();
+  await service.stop();
+  store.close();
+  await tick();
+  await tick();
+  expect(pushed).toEqual([]);
+  // afterEach closes again: reopen so it has a store to close.
+  store = openStore(path.join(dir, 'state.db'));
+});
