@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   cpSync,
+  realpathSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -76,7 +77,7 @@ function nodeGypScript(root, env) {
 export function sqliteBindingFor({ root, node, nodeDir, env }) {
   const abi = spawnSync(node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).stdout?.trim();
   if (!abi) return { ok: false, reason: `${node} did not report its module ABI` };
-  const pkg = join(root, 'node_modules', 'better-sqlite3');
+  const pkg = realpathSync(join(root, 'node_modules', 'better-sqlite3'));
   const { version } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
   const cache = join(
     root,
@@ -87,10 +88,12 @@ export function sqliteBindingFor({ root, node, nodeDir, env }) {
   );
   const binding = join(cache, 'better_sqlite3.node');
   if (!existsSync(binding)) {
-    const work = mkdtempSync(join(tmpdir(), 'openclaw-sqlite-'));
+    const work = realpathSync(mkdtempSync(join(tmpdir(), 'openclaw-sqlite-')));
     try {
       const copy = join(work, 'better-sqlite3');
-      cpSync(pkg, copy, { recursive: true, filter: (src) => src !== join(pkg, 'build') });
+      // A real copy (never a link to the package): node-gyp rebuild empties the build folder it runs in.
+      cpSync(pkg, copy, { recursive: true, dereference: true, filter: (src) => src !== join(pkg, 'build') });
+      if (realpathSync(copy) !== copy) throw new Error(`${copy} is not a copy of better-sqlite3`);
       const built = spawnSync(
         process.execPath,
         [

@@ -7,6 +7,7 @@
 import {
   copyFileSync,
   cpSync,
+  realpathSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -45,7 +46,7 @@ if (!electron.binary) {
 if (!nodeAtLeast(22, 12)) skip(`@electron/rebuild needs Node >= 22.12 (this is ${process.versions.node})`);
 
 // Anything unexpected from here on is reported in one line too: an install must not fail over the desktop build.
-const app = mkdtempSync(join(tmpdir(), 'openclaw-electron-native-'));
+const app = realpathSync(mkdtempSync(join(tmpdir(), 'openclaw-electron-native-')));
 try {
   await build(electron.version);
 } catch (err) {
@@ -58,7 +59,7 @@ try {
 }
 
 async function build(electronVersion) {
-  const sqliteDir = join(ROOT, 'node_modules', 'better-sqlite3');
+  const sqliteDir = realpathSync(join(ROOT, 'node_modules', 'better-sqlite3'));
   const sqliteVersion = JSON.parse(readFileSync(join(sqliteDir, 'package.json'), 'utf8')).version;
   const wanted = { electron: electronVersion, betterSqlite3: sqliteVersion, arch: process.arch };
   const binding = join(OUT, 'better_sqlite3.node');
@@ -76,7 +77,13 @@ async function build(electronVersion) {
 
   // @electron/rebuild rebuilds an app's node_modules in place, so it gets an app of its own: a copy of the package.
   const copy = join(app, 'node_modules', 'better-sqlite3');
-  cpSync(sqliteDir, copy, { recursive: true, filter: (src) => src !== join(sqliteDir, 'build') });
+  // A real copy (never a link to the package): the rebuild empties the build folder of what it is given.
+  cpSync(sqliteDir, copy, {
+    recursive: true,
+    dereference: true,
+    filter: (src) => src !== join(sqliteDir, 'build'),
+  });
+  if (realpathSync(copy) !== copy) throw new Error(`${copy} is not a copy of better-sqlite3`);
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify({
