@@ -173,13 +173,23 @@ export async function runHeartbeat(
     alertText: reply.text,
     ...spent,
   };
-  const staged = deps.db
-    .transaction(() => {
-      const s = deps.outbox.stage({ accountId, chat, payloads, origin: 'auto' });
-      insertHeartbeatRun(deps.db, { ...row, outboxIds: s.messageIds });
-      return s;
-    })
-    .immediate();
+  let staged;
+  try {
+    staged = deps.db
+      .transaction(() => {
+        const s = deps.outbox.stage({ accountId, chat, payloads, origin: 'auto' });
+        insertHeartbeatRun(deps.db, { ...row, outboxIds: s.messageIds });
+        return s;
+      })
+      .immediate();
+  } catch (err) {
+    // An account that is not running (heartbeat.accountId) or a store error: the tokens were still spent.
+    return done({
+      result: 'failed',
+      reason: `the alert could not be queued: ${(err as Error).message}`,
+      ...spent,
+    });
+  }
   staged.afterCommit();
   if (target.note) deps.log.warn({ agentId: plan.agentId }, `heartbeat: ${target.note}`);
   return { busy: false, run: { ...row, outboxIds: staged.messageIds } };

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenClawConfig } from '../../config/schema';
 import { validateConfigText } from '../../config/validate';
-import type { Outbox } from '../../outbound/outbox';
+import { Outbox } from '../../outbound/outbox';
 import { openStore, type Store } from '../../store/db';
 import { waitFor } from '../../../../test/support/env';
 import type { ModelRequest } from '../providers/types';
@@ -30,14 +30,15 @@ afterEach(async () => {
 
 function configFor(heartbeat: string): OpenClawConfig {
   const r = validateConfigText(
-    `{ agents: { defaults: { model: 'sim/m', heartbeat: { target: 'none', ${heartbeat} } } } }`,
+    `{ channels: { whatsapp: { allowFrom: ['+15550000001'] } },
+       agents: { defaults: { model: 'sim/m', heartbeat: { ${heartbeat.includes('target:') ? '' : "target: 'none', "}${heartbeat} } } } }`,
   );
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.config;
 }
 
 /** `busyAnswers`: what isRunning says, in order, then false; or always true. */
-function setup(heartbeat: string, busyAnswers: boolean[] | 'always' = []) {
+function setup(heartbeat: string, busyAnswers: boolean[] | 'always' = [], reply = 'HEARTBEAT_OK') {
   let cfg = configFor(heartbeat);
   const requests: ModelRequest[] = [];
   const busy = busyAnswers === 'always' ? [] : [...busyAnswers];
@@ -49,7 +50,7 @@ function setup(heartbeat: string, busyAnswers: boolean[] | 'always' = []) {
       requests.push(req);
       const usage = { input: 10, output: 2, cacheRead: 0, cacheWrite: 0 };
       return Promise.resolve({
-        text: 'HEARTBEAT_OK',
+        text: reply,
         toolCalls: [],
         usage,
         costUsd: 0,
@@ -67,7 +68,14 @@ function setup(heartbeat: string, busyAnswers: boolean[] | 'always' = []) {
     config: () => cfg,
     stateDir: dir,
     models,
-    outbox: {} as Outbox, // target "none" never delivers
+    // No account runs here: a delivery attempt meets the outbox's own refusal.
+    outbox: new Outbox({
+      db: store.db,
+      log,
+      port: () => null,
+      maxAgeMs: () => 60_000,
+      onChange: () => undefined,
+    }),
     runDeps: () => ({
       db: store.db,
       log,
@@ -151,5 +159,19 @@ describe('HeartbeatScheduler', () => {
     await expect(h.s.runNow()).resolves.toMatchObject({ agentId: 'main', result: 'ok', tokens: 12 });
     expect(h.requests).toHaveLength(1);
     await expect(h.s.runNow('ghost')).rejects.toThrow('agent "ghost" has no heartbeat');
+  });
+
+  it('records an alert that could not be queued as failed, with the tokens it cost', async () => {
+    const h = setup(
+      `every: '1h', target: 'whatsapp', to: '+15550000001', accountId: 'other'`,
+      [],
+      'Water the plants.',
+    );
+    h.s.replan();
+    await expect(h.s.runNow()).resolves.toMatchObject({
+      result: 'failed',
+      reason: 'the alert could not be queued: no WhatsApp account "other" is running',
+      tokens: 12,
+    });
   });
 });
