@@ -18,7 +18,8 @@ export function preview(payload: OutboundPayload): string {
   }
 }
 
-export function toItem(row: OutboxRow): OutboxItem {
+/** `shown`: the row's preview when the caller has it, sparing a parse of the payload on every state change. */
+export function toItem(row: OutboxRow, shown?: string): OutboxItem {
   return {
     seq: row.seq,
     accountId: row.account,
@@ -33,6 +34,6 @@ export function toItem(row: OutboxRow): OutboxItem {
     ...(row.sent_at !== null ? { sentAt: new Date(row.sent_at).toISOString() } : {}),
     ...(row.next_attempt_at !== null ? { nextAttemptAt: new Date(row.next_attempt_at).toISOString() } : {}),
     ...(row.expires_at !== null ? { expiresAt: new Date(row.expires_at).toISOString() } : {}),
-    preview: preview(JSON.parse(row.payload) as OutboundPayload),
+    preview: shown ?? preview(JSON.parse(row.payload) as OutboundPayload),
   };
 }

@@ -10,9 +10,10 @@ import type { OutboxItem } from '../../shared/contract';
 import { openStore, type Store } from '../store/db';
 import { wasSent } from '../store/queries/inbox';
 import { getOutbox, insertOutbox, markSending } from '../store/queries/outbox';
-import { MAX_ATTEMPTS, Outbox, retryDelayMs } from './outbox';
+import { Outbox } from './outbox';
 import { NO_PACING } from './pacing';
 import { SendFailure, type OutboundPort } from './port';
+import { MAX_ATTEMPTS, retryDelayMs } from './retry';
 import type { OutboundPayload } from './types';
 
 const A = '15551230001@s.whatsapp.net';
@@ -142,6 +143,8 @@ describe('outbox', () => {
     await flush();
     const [first] = outbox.list({ state: 'pending' }).slice(-1);
     expect(first).toMatchObject({ messageId: 'ID1', attempts: 1, error: 'timed out' });
+    // y was claimed with x but never written: pending again, its attempt not counted.
+    expect(outbox.list({ state: 'pending' })[0]).toMatchObject({ messageId: 'ID2', attempts: 0 });
     expect(Date.parse(first!.nextAttemptAt!) - Date.now()).toBe(retryDelayMs(1));
     expect(port.calls).toHaveLength(1); // y waits behind x: order is kept
     await vi.advanceTimersByTimeAsync(retryDelayMs(1));
@@ -170,6 +173,26 @@ describe('outbox', () => {
     const [next, nobody] = outbox.list({ limit: 2 });
     expect(nobody).toMatchObject({ state: 'failed', attempts: 1, error: 'not on WhatsApp' });
     expect(next).toMatchObject({ state: 'sent' });
+  });
+
+  it('writes an item enqueued while earlier ones await their acks at once, not after the next ack', async () => {
+    let answer = () => {};
+    port.ackGate = new Promise<void>((resolve) => (answer = resolve)); // WhatsApp answers only at the end
+    try {
+      outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('first')], origin: 'api' });
+      await flush();
+      outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('second')], origin: 'api' });
+      await flush();
+      expect(port.calls.map((c) => [c.id, c.storedState])).toEqual([
+        ['ID1', 'sending'],
+        ['ID2', 'sending'],
+      ]);
+      expect(outbox.list({ state: 'sent' })).toEqual([]);
+    } finally {
+      answer();
+    }
+    await flush();
+    expect(outbox.list({ state: 'sent' })).toHaveLength(2);
   });
 
   it('holds items while offline without counting attempts, and sends them once the account connects', async () => {
@@ -312,7 +335,7 @@ function walCommits(file: string): number {
 }
 
 describe('outbox commits', () => {
-  it('claims each item (sending + its id recorded as ours) in one commit, and a burst of acks in one more', async () => {
+  it('claims a burst of items (sending + ids recorded as ours) in one commit, and their acks in one more', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'outbox-commits-'));
     const file = path.join(dir, 'state.db');
     const fileStore = openStore(file, { checkpointInWorker: false });
@@ -338,7 +361,7 @@ describe('outbox commits', () => {
         payloads.map(() => ['sending', true]),
       );
       const claimed = walCommits(file);
-      expect(claimed - before).toBe(1 + 32); // the 32 stored together, then one claim each
+      expect(claimed - before).toBe(1 + 1); // the 32 stored together, then claimed together
       answer();
       await flush();
       expect(box.list({ state: 'sent' })).toHaveLength(32);

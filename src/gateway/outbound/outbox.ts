@@ -7,7 +7,6 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { OutboxItem } from '../../shared/contract';
 import { GatewayError } from '../errors';
-import { recordSent } from '../store/queries/inbox';
 import {
   getOutbox,
   insertOutbox,
@@ -15,7 +14,6 @@ import {
   markEnded,
   markHeld,
   markRetry,
-  markSending,
   nextOpen,
   openChats,
   reopen,
@@ -23,21 +21,16 @@ import {
   type NewOutboxRow,
   type OutboxRow,
 } from '../store/queries/outbox';
-import { toItem } from './item';
+import { ChatRuns } from './chat-runs';
+import { makeClaims, type Claims } from './claims';
+import { preview, toItem } from './item';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacing';
 import { SendFailure, type OutboundPort } from './port';
+import { MAX_ATTEMPTS, retryDelayMs, SEND_TIMEOUT_MS, withTimeout } from './retry';
 import { SentMarks } from './sent-marks';
 import { Typing } from './typing';
 import type { OutboundOrigin, OutboundPayload, OutboxState } from './types';
 
-/** Attempts before a transiently failing item is given up as failed. */
-export const MAX_ATTEMPTS = 6;
-/** Backoff after the nth failed attempt: 2 s, 4 s, 8 s … capped at 2 minutes. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(2000 * 2 ** Math.max(0, attempts - 1), 120_000);
-}
-/** A send that has not settled by then is treated as a transient failure (the retry carries the same id). */
-const SEND_TIMEOUT_MS = 60_000;
 /** Stanzas of one chat written and still awaiting WhatsApp's ack. */
 const ACK_WINDOW = 32;
 /** How often held items are checked for expiry while their account is offline. */
@@ -69,12 +62,8 @@ export class Outbox {
   private readonly sentMarks: SentMarks;
   // Built once: db.transaction() makes new wrapper functions on every call, and these run for every item.
   private readonly storeAll: (rows: NewOutboxRow[]) => OutboxRow[];
-  /** Marks an item `sending` and records its id as ours (so its echo is never taken as inbound): one commit. */
-  private readonly claim: (row: OutboxRow, at: number) => void;
-  /** Chats being drained (one in flight each), and chats asked to drain again when the current pass ends. */
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly claims: Claims;
+  private readonly runs: ChatRuns;
   private sweep: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -85,10 +74,8 @@ export class Outbox {
     this.sentMarks = new SentMarks(deps.db);
     const { db } = deps;
     this.storeAll = db.transaction((rows: NewOutboxRow[]) => rows.map((row) => storeOutbox(db, row)));
-    this.claim = db.transaction((row: OutboxRow, at: number) => {
-      markSending(db, row.seq);
-      recordSent(db, row.account, row.message_id, row.chat, at);
-    });
+    this.claims = makeClaims(db);
+    this.runs = new ChatRuns((account, chat) => this.drain(account, chat), deps.log);
   }
 
   /** Resumes every open item (pending, or left `sending` by a crash) and starts the expiry sweep. */
@@ -123,7 +110,7 @@ export class Outbox {
       })),
     );
     const items = rows.map((row) => this.report(row));
-    this.kick(req.accountId, req.chat);
+    this.runs.kick(req.accountId, req.chat);
     return items;
   }
 
@@ -157,7 +144,7 @@ export class Outbox {
       messageIds: rows.map((r) => r.messageId),
       afterCommit: () => {
         const items = rows.map((r) => this.changed(r.seq));
-        if (rows.length > 0) this.kick(req.accountId, req.chat);
+        if (rows.length > 0) this.runs.kick(req.accountId, req.chat);
         return items;
       },
     };
@@ -168,7 +155,7 @@ export class Outbox {
       account: filter.accountId ?? null,
       state: filter.state ?? null,
       limit: filter.limit ?? 100,
-    }).map(toItem);
+    }).map((row) => toItem(row));
   }
 
   retry(seq: number): OutboxItem {
@@ -180,7 +167,7 @@ export class Outbox {
       );
     }
     const item = this.changed(seq);
-    this.kick(row.account, row.chat);
+    this.runs.kick(row.account, row.chat);
     return item;
   }
 
@@ -195,18 +182,16 @@ export class Outbox {
     }
     markEnded(this.deps.db, seq, 'cancelled', 'cancelled by request');
     const item = this.changed(seq);
-    this.kick(row.account, row.chat);
+    this.runs.kick(row.account, row.chat);
     return item;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweep) clearInterval(this.sweep);
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
     this.typing.close();
     // A send in flight settles (or times out) on its own; its row says where it got.
-    await Promise.allSettled([...this.running.values()]);
+    await this.runs.stop();
   }
 
   private row(seq: number): OutboxRow {
@@ -217,41 +202,7 @@ export class Outbox {
 
   private resume(accountId: string | null): void {
     if (this.stopped) return;
-    for (const { account, chat } of openChats(this.deps.db, accountId)) this.kick(account, chat);
-  }
-
-  private kick(account: string, chat: string): void {
-    if (this.stopped) return;
-    const key = `${account}\u0000${chat}`;
-    if (this.running.has(key)) {
-      this.again.add(key);
-      return;
-    }
-    const timer = this.timers.get(key);
-    if (timer) {
-      clearTimeout(timer);
-      this.timers.delete(key);
-    }
-    const run = this.drain(account, chat)
-      .catch((err: Error) =>
-        this.deps.log.error({ account, chat, err }, 'outbox: chat queue stopped on an error'),
-      )
-      .finally(() => {
-        this.running.delete(key);
-        if (this.again.delete(key)) this.kick(account, chat);
-      });
-    this.running.set(key, run);
-  }
-
-  private later(account: string, chat: string, ms: number): void {
-    const key = `${account}\u0000${chat}`;
-    if (this.stopped || this.timers.has(key)) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.kick(account, chat);
-    }, ms);
-    timer.unref();
-    this.timers.set(key, timer);
+    for (const { account, chat } of openChats(this.deps.db, accountId)) this.runs.kick(account, chat);
   }
 
   /**
@@ -261,76 +212,115 @@ export class Outbox {
    * written until the in-flight acks are in, so at most that window can overtake a message being retried.
    */
   private async drain(account: string, chat: string): Promise<void> {
-    const key = `${account}\u0000${chat}`;
     const inflight = new Map<number, Promise<void>>();
     let lastWritten = 0;
     let halt: 'none' | 'retry' | 'offline' = 'none';
     for (;;) {
       if (this.stopped || halt !== 'none') break;
-      this.again.delete(key);
-      if (inflight.size >= ACK_WINDOW) {
-        await Promise.race(inflight.values());
-        continue;
-      }
-      const row = nextOpen(this.deps.db, account, chat, inflight.size > 0 ? lastWritten : 0);
-      if (!row) {
+      this.runs.seen(account, chat);
+      const room = ACK_WINDOW - inflight.size;
+      const rows =
+        room > 0 ? nextOpen(this.deps.db, account, chat, inflight.size > 0 ? lastWritten : 0, room) : [];
+      if (rows.length === 0) {
         if (inflight.size === 0) break;
-        await Promise.race(inflight.values());
+        await this.runs.nap(account, chat);
         continue;
       }
-      const now = this.now();
+      const { ready, wait } = this.ready(account, chat, rows);
+      if (ready.length === 0) {
+        if (wait === null) continue; // every row it saw had expired
+        if (wait === 'offline') break; // accountConnected() resumes it; the sweep expires it meanwhile
+        // Its time comes by timer; with acks still out, look again once they are in.
+        if (inflight.size === 0) this.runs.later(account, chat, wait);
+        else halt = 'retry';
+        break;
+      }
+      const port = this.deps.port(account);
+      if (!port) break;
+      this.claims.claim(ready, this.now());
+      // What is reported is what the claim stored; each `row` stays as read (failed() counts from it).
+      const batch = ready.map((row) => {
+        const payload = JSON.parse(row.payload) as OutboundPayload;
+        const sending: OutboxRow = { ...row, state: 'sending', attempts: row.attempts + 1 };
+        const shown = preview(payload);
+        this.report(sending, shown);
+        return { row, payload, sending, shown };
+      });
+      for (let i = 0; i < batch.length; i++) {
+        const { row, payload, sending, shown } = batch[i]!;
+        if (this.stopped || halt !== 'none') {
+          // An ack refused an earlier one: nothing more is written until the window's acks are in.
+          this.release(batch.slice(i).map((b) => b.row));
+          break;
+        }
+        let acked: Promise<void>;
+        try {
+          acked = (await withTimeout(port.send(row.chat, payload, row.message_id), SEND_TIMEOUT_MS)).acked;
+        } catch (err) {
+          halt = this.failed(row, err);
+          this.release(batch.slice(i + 1).map((b) => b.row));
+          break;
+        }
+        lastWritten = row.seq;
+        const done = withTimeout(acked, SEND_TIMEOUT_MS).then(
+          async () => {
+            const at = this.now();
+            // Until this commits the row says `sending`: it stays in flight, so nextOpen never hands it out again.
+            await this.sentMarks.mark(row.seq, at);
+            if (payload.kind !== 'react') this.typing.stop(row.account, row.chat);
+            this.report(
+              { ...sending, state: 'sent', sent_at: at, error: null, next_attempt_at: null },
+              shown,
+            );
+          },
+          (err: unknown) => {
+            const outcome = this.failed(row, err);
+            if (halt !== 'offline') halt = outcome;
+          },
+        );
+        inflight.set(
+          row.seq,
+          done.finally(() => {
+            inflight.delete(row.seq);
+            this.runs.wake(account, chat);
+          }),
+        );
+      }
+    }
+    await Promise.allSettled(inflight.values());
+    // A failed item waits for its retry time (or, offline, for accountConnected()): look again once the acks are in.
+    if (halt === 'retry') this.runs.repeat(account, chat);
+  }
+
+  /** The leading rows that may be written now (expiring stale ones on the way), else what the next one waits for. */
+  private ready(
+    account: string,
+    chat: string,
+    rows: OutboxRow[],
+  ): { ready: OutboxRow[]; wait: number | 'offline' | null } {
+    const now = this.now();
+    const ready: OutboxRow[] = [];
+    for (const row of rows) {
       if (row.expires_at !== null && row.expires_at <= now && row.state === 'pending') {
         this.expire(row);
         continue;
       }
-      const port = this.deps.port(account);
-      if (!port?.connected()) break; // accountConnected() resumes it; the sweep expires it meanwhile
+      if (!this.deps.port(account)?.connected()) return { ready, wait: 'offline' };
       if (row.next_attempt_at !== null && row.next_attempt_at > now) {
-        // Its time comes by timer; with acks still out, look again once they are in.
-        if (inflight.size === 0) this.later(account, chat, row.next_attempt_at - now);
-        else halt = 'retry';
-        break;
+        return { ready, wait: row.next_attempt_at - now };
       }
       const wait = this.pacer.take(account, chat, now);
-      if (wait > 0) {
-        if (inflight.size === 0) this.later(account, chat, wait);
-        else halt = 'retry';
-        break;
-      }
-      this.claim(row, now);
-      // `row` stays as read (failed() counts from it); what is reported is what markSending stored.
-      const sending: OutboxRow = { ...row, state: 'sending', attempts: row.attempts + 1 };
-      this.report(sending);
-      const payload = JSON.parse(row.payload) as OutboundPayload;
-      let acked: Promise<void>;
-      try {
-        acked = (await withTimeout(port.send(row.chat, payload, row.message_id), SEND_TIMEOUT_MS)).acked;
-      } catch (err) {
-        halt = this.failed(row, err);
-        continue;
-      }
-      lastWritten = row.seq;
-      const done = withTimeout(acked, SEND_TIMEOUT_MS).then(
-        async () => {
-          const at = this.now();
-          // Until this commits the row says `sending`: it stays in flight, so nextOpen never hands it out again.
-          await this.sentMarks.mark(row.seq, at);
-          if (payload.kind !== 'react') this.typing.stop(row.account, row.chat);
-          this.report({ ...sending, state: 'sent', sent_at: at, error: null, next_attempt_at: null });
-        },
-        (err: unknown) => {
-          const outcome = this.failed(row, err);
-          if (halt !== 'offline') halt = outcome;
-        },
-      );
-      inflight.set(
-        row.seq,
-        done.finally(() => inflight.delete(row.seq)),
-      );
+      if (wait > 0) return { ready, wait };
+      ready.push(row);
     }
-    await Promise.allSettled(inflight.values());
-    // A failed item waits for its retry time (or, offline, for accountConnected()): look again once the acks are in.
-    if (halt === 'retry' && !this.stopped) this.again.add(key);
+    return { ready, wait: null };
+  }
+
+  /** Claimed items that were never written go back to pending, their attempt uncounted. */
+  private release(rows: OutboxRow[]): void {
+    if (rows.length === 0) return;
+    this.claims.release(rows);
+    for (const row of rows) this.changed(row.seq);
   }
 
   private expire(row: OutboxRow): void {
@@ -381,8 +371,8 @@ export class Outbox {
   }
 
   /** Reports a row the caller has just stored (and updated in memory the same way), without reading it back. */
-  private report(row: OutboxRow): OutboxItem {
-    const item = toItem(row);
+  private report(row: OutboxRow, shown?: string): OutboxItem {
+    const item = toItem(row, shown);
     this.deps.onChange(item);
     return item;
   }
@@ -392,15 +382,4 @@ export class Outbox {
     this.deps.onChange(item);
     return item;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new SendFailure('transient', `no answer from WhatsApp within ${ms / 1000} s`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -72,18 +72,19 @@ export function getOutbox(db: Database.Database, seq: number): OutboxRow | undef
   return prepare<[number], OutboxRow>(db, 'SELECT * FROM outbox WHERE seq = ?').get(seq);
 }
 
-/** The oldest open item of one chat after `afterSeq` (the last one written and awaiting its ack, or 0). */
+/** The oldest open items of one chat after `afterSeq` (the last one written and awaiting its ack, or 0), in order. */
 export function nextOpen(
   db: Database.Database,
   account: string,
   chat: string,
-  afterSeq = 0,
-): OutboxRow | undefined {
-  return prepare<[string, string, number], OutboxRow>(
+  afterSeq: number,
+  limit: number,
+): OutboxRow[] {
+  return prepare<[string, string, number, number], OutboxRow>(
     db,
     `SELECT * FROM outbox WHERE account = ? AND chat = ? AND state IN ('pending', 'sending') AND seq > ?
-     ORDER BY seq LIMIT 1`,
-  ).get(account, chat, afterSeq);
+     ORDER BY seq LIMIT ?`,
+  ).all(account, chat, afterSeq, limit);
 }
 
 /** Every chat with open items, per account (what a start or a reconnect has to resume). */

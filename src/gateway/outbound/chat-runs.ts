@@ -1,0 +1,91 @@
+// Scheduling of the outbox's per-chat queues: at most one pass over a chat at a time (so its messages keep their
+// order), a pass asked for while one runs happens right after it, a timer per chat for items that must wait
+// (retry time, pacing), and a way for a running pass that waits for acks to be woken at once by new items instead
+// of after the next ack. Every timer and waiter is released by stop().
+import type { Logger } from 'pino';
+
+type Pass = (account: string, chat: string) => Promise<void>;
+
+const keyOf = (account: string, chat: string) => `${account}\u0000${chat}`;
+
+export class ChatRuns {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly wakers = new Map<string, () => void>();
+  private stopped = false;
+
+  constructor(
+    private readonly pass: Pass,
+    private readonly log: Logger,
+  ) {}
+
+  /** Runs a pass over the chat now, or right after the one running (which is woken if it waits). */
+  kick(account: string, chat: string): void {
+    if (this.stopped) return;
+    const key = keyOf(account, chat);
+    if (this.running.has(key)) {
+      this.again.add(key);
+      this.wakers.get(key)?.();
+      return;
+    }
+    const timer = this.timers.get(key);
+    if (timer) {
+      clearTimeout(timer);
+      this.timers.delete(key);
+    }
+    const run = this.pass(account, chat)
+      .catch((err: Error) => this.log.error({ account, chat, err }, 'outbox: chat queue stopped on an error'))
+      .finally(() => {
+        this.running.delete(key);
+        if (this.again.delete(key)) this.kick(account, chat);
+      });
+    this.running.set(key, run);
+  }
+
+  /** A pass over the chat in `ms` (unless one is due sooner). */
+  later(account: string, chat: string, ms: number): void {
+    const key = keyOf(account, chat);
+    if (this.stopped || this.timers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.kick(account, chat);
+    }, ms);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  /** Called by a running pass before it reads the chat: what was asked for until now, it sees. */
+  seen(account: string, chat: string): void {
+    this.again.delete(keyOf(account, chat));
+  }
+
+  /** Asks for another pass once the running one ends. */
+  repeat(account: string, chat: string): void {
+    if (!this.stopped) this.again.add(keyOf(account, chat));
+  }
+
+  /** Resolves at the next wake() or kick() of the chat (or stop()). */
+  nap(account: string, chat: string): Promise<void> {
+    const key = keyOf(account, chat);
+    return new Promise((resolve) =>
+      this.wakers.set(key, () => {
+        this.wakers.delete(key);
+        resolve();
+      }),
+    );
+  }
+
+  wake(account: string, chat: string): void {
+    this.wakers.get(keyOf(account, chat))?.();
+  }
+
+  /** Clears every timer and waiter, then waits for the passes running (each ends at its next check). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    for (const wake of [...this.wakers.values()]) wake();
+    await Promise.allSettled([...this.running.values()]);
+  }
+}
