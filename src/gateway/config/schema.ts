@@ -210,7 +210,13 @@ const HeartbeatTo = z.string().refine((s) => E164_RE.test(s) || GROUP_JID_RE.tes
 });
 
 const heartbeatFields = {
-  model: z.string().optional(),
+  // MODEL_REF_RE is read when a file is checked, after this module has finished loading.
+  model: z
+    .string()
+    .refine((s) => MODEL_REF_RE.test(s), {
+      error: (iss) => `${quote(iss.input)} must name a model as "provider/model", like "openai/gpt-4o-mini"`,
+    })
+    .optional(),
   /** `last`: the last chat the agent answered; `none`: run, deliver nothing; `whatsapp`: to `to`. */
   target: z.enum(['last', 'none', 'whatsapp']).optional(),
   to: HeartbeatTo.optional(),

@@ -72,6 +72,10 @@ describe('heartbeat config', () => {
       firstError(hb(`{ activeHours: { start: '08:00', end: '22:00', timezone: 'Mars/Base' } }`)).path,
     ).toBe('agents.defaults.heartbeat.activeHours.timezone');
     expect(firstError(hb(`{ ackMaxChars: -1 }`)).path).toBe('agents.defaults.heartbeat.ackMaxChars');
+    expect(firstError(hb(`{ model: 'gpt-4o' }`))).toMatchObject({
+      path: 'agents.defaults.heartbeat.model',
+      message: expect.stringContaining('"provider/model"'),
+    });
     expect(firstError(`{ agents: { list: [{ id: 'a', heartbeat: { to: 'bob' } }] } }`).path).toBe(
       'agents.list.0.heartbeat.to',
     );
