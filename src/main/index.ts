@@ -11,6 +11,14 @@ import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolResponse } 
 import { createMainWindow, hardenSession, showRoute } from './app-window';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 import { bindIpc, isOwnAppFrame, type IpcBinding } from './ipc-binding';
+import {
+  APP_USER_MODEL_ID,
+  afterLastWindowClosed,
+  DEFAULT_DESKTOP_SETTINGS,
+  onWindowClose,
+  startedAtLogin,
+} from './desktop-habits';
+import { startDesktopShell, type DesktopShell } from './desktop-shell';
 import { createNotifier } from './notifier';
 import { startPairingDesk, type PairingDesk } from './pairing-desk';
 import { pairingHash } from './pairing-notify';
@@ -44,6 +52,8 @@ async function run(): Promise<void> {
   let desk: PairingDesk | null = null;
   let stopWakeWatch: (() => void) | null = null;
   let quitting = false;
+  let desktop: DesktopShell | null = null;
+  const habits = () => desktop?.settings() ?? DEFAULT_DESKTOP_SETTINGS;
   let exiting: Promise<void> | null = null;
   const trayState: TrayState = { gateway: 'starting', accounts: [] };
 
@@ -55,7 +65,7 @@ async function run(): Promise<void> {
         preloadPath,
         appUrl,
         hash,
-        hideOnClose: () => !quitting,
+        hideOnClose: () => onWindowClose(habits(), quitting) === 'hide',
         onLoadFailed: (err) => dialog.showErrorBox('OpenClaw could not load its window', err.message),
       });
     } else if (hash) {
@@ -85,8 +95,13 @@ async function run(): Promise<void> {
 
   app.on('second-instance', () => showWindow());
   app.on('activate', () => showWindow());
-  // Stay alive in the tray when the last window closes (registering a listener disables the default quit).
-  app.on('window-all-closed', () => {});
+  // Stay alive in the tray when the last window closes (registering a listener disables the default quit), unless
+  // the user turned that off: then closing the window quits, which stops the gateway cleanly.
+  app.on('window-all-closed', () => {
+    if (afterLastWindowClosed(habits()) === 'quit') app.quit();
+  });
+  // Windows groups notifications (and shows them at all) by this id, which the installer's shortcut carries too.
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   app.on('before-quit', (event) => {
     quitting = true;
     event.preventDefault();
@@ -119,8 +134,21 @@ async function run(): Promise<void> {
     else if (action.kind === 'quit') app.quit();
     else if (action.kind === 'open-pairing') showWindow('#/pairing');
     else if (action.kind === 'show') showWindow(pairingHash(action));
-    else void desk?.act(action.kind, action.accountId, action.code);
+    else if (action.kind === 'toggle') {
+      void desktop
+        ?.toggle(action.setting)
+        .then((settings) => {
+          trayState.desktop = settings;
+          tray?.update(trayState);
+        })
+        .catch((err: unknown) => dialog.showErrorBox('OpenClaw could not save the setting', String(err)));
+    } else void desk?.act(action.kind, action.accountId, action.code);
   };
+  desktop = await startDesktopShell(app).catch((err: unknown) => {
+    process.emitWarning(`desktop settings unavailable: ${String(err)}`, 'OpenClawDesktopSettings');
+    return null;
+  });
+  if (desktop) trayState.desktop = desktop.settings();
   tray = createTray({ resourcesDir, onAction: onTrayAction });
   tray.update(trayState);
 
@@ -206,5 +234,7 @@ async function run(): Promise<void> {
     dialog.showErrorBox('OpenClaw could not start its gateway', message);
   }
   tray.update(trayState);
-  if (!quitting) showWindow();
+  // Started by the OS at login: the tray only, until the user opens the window.
+  const atLogin = startedAtLogin(process.argv, app.getLoginItemSettings().wasOpenedAtLogin === true);
+  if (!quitting && !atLogin) showWindow();
 }

@@ -34,6 +34,8 @@ export interface TrayState {
   pending?: TrayPairing[];
   /** The agent's status; the tray speaks only when it needs attention (no model, last run failed). */
   agent?: Pick<AgentStatus, 'configured' | 'sentence' | 'lastFailure'>;
+  /** The desktop habits the tray toggles (desktop-habits.ts); no toggles until they are loaded. */
+  desktop?: { openAtLogin: boolean; closeToTray: boolean };
 }
 
 export interface TrayMenuItem {
@@ -42,6 +44,8 @@ export interface TrayMenuItem {
   enabled: boolean;
   kind?: 'separator';
   submenu?: TrayMenuItem[];
+  /** A checkbox item's state (a plain item when absent). */
+  checked?: boolean;
 }
 
 /** What a click on a menu item asks for. */
@@ -49,7 +53,29 @@ export type TrayAction =
   | { kind: 'open' }
   | { kind: 'quit' }
   | { kind: 'open-pairing' }
-  | { kind: 'approve' | 'deny' | 'show'; accountId: string; code: string };
+  | { kind: 'approve' | 'deny' | 'show'; accountId: string; code: string }
+  | { kind: 'toggle'; setting: DesktopToggle };
+
+export type DesktopToggle = 'openAtLogin' | 'closeToTray';
+
+const TOGGLES: Record<string, DesktopToggle> = {
+  'toggle-open-at-login': 'openAtLogin',
+  'toggle-close-to-tray': 'closeToTray',
+};
+
+function desktopItems(desktop: TrayState['desktop']): TrayMenuItem[] {
+  if (!desktop) return [];
+  return [
+    { id: 'separator-desktop', label: '', enabled: false, kind: 'separator' },
+    { id: 'toggle-open-at-login', label: 'Start at Login', enabled: true, checked: desktop.openAtLogin },
+    {
+      id: 'toggle-close-to-tray',
+      label: 'Keep Running When the Window Closes',
+      enabled: true,
+      checked: desktop.closeToTray,
+    },
+  ];
+}
 
 /** More than this many requests and the rest are behind "Open Pairing…" (a menu is not a list view). */
 export const MAX_TRAY_REQUESTS = 8;
@@ -123,6 +149,7 @@ export function trayMenuModel(state: TrayState): TrayMenuItem[] {
       enabled: false,
     })),
     ...pairingItems(state.pending ?? []),
+    ...desktopItems(state.desktop),
     { id: 'separator', label: '', enabled: false, kind: 'separator' as const },
     { id: 'quit', label: 'Quit OpenClaw', enabled: true },
   ];
@@ -131,6 +158,7 @@ export function trayMenuModel(state: TrayState): TrayMenuItem[] {
 /** The action behind a clicked item id; null for ids that do nothing (status lines). */
 export function trayAction(id: string): TrayAction | null {
   if (id === 'open' || id === 'quit' || id === 'open-pairing') return { kind: id };
+  if (Object.hasOwn(TOGGLES, id)) return { kind: 'toggle', setting: TOGGLES[id]! };
   const match = /^pairing-(approve|deny|show):([^:]+):([^:]+)$/.exec(id);
   if (!match) return null;
   return { kind: match[1] as 'approve' | 'deny' | 'show', accountId: match[2]!, code: match[3]! };
@@ -175,7 +203,14 @@ export function toMenuTemplate(
         enabled: item.enabled,
         submenu: toMenuTemplate(item.submenu, onClick),
       };
-    return { id: item.id, label: item.label, enabled: item.enabled, click: () => onClick(item.id) };
+    const checkbox = item.checked === undefined ? {} : { type: 'checkbox' as const, checked: item.checked };
+    return {
+      id: item.id,
+      label: item.label,
+      enabled: item.enabled,
+      ...checkbox,
+      click: () => onClick(item.id),
+    };
   });
 }
 

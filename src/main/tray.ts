@@ -23,11 +23,12 @@ export function createTray(opts: {
   /** A menu item was chosen (open, quit, approve/deny/show a pairing request…). */
   onAction(action: TrayAction): void;
 }): AppTray {
-  const load = (file: string): NativeImage => {
-    const image = nativeImage.createFromPath(join(opts.resourcesDir, file));
-    // The PNGs are 32 px; macOS menu bar icons are drawn at 16 pt (the 32 px image serves Retina).
-    return process.platform === 'darwin' ? image.resize({ width: 16, height: 16 }) : image;
-  };
+  const load = (file: string): NativeImage =>
+    // macOS draws menu bar icons at 16 pt: resources/tray/ has 16 px files whose @2x/@3x siblings Electron loads
+    // for Retina screens (scripts/icons.mjs). Windows and Linux get the 32 px masters and scale them down.
+    nativeImage.createFromPath(
+      process.platform === 'darwin' ? join(opts.resourcesDir, 'tray', file) : join(opts.resourcesDir, file),
+    );
   const icons = { ok: load('tray.png'), attention: load('tray-attention.png') };
   const tray = new Tray(icons.ok);
   // Windows and Linux: a left click opens the window (macOS shows the menu instead).
