@@ -72,7 +72,7 @@ export interface Commit {
   usage?: UsageDto;
   costUsd?: number;
   sends: Array<{ accountId: string; chat: string; payloads: OutboundPayload[] }>;
-  settle: Array<{ seq: number; state: StoredOutcomeState; reason?: string }>;
+  settle: Array<{ seq: number; state: StoredOutcomeState; reason?: string; redact?: readonly string[] }>;
   runId: string;
   /** /new: the session starts afresh in the same transaction. */
   reset?: boolean;
@@ -210,6 +210,7 @@ export class AgentService implements AgentControl {
             outboxIds,
             runId: c.runId,
             now,
+            redact: s.redact,
           });
         return { stored, after: staged };
       })

@@ -13,6 +13,7 @@ import { countUnconsumed } from '../store/queries/sessions';
 import { answerChatCommand, type CommandContext } from './answer';
 import type { ConfigEditor } from './config-command';
 import type { ChatCommand } from './parse';
+import { typedSecrets } from './typed-secrets';
 
 /** What the gateway lends the commands (wired in agent/wire.ts). */
 export interface CommandPorts {
@@ -87,6 +88,7 @@ export async function answerCommand(row: AcceptedRow, cmd: ChatCommand, src: Com
         seq: row.seq,
         state: payloads.length > 0 ? ('answered' as const) : ('silent' as const),
         reason: answer.reason,
+        redact: typedSecrets(typeof row.meta.text === 'string' ? row.meta.text : ''),
       },
     ],
   };

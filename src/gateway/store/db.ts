@@ -46,6 +46,10 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    // A row updated or deleted leaves its old bytes in the page's free space unless they are zeroed: a secret
+    // scrubbed from a message (queries/redact.ts) or a pruned plaintext would stay in the file. FAST zeroes them
+    // without extra I/O (pages put on the free list are not rewritten).
+    db.pragma('secure_delete = FAST');
     // Checked before switching to WAL, which rewrites the header: a database from a newer build stays untouched.
     assertKnownVersion(db, migrations);
     db.pragma('journal_mode = WAL');

@@ -6,6 +6,7 @@ import type { MessageOutcome, SessionSummary, Turn } from '../../../shared/contr
 import type { ToolCall, Usage } from '../../agent/providers/types';
 import type { AcceptedRow } from './inbox';
 import { prepare } from './prepare';
+import { redactAccepted } from './redact';
 
 export type TurnRole = Turn['role'];
 
@@ -318,6 +319,8 @@ export function settleAccepted(
     outboxIds?: string[];
     runId?: string;
     now: number;
+    /** Secrets the message carried (a `/config set` of a secret key), masked wherever it is stored. */
+    redact?: readonly string[];
   },
 ): void {
   const consumed = prepare<[number, number]>(
@@ -338,6 +341,7 @@ export function settleAccepted(
     o.runId ?? null,
     o.now,
   );
+  if (o.redact?.length) redactAccepted(db, o.acceptedSeq, o.redact);
 }
 
 /** Stored outcomes, and `waiting` for hand-offs not consumed yet; seqs with neither are left out. */
