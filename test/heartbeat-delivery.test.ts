@@ -131,6 +131,20 @@ describe('skips that cost nothing', () => {
     expect(suite.model.requests).toHaveLength(1);
   });
 
+  it('no HEARTBEAT.md with the default prompt makes no model request either', async () => {
+    const g = await suite.gateway(
+      '+15550700007',
+      OPEN_DMS + modelConfig(suite.model, 'openai', `heartbeat: { every: '0' },`),
+    );
+    const alice = suite.sim.contact('+15550710007', { name: 'Alice' });
+    await greet(g, alice);
+    await g.set('agents.defaults.heartbeat.every', '1s');
+    await waitFor(() => runs(g).length >= 2, 'two heartbeats', 15_000);
+    await g.set('agents.defaults.heartbeat.every', '0');
+    expect(runs(g)[0]).toEqual({ result: 'skipped', reason: expect.stringContaining('no HEARTBEAT.md') });
+    expect(suite.model.requests).toHaveLength(1);
+  });
+
   it('outside active hours nothing runs', async () => {
     const hhmm = (d: Date) => d.toISOString().slice(11, 16);
     const start = hhmm(new Date(Date.now() + 2 * 3_600_000));

@@ -23,7 +23,7 @@ import type { ModelPort, RunDeps } from '../run';
 import { runAgent } from '../run';
 import { capContent, workspaceDir } from '../workspace';
 import { isWithinActiveHours } from './active-hours';
-import { heartbeatSessionKey, type HeartbeatPlan } from './plan';
+import { DEFAULT_HEARTBEAT_PROMPT, heartbeatSessionKey, type HeartbeatPlan } from './plan';
 import { isHeartbeatFileEmpty, stripHeartbeatOk } from './strip';
 import { resolveTarget } from './target';
 
@@ -96,6 +96,13 @@ export async function runHeartbeat(
   }
   if (heartbeatMd !== undefined && isHeartbeatFileEmpty(heartbeatMd))
     return done({ result: 'skipped', reason: 'HEARTBEAT.md has nothing to check (no model call)' });
+  // The default prompt only says "read HEARTBEAT.md": without the file (new workspaces have none) there is nothing
+  // to check, and a scheduled call would spend tokens every 30 minutes for nobody. A custom prompt or Run now runs.
+  if (heartbeatMd === undefined && plan.prompt === DEFAULT_HEARTBEAT_PROMPT && !opts.manual)
+    return done({
+      result: 'skipped',
+      reason: 'no HEARTBEAT.md in the workspace and no heartbeat.prompt: nothing to check (no model call)',
+    });
 
   const target = resolveTarget(plan, {
     last: lastAnsweredChat(deps.db, plan.agentId),

@@ -40,6 +40,9 @@ function configFor(heartbeat: string): OpenClawConfig {
 /** `busyAnswers`: what isRunning says, in order, then false; or always true. */
 function setup(heartbeat: string, busyAnswers: boolean[] | 'always' = [], reply = 'HEARTBEAT_OK') {
   let cfg = configFor(heartbeat);
+  // Something to check: without a HEARTBEAT.md the default prompt makes no model call at all (run.ts).
+  fs.mkdirSync(path.join(dir, 'workspace'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'workspace', 'HEARTBEAT.md'), '- Check the backups\n');
   const requests: ModelRequest[] = [];
   const busy = busyAnswers === 'always' ? [] : [...busyAnswers];
   let busyChecks = 0;
