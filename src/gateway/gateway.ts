@@ -30,6 +30,7 @@ import { outboundHandlers } from './control/outbound-methods';
 import { agentHandlers } from './control/agent-methods';
 import { heartbeatHandlers } from './control/heartbeat-methods';
 import { wireAgent, type AgentWiring } from './agent/wire';
+import type { KeyCipher } from './agent/providers/keys';
 import { wireMetrics } from './metrics/wire';
 import { Outbox } from './outbound/outbox';
 import { autoReplies } from './outbound/auto-replies';
@@ -51,6 +52,8 @@ export interface StartOptions {
   uiDir?: string | null;
   /** Human-readable log lines go here too (the foreground `openclaw gateway run`). */
   console?: NodeJS.WritableStream | null;
+  /** Seals stored model API keys at rest: the desktop app passes Electron's safeStorage. */
+  keyCipher?: KeyCipher;
 }
 
 export interface Gateway {
@@ -226,7 +229,15 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     // Stopped before the sockets close, so a send in flight settles on its socket rather than in a teardown.
     cleanups.push(() => sending.stop());
     // Stopped before the outbox: an aborted run leaves its messages unconsumed for the next start.
-    const agentWiring = wireAgent(store.db, sending, { config, stateDir, env, logs, whatsapp, emit });
+    const agentWiring = wireAgent(store.db, sending, {
+      config,
+      stateDir,
+      env,
+      logs,
+      whatsapp,
+      emit,
+      keyCipher: opts.keyCipher,
+    });
     agent = agentWiring;
     cleanups.push(() => agentWiring.stop());
     const dispatch = createDispatcher(

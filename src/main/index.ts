@@ -1,7 +1,17 @@
 // Electron entry: one instance per user, the gateway in this process, one window, a tray. The window closes to the
 // tray on every platform; Quit (tray, app menu, signal) stops the gateway cleanly before the process exits.
 // Pairing requests show in the tray and as desktop notifications (pairing-desk.ts).
-import { app, dialog, ipcMain, net, powerMonitor, protocol, session, type BrowserWindow } from 'electron';
+import {
+  app,
+  dialog,
+  ipcMain,
+  net,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  type BrowserWindow,
+} from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGateway, type Gateway } from '../gateway/gateway';
@@ -21,6 +31,7 @@ import {
 import { startDesktopShell, type DesktopShell } from './desktop-shell';
 import { createNotifier } from './notifier';
 import { startPairingDesk, type PairingDesk } from './pairing-desk';
+import { safeStorageCipher } from './safe-storage-keys';
 import { pairingHash } from './pairing-notify';
 import { electronBindingPath, loadSqlite, sqliteLoadProblem } from './sqlite-check';
 import { createTray, type AppTray } from './tray';
@@ -154,7 +165,12 @@ async function run(): Promise<void> {
 
   try {
     // The UI comes from disk in Electron; the control WebSocket still listens for the CLI.
-    const gateway = await startGateway({ serveUi: false, console: app.isPackaged ? null : process.stdout });
+    const gateway = await startGateway({
+      serveUi: false,
+      console: app.isPackaged ? null : process.stdout,
+      // Model API keys sealed with the OS keychain (the headless gateway keeps its 0600 file).
+      keyCipher: safeStorageCipher(safeStorage, process.platform) ?? undefined,
+    });
     const { config } = gateway.health();
     Object.assign(trayState, {
       gateway: 'running',

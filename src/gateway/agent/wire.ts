@@ -7,6 +7,7 @@ import type { Outbox } from '../outbound/outbox';
 import type { WhatsAppManager } from '../whatsapp/manager';
 import type Database from 'better-sqlite3';
 import { HeartbeatScheduler } from './heartbeat/scheduler';
+import type { KeyCipher } from './providers/keys';
 import { ModelRegistry } from './providers/registry';
 import { AgentService } from './service';
 
@@ -30,6 +31,7 @@ export function wireAgent(
     logs: LogHub;
     whatsapp: WhatsAppManager;
     emit(event: 'sessions.turn' | 'agent.status' | 'heartbeat.changed', payload: unknown): void;
+    keyCipher?: KeyCipher;
   },
 ): AgentWiring {
   const log = deps.logs.child('agent');
@@ -39,6 +41,7 @@ export function wireAgent(
     env: deps.env,
     logger: deps.logs.child('agent/model'),
     addSecret: (value) => deps.logs.addSecret(value),
+    keyCipher: deps.keyCipher,
   });
   const service = new AgentService({
     db,

@@ -3,6 +3,9 @@
 // the Settings screen writes (`<stateDir>/credentials/models.json`), then the environment variable conventional for
 // that provider. Local servers (Ollama, LM Studio, llama.cpp, vLLM) need none. Keys are returned to the caller and
 // never logged; `source` is what the control API shows instead.
+// The file's values are sealed by a KeyCipher when one is given: the desktop app passes Electron's safeStorage (the
+// OS keychain's key), marked in the file as `encrypted: "<cipher name>"`; headless there is none and the 0600 file
+// is the protection.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -22,9 +25,20 @@ const ENV_REF_RE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 const CredentialsFileSchema = z.object({
   version: z.literal(1),
+  /** The KeyCipher that sealed the values (base64 of its output); absent when they are plain text. */
+  encrypted: z.string().min(1).max(64).optional(),
   keys: z.record(z.string(), z.string()),
 });
-type CredentialsFile = z.infer<typeof CredentialsFileSchema>;
+/** The keys in memory are always plain; only the file may hold them sealed. */
+type CredentialsFile = { version: 1; keys: Record<string, string> };
+
+/** Seals stored keys at rest (the desktop app's safeStorage). Both directions throw when they cannot. */
+export interface KeyCipher {
+  /** Written into the file as `encrypted`, so a reader knows which cipher opens the values. */
+  readonly name: string;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
 
 function hostOf(baseUrl: string): string {
   try {
@@ -56,6 +70,7 @@ export class KeyStore {
   constructor(
     private readonly stateDir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly cipher?: KeyCipher,
   ) {}
 
   get file(): string {
@@ -86,8 +101,15 @@ export class KeyStore {
     if (trimmed) keys[providerId] = trimmed;
     else delete keys[providerId];
     const next: CredentialsFile = { version: 1, keys };
+    const onDisk = this.cipher
+      ? {
+          version: 1,
+          encrypted: this.cipher.name,
+          keys: Object.fromEntries(Object.entries(keys).map(([id, key]) => [id, this.cipher!.encrypt(key)])),
+        }
+      : next;
     await ensurePrivateDir(path.dirname(this.file));
-    await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    await writeFileAtomic(this.file, `${JSON.stringify(onDisk, null, 2)}\n`, { mode: 0o600 });
     this.cache = next;
     this.fileError = undefined;
     return trimmed !== '';
@@ -119,12 +141,34 @@ export class KeyStore {
     }
     const parsed = CredentialsFileSchema.safeParse(json);
     if (parsed.success) {
-      this.cache = parsed.data;
-      this.fileError = undefined;
+      this.cache = { version: 1, keys: this.open(parsed.data) };
     } else {
       this.fileError = `${this.file} is not a model credentials file ({ "version": 1, "keys": { "<provider>": "<key>" } }); its keys are ignored until it is saved again`;
       this.cache = { version: 1, keys: {} };
     }
     return this.cache;
+  }
+
+  /** The file's keys in plain text; sealed ones this process cannot open are left out, and fileError says why. */
+  private open(file: z.infer<typeof CredentialsFileSchema>): Record<string, string> {
+    this.fileError = undefined;
+    if (file.encrypted === undefined) return file.keys;
+    if (this.cipher?.name !== file.encrypted) {
+      this.fileError = `${this.file} holds keys encrypted by ${file.encrypted}, which only the OpenClaw desktop app opens; save the keys again here or set them in the environment`;
+      return {};
+    }
+    const keys: Record<string, string> = {};
+    const failed: string[] = [];
+    for (const [id, sealed] of Object.entries(file.keys)) {
+      try {
+        keys[id] = this.cipher.decrypt(sealed);
+      } catch {
+        failed.push(id);
+      }
+    }
+    if (failed.length > 0) {
+      this.fileError = `${this.file}: the keys of ${failed.join(', ')} could not be decrypted (another user or a reset keychain?); save them again`;
+    }
+    return keys;
   }
 }

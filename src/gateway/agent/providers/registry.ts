@@ -10,7 +10,7 @@ import { AnthropicClient } from './anthropic';
 import { completeChain, type ChainTarget } from './chain';
 import { ZERO_USAGE } from './cost';
 import { explainFailure } from './explain';
-import { KeyStore } from './keys';
+import { KeyStore, type KeyCipher } from './keys';
 import { OpenAIClient } from './openai';
 import { DEFAULT_BACKOFF_BASE_MS, DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER_MS } from './retry-policy';
 import { ModelError, type ModelAttempt, type ModelRequest, type ModelResult } from './types';
@@ -37,6 +37,8 @@ export interface ModelRegistryOptions {
   maxRetries?: number;
   maxRetryAfterMs?: number;
   testTimeoutMs?: number;
+  /** Seals stored API keys (the desktop app's safeStorage); headless keeps them in the 0600 file as they are. */
+  keyCipher?: KeyCipher;
 }
 
 interface Resolved {
@@ -68,7 +70,7 @@ export class ModelRegistry implements ModelControl {
   private readonly simulatedUrls = new Set<string>();
 
   constructor(private readonly opts: ModelRegistryOptions) {
-    this.keys = new KeyStore(opts.stateDir, opts.env ?? process.env);
+    this.keys = new KeyStore(opts.stateDir, opts.env ?? process.env, opts.keyCipher);
   }
 
   /** The agent's models, primary first: agents.list[].model, else agents.defaults.model. */
