@@ -237,6 +237,22 @@ describe('RunQueue', () => {
     expect(started.flatMap((r) => r.seqs)).not.toContain(backlog[0]);
   });
 
+  it('reads nothing while no agent has a model, and everything waiting once one has', async () => {
+    let ready = false;
+    const { q, started, runs } = makeQueue({ canRun: () => ready, anyCanRun: () => ready });
+    const seqs = [accept('15550081', 'one'), accept('15550082', 'two'), accept('15550081', 'three')];
+    for (let i = 0; i < 10; i++) {
+      q.kick();
+      await settle();
+    }
+    expect(q.rowsRead).toBe(0);
+    ready = true;
+    q.kick();
+    await runs(2);
+    expect(q.rowsRead).toBe(3);
+    expect(started.map((s) => s.seqs)).toEqual([[seqs[0], seqs[2]], [seqs[1]]]);
+  });
+
   it('stop() aborts the run in flight and leaves its messages unconsumed', async () => {
     const { q, started, runs } = makeQueue();
     accept('15550061', 'interrupted');
