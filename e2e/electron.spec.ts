@@ -26,6 +26,8 @@ test('the desktop app opens a sandboxed window whose API reaches the in-process 
   });
   try {
     const page = await app.firstWindow();
+    // The built UI comes through our app:// scheme, never as a file: page.
+    expect(page.url()).toMatch(/^app:\/\/openclaw\/index\.html/);
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
     const health = await page.evaluate(() =>

@@ -6,6 +6,7 @@ import { Header } from './components/Header';
 import { OfflineBanner } from './components/OfflineBanner';
 import { SignedOut } from './components/SignedOut';
 import { hashFor, routeFromHash, ROUTES, type RouteId } from './routes';
+import { AboutScreen } from './screens/About';
 import { Logs } from './screens/Logs';
 import { AccountsScreen } from './screens/Accounts';
 import { ConversationsScreen } from './screens/Conversations';
@@ -40,6 +41,7 @@ const SCREENS: Record<RouteId, ComponentType> = {
   settings: Settings,
   logs: Logs,
   setup: SetupScreen,
+  about: AboutScreen,
 };
 
 /** How many requests wait for approval, next to "Pairing" in the nav (expired ones drop out on the clock). */

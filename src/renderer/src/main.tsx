@@ -20,6 +20,7 @@ import './styles/pairing.css';
 import './styles/access.css';
 import './styles/outbox.css';
 import './styles/agent.css';
+import './styles/about.css';
 import './styles/narrow.css';
 
 const backend = createBackend({ openclaw: window.openclaw, location: window.location });

@@ -12,6 +12,7 @@ describe('routes', () => {
     expect(routeFromHash('#/nope')).toBe('link');
     expect(hashFor('pairing')).toBe('#/pairing');
     expect(routeFromHash('#/setup')).toBe('setup');
+    expect(routeFromHash('#/about')).toBe('about');
   });
 
   it('carries an account in the hash', () => {

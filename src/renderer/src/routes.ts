@@ -10,6 +10,7 @@ export const ROUTES = [
   { id: 'settings', label: 'Settings' },
   { id: 'logs', label: 'Logs' },
   { id: 'setup', label: 'Setup' },
+  { id: 'about', label: 'About' },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]['id'];
