@@ -4,18 +4,41 @@ import WebSocket from 'ws';
 import type { EventPayload, Events, MethodRequest, MethodResponse, Methods } from '../shared/contract';
 import type { ServerFrame } from '../shared/protocol';
 import type { ApiError } from '../shared/result';
+import { isProcessAlive, readRuntimeInfo } from '../gateway/control/runtime-file';
 import { VERSION } from '../gateway/version';
 import { withDemoHint } from './demo-hint';
 import { CliError, GatewayNotRunningError } from './errors';
 import type { GatewayLocation } from './locate';
 
 const CALL_TIMEOUT_MS = 15_000;
+/**
+ * Opening the socket and the gateway's answer to `connect` together: a live gateway does both in milliseconds,
+ * while a stopped (SIGSTOP) or wedged one still has its port accepting connections in the kernel and would keep
+ * every command waiting forever. Later calls keep their own limits (a model run rightly takes longer).
+ */
+export const OPEN_TIMEOUT_MS = 5_000;
 
 /** A method call that the gateway answered with `{ ok: false }`. */
 export class RemoteError extends CliError {
   constructor(readonly error: ApiError) {
     super(error.message);
     this.name = 'RemoteError';
+  }
+}
+
+/** Something holds the gateway's port and accepts connections, but nothing answers on them. */
+export class GatewayNotAnsweringError extends CliError {
+  constructor(
+    readonly port: number,
+    readonly pid: number | null,
+  ) {
+    const who = pid === null ? '' : ` (pid ${pid})`;
+    const resume = pid === null ? '' : `resume it with \`kill -CONT ${pid}\` if it was paused, or `;
+    super(
+      `The gateway at 127.0.0.1:${port}${who} is not answering; it accepted the connection but said nothing ` +
+        `within ${OPEN_TIMEOUT_MS / 1000} s. It may be paused or stuck: ${resume}stop it with \`openclaw gateway stop\`.`,
+    );
+    this.name = 'GatewayNotAnsweringError';
   }
 }
 
@@ -41,6 +64,29 @@ export async function connectControl(where: GatewayLocation): Promise<ControlCli
 
 async function openControl(where: GatewayLocation): Promise<ControlClient> {
   const socket = new WebSocket(`ws://127.0.0.1:${where.port}/ws`);
+  // Ending the socket fails the handshake at whatever step it waits on; the flag says why it failed.
+  let silent = false;
+  const timer = setTimeout(() => {
+    silent = true;
+    socket.terminate();
+  }, OPEN_TIMEOUT_MS);
+  try {
+    return await handshake(socket, where);
+  } catch (err) {
+    if (silent) throw new GatewayNotAnsweringError(where.port, await gatewayPid(where));
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The pid the runtime file names for this port, when it names one that is alive. */
+async function gatewayPid(where: GatewayLocation): Promise<number | null> {
+  const info = await readRuntimeInfo(where.stateDir);
+  return info && info.port === where.port && isProcessAlive(info.pid) ? info.pid : null;
+}
+
+async function handshake(socket: WebSocket, where: GatewayLocation): Promise<ControlClient> {
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('unexpected-response', (_req, res) => {

@@ -1,6 +1,6 @@
 import { loadConfigFile } from '../../gateway/config/service';
 import type { AgentStatus } from '../../shared/contract-agent';
-import { RemoteError, withGateway, type ControlClient } from '../client';
+import { GatewayNotAnsweringError, RemoteError, withGateway, type ControlClient } from '../client';
 import { demoGatewayHint } from '../demo-hint';
 import { GatewayNotRunningError } from '../errors';
 import { locateGateway } from '../locate';
@@ -35,6 +35,12 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     if (agent) for (const line of agentLines(agent)) console.log(line);
     return cfg.valid ? 0 : 1;
   } catch (err) {
+    if (err instanceof GatewayNotAnsweringError && opts.json) {
+      // A script asking for JSON gets JSON here too; the sentence says what to do.
+      const { port, pid, message } = err;
+      console.log(JSON.stringify({ running: true, answering: false, port, pid, error: message }, null, 2));
+      return 1;
+    }
     if (!(err instanceof GatewayNotRunningError)) throw err;
     const { result } = await loadConfigFile(where.configPath);
     const errors = result.ok ? [] : result.errors;
