@@ -19,6 +19,7 @@ import type { InboundPort } from '../inbound/port';
 import type { RawInbound } from '../inbound/types';
 import type { OutboundPort } from '../outbound/port';
 import { createOutboundSocket } from './outbound-socket';
+import { installNativeVerify } from './xeddsa-verify';
 
 export interface ManagerDeps {
   config(): OpenClawConfig;
@@ -58,6 +59,7 @@ export class WhatsAppManager {
   }
 
   async start(): Promise<void> {
+    installNativeVerify();
     const cfg = this.deps.config();
     if (!cfg.web.enabled) {
       this.log.info('WhatsApp is disabled (web.enabled is false); no account connects');
