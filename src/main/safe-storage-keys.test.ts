@@ -1,30 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeSafeStorage } from '../../test/support/fake-safe-storage';
 import { KeyStore } from '../gateway/agent/providers/keys';
-import { safeStorageCipher, type SafeStorageLike } from './safe-storage-keys';
-
-// A stand-in for Electron's safeStorage with real encryption (AES-256-GCM under a key only this "keychain" holds).
-function fakeSafeStorage(opts: { available?: boolean; backend?: string } = {}): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => opts.available ?? true,
-    getSelectedStorageBackend: () => opts.backend ?? 'gnome_libsecret',
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(sealed) {
-      const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      d.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([d.update(sealed.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
+import { safeStorageCipher } from './safe-storage-keys';
 
 const openai = { api: 'openai-completions' as const, baseUrl: 'https://api.openai.com/v1' };
 let dir: string;
