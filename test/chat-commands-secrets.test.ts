@@ -38,7 +38,8 @@ describe('a secret set from WhatsApp', () => {
     const g = await suite.gateway(
       '+15550710001',
       `commands: { config: true },
-  models: { providers: { p: { baseUrl: 'http://127.0.0.1:9/v1' } } },
+  models: { providers: { p: { baseUrl: 'http://127.0.0.1:9/v1', models: [{ id: 'm' }] } } },
+  agents: { defaults: { model: 'p/m' } },
   channels: { whatsapp: { dmPolicy: 'allowlist', allowFrom: ['${owner.e164}'] } },`,
     );
 
@@ -70,7 +71,11 @@ describe('a secret set from WhatsApp', () => {
       await g.call('sessions.list', {}),
       await g.call('sessions.show', { key: set.sessionKey }),
     ]);
+    // What a Messages screen open at the time was pushed (inbound.accepted), as it came.
+    const live = JSON.stringify(g.accepted);
+    expect(live).toContain('/config set models.providers.p.apiKey=__OPENCLAW_REDACTED__');
     for (const secret of ['SECRET123', 'SECRET456', 'SECRET789']) {
+      expect(live).not.toContain(secret);
       expect(recent).not.toContain(secret);
       expect(sessions).not.toContain(secret);
     }
@@ -94,6 +99,11 @@ describe('a secret set from WhatsApp', () => {
       );
       expect(await filesHolding(join(g.t.dir, 'logs'), secret)).toEqual([]);
     }
+    // The log was written (and read above): the commands are in it, their values not.
+    const logs = await readdir(join(g.t.dir, 'logs'));
+    expect(logs.length).toBeGreaterThan(0);
+    for (const name of logs)
+      expect(await readFile(join(g.t.dir, 'logs', name), 'utf8')).toContain('chat command /config');
     // The command itself is still there to read, with the value masked.
     const [row] = g.query<{ body: string; meta: string }>(
       'SELECT body, meta FROM accepted WHERE seq = ?',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { typedSecrets } from './typed-secrets';
+import { maskTypedSecrets, typedSecrets } from './typed-secrets';
 
 describe('typedSecrets', () => {
   it('finds the value of a /config set at a secret key, as typed and as parsed', () => {
@@ -28,5 +28,12 @@ describe('typedSecrets', () => {
       '',
     ])
       expect(typedSecrets(text), text).toEqual([]);
+  });
+
+  it('masks them in a message body (the envelope around it kept)', () => {
+    const text = '/config set gateway.auth.token="tok 1"';
+    expect(maskTypedSecrets(`[WhatsApp +1555] ${text}`, typedSecrets(text))).toBe(
+      '[WhatsApp +1555] /config set gateway.auth.token=__OPENCLAW_REDACTED__',
+    );
   });
 });

@@ -2,7 +2,7 @@
 // config file is where it belongs, while the message that carried it is stored in several places on its way in
 // (inbox, hand-off, decrypted plaintext). This finds what to scrub from them; store/queries/redact.ts scrubs.
 import { parseKeyPath, type KeySegment } from '../config/key-path';
-import { isSecretPath } from '../config/secrets';
+import { isSecretPath, SECRET_MASK } from '../config/secrets';
 import { parseChatCommand, parseConfigValue } from './parse';
 
 const SET = /^set\s+([^=\s]+)\s*=([\s\S]*)$/i;
@@ -34,6 +34,11 @@ export function typedSecrets(text: string): string[] {
   }
   found.delete('');
   return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with each of `secrets` replaced by the mask the config API shows for secrets. */
+export function maskTypedSecrets(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, s) => t.split(s).join(SECRET_MASK), text);
 }
 
 /** Every string and number in `value`, as text. */

@@ -26,6 +26,7 @@ import { describeInbound } from './describe';
 import type { InboundPort, ReplyPort } from './port';
 import type { RawInbound } from './types';
 import { historyLimitFor } from './group-history';
+import { maskTypedSecrets, typedSecrets } from '../commands/typed-secrets';
 
 /** The reference system sends no pairing reply to offline backlog older than the connection minus this. */
 const BACKLOG_GRACE_MS = 30_000;
@@ -254,7 +255,10 @@ async function accept(
       { ...where, from: built.message.from, agentId: built.message.agentId, history: history.length },
       'accepted inbound message',
     );
-    ctx.emit({ ...built.message, seq, acceptedAt: new Date(now).toISOString() });
+    // A secret typed in a `/config set` is masked in the stored rows once the command is answered; the live
+    // Messages screen never gets it at all.
+    const body = maskTypedSecrets(built.message.body, typedSecrets(raw.text ?? ''));
+    ctx.emit({ ...built.message, body, seq, acceptedAt: new Date(now).toISOString() });
   });
   return null;
 }
