@@ -251,6 +251,10 @@ async function run(): Promise<void> {
   }
   tray.update(trayState);
   // Started by the OS at login: the tray only, until the user opens the window.
-  const atLogin = startedAtLogin(process.argv, app.getLoginItemSettings().wasOpenedAtLogin === true);
+  // wasOpenedAtLogin is macOS's own signal; Windows and Linux start us with the hidden argument.
+  const atLogin = startedAtLogin(
+    process.argv,
+    process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true,
+  );
   if (!quitting && !atLogin) showWindow();
 }
