@@ -1,0 +1,201 @@
+// Group inbound throughput: bare Baileys and the whole gateway, each with curve25519-js' pure-JavaScript verify of
+// the sender-key signature and with the native path (src/gateway/whatsapp/xeddsa-verify.ts), on the same
+// simulated group stream in one run. Issue 15's target: the gateway with the native path at ≥ 10× bare Baileys'
+// pure-JavaScript group rate. Prints figures; no pass/fail.
+//
+// Every round has a new group: the side's number and the same four contacts. While the client is offline the
+// contacts queue N group messages (real sender-key encryption and XEdDSA signatures, the sender key handed out with
+// each contact's first message); then the client connects and the simulator
+// delivers the backlog as one stream. Bare: makeWASocket on a linked in-memory state, timed from connect to the
+// N-th group message in messages.upsert. Gateway: a whole gateway (groupPolicy open, no mention required, so every
+// message goes the full way to the hand-off), timed from the WhatsApp manager's start to the N-th hand-off. Rounds
+// rotate through the four variants; CPU time of this process is printed next to wall clock.
+//
+// A new group per round, because the simulator's senders encrypt with Baileys' GroupCipher, which skips one chain
+// iteration per message: the receiver keeps every skipped message key (up to 2000) in the sender-key record it
+// parses and rewrites as JSON for each message, so a long-lived group would make each round slower than the last.
+import { mkdir, writeFile } from 'node:fs/promises';
+import inspector from 'node:inspector/promises';
+import { join } from 'node:path';
+import { connect, trustSimulator } from '../e2e/wa-sim/client';
+import type { SimGroup } from '../e2e/wa-sim/groups';
+import { startSim, type Contact, type Phone, type Sim } from '../e2e/wa-sim/index';
+import { startGateway, type Gateway } from '../src/gateway/gateway';
+import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
+import { installNativeVerify, uninstallNativeVerify } from '../src/gateway/whatsapp/xeddsa-verify';
+import { makeTestEnv } from '../test/support/env';
+import { median } from './support/stats';
+import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
+
+const N = Number(process.env.BENCH_GROUP_N ?? 300);
+const ROUNDS = Number(process.env.BENCH_GROUP_ROUNDS ?? 3);
+
+type Verify = 'pure' | 'native';
+interface Round {
+  /** Wall clock, connect → N-th message. */
+  ms: number;
+  /** CPU time of this whole process (every thread) over the same span. */
+  cpuMs: number;
+}
+
+/**
+ * BENCH_GROUP_PROFILE=<dir>: a V8 CPU profile of each measured round, <dir>/<variant>-<n>.cpuprofile (open in
+ * Chrome DevTools), started after the backlog is queued so the simulator's signing is not in it.
+ */
+async function startProfile(): Promise<((name: string) => Promise<void>) | null> {
+  const dir = process.env.BENCH_GROUP_PROFILE;
+  if (!dir) return null;
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+  };
+}
+
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+const setVerify = (v: Verify) => (v === 'native' ? installNativeVerify() : uninstallNativeVerify());
+
+/** The backlog is queued and the previous round's teardown has settled before any clock starts. */
+let groups = 0;
+async function prepareRound(sim: Sim, member: Phone, contacts: Contact[], tag: string): Promise<SimGroup> {
+  const group = await sim.group(`${tag} ${++groups}`, {
+    admin: contacts[0]!,
+    members: [member, ...contacts],
+  });
+  for (let i = 0; i < N; i++) await group.send(contacts[i % contacts.length]!, `${tag} group message ${i}`);
+  await new Promise((r) => setTimeout(r, 100));
+  return group;
+}
+
+async function bareRound(
+  sim: Sim,
+  member: Phone,
+  contacts: Contact[],
+  auth: Parameters<typeof connect>[1],
+  verify: Verify,
+): Promise<Round> {
+  const group = await prepareRound(sim, member, contacts, `bare ${verify}`);
+  setVerify(verify);
+  const profiled = await startProfile();
+  let seen = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  const client = connect(sim.url, auth);
+  client.sock.ev.on('messages.upsert', ({ messages }) => {
+    seen += messages.filter((m) => !m.key.fromMe && m.message && m.key.remoteJid === group.jid).length;
+    if (seen >= N) done();
+  });
+  await finished;
+  const round = { ms: performance.now() - start, cpuMs: cpuMs(process.cpuUsage(cpu0)) };
+  client.end();
+  await profiled?.(`bare-${verify}`);
+  return round;
+}
+
+const probe = { start: 0, cpu: { user: 0, system: 0 } as NodeJS.CpuUsage, verify: 'native' as Verify };
+
+async function gatewayRound(
+  sim: Sim,
+  env: NodeJS.ProcessEnv,
+  member: Phone,
+  contacts: Contact[],
+  verify: Verify,
+): Promise<Round> {
+  await prepareRound(sim, member, contacts, `gateway ${verify}`);
+  probe.verify = verify;
+  const profiled = await startProfile();
+  let seen = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const gw = await startGateway({ env, serveUi: false });
+  gw.onEvent((event) => {
+    if (event === 'inbound.accepted' && ++seen >= N) done();
+  });
+  await finished;
+  const round = { ms: performance.now() - probe.start, cpuMs: cpuMs(process.cpuUsage(probe.cpu)) };
+  await gw.stop();
+  await profiled?.(`gateway-${verify}`);
+  return round;
+}
+
+async function main(): Promise<void> {
+  // As in bench/inbound: no source-map stack rewriting, which the shipped bundle does not pay either.
+  process.setSourceMapsEnabled(false);
+  const unmute = muteConsole();
+  const sim = await startSim({ seed: 'bench-group' });
+  trustSimulator(sim.rootPublicKey);
+  const original = WhatsAppManager.prototype.start;
+  WhatsAppManager.prototype.start = function (this: WhatsAppManager) {
+    probe.start = performance.now();
+    probe.cpu = process.cpuUsage();
+    const started = original.call(this);
+    // start() installs the native path before its first await; a pure round takes it out again at once.
+    setVerify(probe.verify);
+    return started;
+  };
+  try {
+    const barePhone = sim.phone('+15550500001');
+    const gwPhone = sim.phone('+15550500002');
+    const contacts = [1, 2, 3, 4].map((i) => sim.contact(`+1555050100${i}`, { name: `C${i}` }));
+    const bareAuth = await linkBare(sim.url, async (qr) => void (await barePhone.scan(qr)));
+
+    const t = await makeTestEnv();
+    await t.writeConfig(
+      `{ channels: { whatsapp: { groupPolicy: "open", groups: { "*": { requireMention: false } } } }, logging: { level: "warn", file: ${JSON.stringify(t.logFile)} } }`,
+    );
+    const env = { ...t.env, OPENCLAW_WA_SIMULATOR: sim.url };
+    const gw: Gateway = await startGateway({ env, serveUi: false });
+    await linkGatewayAccount(gw, 'default', async (qr) => void (await gwPhone.scan(qr)));
+    await gw.stop();
+    // Warm-up (sender keys distributed, sessions, JIT), then measured rounds in rotation.
+    await bareRound(sim, barePhone, contacts, bareAuth, 'native');
+    await gatewayRound(sim, env, gwPhone, contacts, 'native');
+    const rounds: Record<string, Round[]> = {};
+    const variants = [
+      ['bare', 'pure'],
+      ['gateway', 'native'],
+      ['bare', 'native'],
+      ['gateway', 'pure'],
+    ] as const;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [side, verify] of variants) {
+        const round =
+          side === 'bare'
+            ? await bareRound(sim, barePhone, contacts, bareAuth, verify)
+            : await gatewayRound(sim, env, gwPhone, contacts, verify);
+        (rounds[`${side} ${verify}`] ??= []).push(round);
+      }
+    }
+    const rate = (name: string, key: keyof Round) => N / (median(rounds[name]!.map((x) => x[key])) / 1000);
+    const basis = rate('bare pure', 'ms');
+    console.log(
+      `group inbound (${N} queued group messages, real sender-key decryption, ${ROUNDS} rounds each):`,
+    );
+    for (const [side, verify] of variants) {
+      const name = `${side} ${verify}`;
+      const list = rounds[name]!.map((x) => `${x.ms.toFixed(0)}/${x.cpuMs.toFixed(0)}`).join(', ');
+      console.log(
+        `  ${name.padEnd(15)} ${rate(name, 'ms').toFixed(0).padStart(6)} msg/s wall · ${rate(name, 'cpuMs').toFixed(0).padStart(6)} msg/CPU-s · ${(median(rounds[name]!.map((x) => x.cpuMs)) / N).toFixed(2)} ms CPU/msg · ${(rate(name, 'ms') / basis).toFixed(1)}× bare pure (rounds wall/CPU ms: ${list})`,
+      );
+    }
+    console.log(
+      `  target: gateway native ≥ 10× bare pure (wall ${(rate('gateway native', 'ms') / basis).toFixed(1)}×, CPU ${(rate('gateway native', 'cpuMs') / rate('bare pure', 'cpuMs')).toFixed(1)}×)`,
+    );
+    await t.cleanup();
+  } finally {
+    WhatsAppManager.prototype.start = original;
+    uninstallNativeVerify();
+    await sim.close();
+    unmute();
+  }
+}
+
+await main();
