@@ -113,6 +113,9 @@ describe('the better-sqlite3 redirect preloaded into the Node 24 run', () => {
   });
 
   it('leaves a process of another Node on its own build', () => {
-    expect(open('1').status).toBe(0);
+    const result = open('1');
+    // Its own build is node_modules' (on the machine's Node it opens; in the Node 24 run it is the wrong ABI).
+    expect(result.stderr).not.toContain(join(home, 'missing'));
+    if (!process.env.OPENCLAW_TEST_SQLITE_BINDING) expect(result.status).toBe(0);
   });
 });

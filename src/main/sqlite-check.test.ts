@@ -7,12 +7,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { electronBindingPath, loadSqlite, sqliteLoadProblem, type SqliteRuntime } from './sqlite-check';
 
-const OWN_BUILD = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
-  'build',
-  'Release',
-  'better_sqlite3.node',
-);
+// The build this process loads: node_modules' own, or in npm test's Node 24 run the copy built for that Node.
+const OWN_BUILD =
+  process.env.OPENCLAW_TEST_SQLITE_BINDING ??
+  path.join(
+    path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
+    'build',
+    'Release',
+    'better_sqlite3.node',
+  );
 
 let dir: string;
 beforeEach(() => {

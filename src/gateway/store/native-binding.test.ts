@@ -11,12 +11,15 @@ import { startCheckpointer } from './checkpointer';
 import { openStore } from './db';
 import { setSqliteNativeBinding } from './native-binding';
 
-const OWN_BUILD = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
-  'build',
-  'Release',
-  'better_sqlite3.node',
-);
+// The build this process loads: node_modules' own, or in npm test's Node 24 run the copy built for that Node.
+const OWN_BUILD =
+  process.env.OPENCLAW_TEST_SQLITE_BINDING ??
+  path.join(
+    path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
+    'build',
+    'Release',
+    'better_sqlite3.node',
+  );
 
 let dir: string;
 beforeEach(() => {
