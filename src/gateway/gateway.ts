@@ -1,9 +1,7 @@
 // Composition root of the gateway: config → logs → store → control server. Runs under plain Node (CLI) and inside
 // Electron's main process alike. Everything opened here is closed by stop(), and on a failed start too.
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { EventName } from '../shared/names';
 import type { Result } from '../shared/result';
 import type { Health } from '../shared/contract';
@@ -12,7 +10,15 @@ import { ConfigService } from './config/service';
 import { createDispatcher, type CallerContext } from './control/dispatcher';
 import { createHttpHandler } from './control/http-server';
 import { createHandlers } from './control/methods';
-import { isProcessAlive, readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './control/runtime-file';
+import { removeRuntimeInfo, writeRuntimeInfo } from './control/runtime-file';
+import {
+  describeLockHolder,
+  faultDelay,
+  findUiDir,
+  GatewayStartError,
+  listen,
+  parsePort,
+} from './start-support';
 import { lockStateDir } from './fs/state-lock';
 import { ensureGatewayToken } from './control/token';
 import { UiAuth } from './control/ui-auth';
@@ -41,6 +47,7 @@ import { importLegacyPairing, sendPairingConfirmation } from './inbound/pairing-
 import { selectSimulator, type SimulatorSelection } from './whatsapp/simulator';
 
 export type { CallerContext } from './control/dispatcher';
+export { GatewayStartError } from './start-support';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -66,11 +73,6 @@ export interface Gateway {
   /** A one-time link that signs a browser into the served UI. */
   uiLink(): { url: string; expiresAt: string };
   stop(): Promise<void>;
-}
-
-/** A start-up failure with a sentence meant for the person running the gateway. */
-export class GatewayStartError extends Error {
-  override name = 'GatewayStartError';
 }
 
 export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
@@ -355,76 +357,4 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
     await cleanup();
     throw err;
   }
-}
-
-/** One line naming the gateway that holds the state folder, from its runtime file when it has written one. */
-async function describeLockHolder(stateDir: string): Promise<string> {
-  const info = await readRuntimeInfo(stateDir);
-  const who =
-    info && isProcessAlive(info.pid)
-      ? `pid ${info.pid}, port ${info.port}`
-      : 'it is still starting or has not said its pid yet';
-  return (
-    `another gateway is already running on the state folder ${stateDir} (${who}); ` +
-    'stop it first (Ctrl-C in its terminal, or quit the desktop app), or set OPENCLAW_STATE_DIR to use another folder'
-  );
-}
-
-/** Crash tests slow processing down so a kill lands while messages are in flight; loud, and never a default. */
-function faultDelay(
-  env: NodeJS.ProcessEnv,
-  log: { warn(obj: object, msg: string): void },
-): number | undefined {
-  const value = Number(env.OPENCLAW_FAULT_INBOUND_DELAY_MS);
-  if (!env.OPENCLAW_FAULT_INBOUND_DELAY_MS || !Number.isFinite(value) || value <= 0) return undefined;
-  log.warn({ delayMs: value }, 'FAULT INJECTION: every inbound message waits before it is processed');
-  return Math.min(value, 10_000);
-}
-
-function parsePort(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new GatewayStartError(
-      `OPENCLAW_GATEWAY_PORT must be a port number from 1 to 65535 (got ${JSON.stringify(value)})`,
-    );
-  }
-  return port;
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new GatewayStartError(
-              `port ${port} on 127.0.0.1 is already in use — is another gateway running? (\`openclaw status\`), or set gateway.port`,
-            )
-          : err,
-      );
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    // Loopback only: the control API is never reachable from another machine.
-    server.listen(port, '127.0.0.1');
-  });
-}
-
-/**
- * The built renderer: out/renderer, found by walking up from this module, which is src/gateway when run from
- * source and a chunk somewhere under out/main when bundled.
- */
-function findUiDir(): string | null {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    for (const candidate of [join(dir, 'renderer'), join(dir, 'out', 'renderer')]) {
-      if (existsSync(join(candidate, 'index.html'))) return candidate;
-    }
-  }
-  return null;
 }
