@@ -237,20 +237,24 @@ describe('RunQueue', () => {
     expect(started.flatMap((r) => r.seqs)).not.toContain(backlog[0]);
   });
 
-  it('reads nothing while no agent has a model, and everything waiting once one has', async () => {
+  it('with no agent able to run, a chat command still runs alone while the messages around it wait', async () => {
     let ready = false;
-    const { q, started, runs } = makeQueue({ canRun: () => ready, anyCanRun: () => ready });
-    const seqs = [accept('15550081', 'one'), accept('15550082', 'two'), accept('15550081', 'three')];
+    const { q, started, runs } = makeQueue({ canRun: () => ready });
+    const seqs = [accept('15550081', 'one'), accept('15550081', '/status'), accept('15550082', 'two')];
+    q.kick();
+    await runs(1);
+    expect(started.map((s) => s.seqs)).toEqual([[seqs[1]]]);
+    started[0]!.finish();
     for (let i = 0; i < 10; i++) {
       q.kick();
       await settle();
     }
-    expect(q.rowsRead).toBe(0);
+    expect(started).toHaveLength(1);
+    expect(q.rowsRead).toBe(3);
     ready = true;
     q.kick();
-    await runs(2);
-    expect(q.rowsRead).toBe(3);
-    expect(started.map((s) => s.seqs)).toEqual([[seqs[0], seqs[2]], [seqs[1]]]);
+    await runs(3);
+    expect(started.slice(1).map((s) => s.seqs)).toEqual([[seqs[0]], [seqs[2]]]);
   });
 
   it('stop() aborts the run in flight and leaves its messages unconsumed', async () => {

@@ -38,12 +38,6 @@ export interface QueueDeps {
   maxAgeMs(): number;
   /** Whether the agent has a model to run with; its sessions wait otherwise. */
   canRun(agentId: string): boolean;
-  /**
-   * Whether any agent has a model. While none has (before setup), the queue reads nothing at all: every hand-off
-   * would only be read to wait, and a config change kicks the queue again. Expiry waits with them, so a message
-   * is still never answered past its maximum age.
-   */
-  anyCanRun?(): boolean;
   expire(rows: AcceptedRow[]): void;
   run(batch: AcceptedRow[], signal: AbortSignal): Promise<RunEnd>;
 }
@@ -160,7 +154,9 @@ export class RunQueue {
   }
 
   private scan(): void {
-    if (this.stopped || this.deps.anyCanRun?.() === false) return;
+    // Also while no agent has a model: chat commands never reach one and must still be answered (before setup
+    // too); readNew and the command finder look at each waiting row once, so a long backlog is not re-read.
+    if (this.stopped) return;
     const now = this.now();
     if (now - this.syncedAt >= RESYNC_MS) {
       this.waiting.clear();

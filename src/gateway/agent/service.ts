@@ -100,10 +100,6 @@ export class AgentService implements AgentControl {
       maxConcurrent: () => cfg().maxConcurrent,
       maxAgeMs: () => cfg().pendingMaxAgeMinutes * 60_000,
       canRun: (agentId) => 'refs' in deps.models.resolveChain(agentId),
-      anyCanRun: () =>
-        ['main', ...deps.config().agents.list.map((a) => a.id)].some(
-          (id) => 'refs' in deps.models.resolveChain(id),
-        ),
       expire: (rows) => this.expire(rows),
       run: (batch, signal) => this.runBatch(batch, signal),
     });
