@@ -11,25 +11,19 @@ import { resolveAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
 import { GatewayError } from '../errors';
 import type { Outbox } from '../outbound/outbox';
-import type { OutboundPayload } from '../outbound/types';
 import type { AcceptedRow } from '../store/queries/inbox';
 import {
-  addSessionUsage,
   countUnconsumed,
-  ensureSession,
   getSession,
-  insertTurn,
   listSessions,
   outcomesFor,
   pruneAgent,
   resetSession,
   sessionTurns,
-  settleAccepted,
   turnDto,
-  type NewTurn,
-  type StoredOutcomeState,
 } from '../store/queries/sessions';
-import type { AgentControl, UsageDto } from './control-port';
+import { commitRun, type Commit } from './commit';
+import type { AgentControl } from './control-port';
 import { askAgent } from './ask';
 import { replyPayloads } from './deliver';
 import { ModelError } from './providers/types';
@@ -45,6 +39,7 @@ const SWEEP_MS = 60_000;
 /** Turns and outcomes are kept this long (sessions.show, the Messages screen); older ones are pruned. */
 const KEEP_MS = 30 * 24 * 3_600_000;
 export { RESET_REPLY } from '../commands/answer';
+export type { Commit } from './commit';
 
 export interface AgentServiceDeps {
   db: Database.Database;
@@ -61,21 +56,6 @@ export interface AgentServiceDeps {
   /** For chat commands (/config, /status); without them /config answers that edits are unavailable. */
   commands?: CommandPorts;
   now?: () => number;
-}
-
-/** What one commit writes besides the outcome rows. */
-export interface Commit {
-  sessionKey: string;
-  agentId: string;
-  label: string;
-  turns: NewTurn[];
-  usage?: UsageDto;
-  costUsd?: number;
-  sends: Array<{ accountId: string; chat: string; payloads: OutboundPayload[] }>;
-  settle: Array<{ seq: number; state: StoredOutcomeState; reason?: string; redact?: readonly string[] }>;
-  runId: string;
-  /** /new: the session starts afresh in the same transaction. */
-  reset?: boolean;
 }
 
 export class AgentService implements AgentControl {
@@ -183,38 +163,7 @@ export class AgentService implements AgentControl {
    * back) when one of its messages was settled meanwhile.
    */
   commit(c: Commit): { turns: Turn[]; items: OutboxItem[] } {
-    const { db } = this.deps;
-    const now = this.now();
-    const { stored, after } = db
-      .transaction(() => {
-        ensureSession(db, { key: c.sessionKey, agentId: c.agentId, label: c.label, now });
-        if (c.reset) resetSession(db, c.sessionKey, now);
-        const stored = c.turns.map((t) => insertTurn(db, c.sessionKey, t, now));
-        addSessionUsage(
-          db,
-          c.sessionKey,
-          c.usage ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-          c.costUsd ?? 0,
-          now,
-        );
-        const staged = c.sends
-          .filter((s) => s.payloads.length > 0)
-          .map((s) => this.deps.outbox.stage({ ...s, origin: 'auto' }));
-        const outboxIds = staged.flatMap((s) => s.messageIds);
-        for (const s of c.settle)
-          settleAccepted(db, {
-            acceptedSeq: s.seq,
-            sessionKey: c.sessionKey,
-            state: s.state,
-            reason: s.reason,
-            outboxIds,
-            runId: c.runId,
-            now,
-            redact: s.redact,
-          });
-        return { stored, after: staged };
-      })
-      .immediate();
+    const { stored, after } = commitRun(this.deps.db, this.deps.outbox, c, this.now());
     const items = after.flatMap((s) => s.afterCommit());
     const turns = stored.map(turnDto);
     for (const t of turns) this.deps.emit('sessions.turn', t);
