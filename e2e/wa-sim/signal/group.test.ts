@@ -1,10 +1,22 @@
 // Group sender keys against Baileys' real repository, including the inbound shape the simulator will send:
 // a pkmsg carrying the SenderKeyDistributionMessage, then an skmsg.
 import { proto } from '@whiskeysockets/baileys';
+import {
+  SenderKeyMessage,
+  SenderKeyName,
+  SenderKeyRecord,
+} from '@whiskeysockets/baileys/lib/Signal/Group/index.js';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeBaileysPeer, type BaileysPeer } from './baileys-peer';
 import { SenderKeyParty } from './group';
-import { bundleFromUpload, keyUploadFromNode, padMessage, SignalDevice, unpadMessage } from './party';
+import {
+  bundleFromUpload,
+  keyUploadFromNode,
+  padMessage,
+  SignalDevice,
+  toProtocolAddress,
+  unpadMessage,
+} from './party';
 
 const ME = '15550001111:7@s.whatsapp.net';
 const CONTACT = '15551234567@s.whatsapp.net';
@@ -62,6 +74,30 @@ describe('contact → Baileys in a group', () => {
     });
     const plain = await peer.repository.decryptGroupMessage({ group: GROUP, authorJid: CONTACT, msg: skmsg });
     expect(decode(plain).conversation).toBe('hello group');
+  });
+
+  it('sends consecutive iterations, so Baileys’ stored record files no skipped message keys', async () => {
+    const contact = new SenderKeyParty({ jid: CONTACT });
+    await peer.repository.processSenderKeyDistributionMessage({
+      item: { groupId: GROUP, axolotlSenderKeyDistributionMessage: await contact.createDistribution(GROUP) },
+      authorJid: CONTACT,
+    });
+    const recordId = new SenderKeyName(GROUP, toProtocolAddress(CONTACT)).toString();
+    const iterations: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const skmsg = await contact.encrypt(GROUP, encode({ conversation: `m${i}` }));
+      iterations.push(new SenderKeyMessage(null, null, null, null, skmsg).getIteration());
+      const plain = await peer.repository.decryptGroupMessage({
+        group: GROUP,
+        authorJid: CONTACT,
+        msg: skmsg,
+      });
+      expect(decode(plain).conversation).toBe(`m${i}`);
+      const { [recordId]: stored } = await peer.keys.get('sender-key', [recordId]);
+      const record = SenderKeyRecord.deserialize(stored!);
+      expect(record.getSenderKeyState()!.getStructure().senderMessageKeys).toEqual([]);
+    }
+    expect(iterations).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('an skmsg without a processed distribution fails on Baileys as it would in WhatsApp', async () => {

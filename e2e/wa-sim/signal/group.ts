@@ -1,11 +1,14 @@
 // Group sender keys for one simulated device, using Baileys' own implementation (lib/Signal/Group) so the
-// skmsg and SenderKeyDistributionMessage bytes are exactly what Baileys produces and accepts. The device's own
-// chain per group is created on first use; other members' chains arrive as distribution messages.
+// skmsg and SenderKeyDistributionMessage bytes are exactly what Baileys produces and accepts; only the chain
+// step on send is a phone's rather than Baileys' (see `encrypt`). The device's own chain per group is created
+// on first use; other members' chains arrive as distribution messages.
+import { createCipheriv } from 'node:crypto';
 import { BufferJSON } from '@whiskeysockets/baileys';
 import {
   GroupCipher,
   GroupSessionBuilder,
   SenderKeyDistributionMessage,
+  SenderKeyMessage,
   SenderKeyName,
   SenderKeyRecord,
 } from '@whiskeysockets/baileys/lib/Signal/Group/index.js';
@@ -79,12 +82,33 @@ export class SenderKeyParty {
     return Buffer.from(message.serialize());
   }
 
-  /** skmsg ciphertext for `<enc type=skmsg>`. Pad the plaintext first (see `padMessage`). */
+  /**
+   * skmsg ciphertext for `<enc type=skmsg>`. Pad the plaintext first (see `padMessage`). Messages carry
+   * consecutive iterations, starting at the chain's iteration in the last distribution.
+   */
   async encrypt(groupJid: string, plaintext: Uint8Array): Promise<Buffer> {
     const name = await this.ownName(groupJid);
     // Like Baileys, make sure a chain exists before the first encrypt even if no distribution was requested.
     await new GroupSessionBuilder(this.store).create(name);
-    return Buffer.from(await new GroupCipher(this.store, name).encrypt(plaintext));
+    // Not Baileys' GroupCipher.encrypt: after the first message it encrypts with iteration + 1, skipping one
+    // chain step per message, so every receiver files a skipped key per message (up to 2000) in its record.
+    // A phone uses the current chain key and advances the chain by exactly one, and so does this.
+    const record = await this.store.loadSenderKey(name);
+    const state = record.getSenderKeyState();
+    if (!state) throw new Error(`no sender-key state for ${name.toString()}`);
+    const chain = state.getSenderChainKey();
+    const key = chain.getSenderMessageKey();
+    const cipher = createCipheriv('aes-256-cbc', key.getCipherKey(), key.getIv());
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    const message = new SenderKeyMessage(
+      state.getKeyId(),
+      key.getIteration(),
+      ciphertext,
+      state.getSigningKeyPrivate(),
+    );
+    state.setSenderChainKey(chain.getNext());
+    await this.store.storeSenderKey(name, record);
+    return Buffer.from(message.serialize());
   }
 
   async processDistribution(
