@@ -12,9 +12,8 @@ import { makeTestEnv, waitFor, type TestEnv } from './support/env';
 const BURST = 500;
 const CONTACTS = 5;
 /**
- * Each burst's kill comes after this many of its delivery receipts: early, middle and late in the burst. Receipts
- * leave in groups, one per group commit of decryptions, and the gateway keeps taking messages in while the kill is
- * on its way, so the last kill leaves room before the burst's end (a kill after 478 receipts found all 500 acked).
+ * Each burst's kill comes after this many of its delivery receipts: early, middle and late in the burst. The gateway
+ * keeps taking messages in while the kill is on its way, so the last kill leaves room before the burst's end.
  */
 const KILL_AFTER = [9, 90, 180, 270, 360];
 

@@ -172,7 +172,7 @@ export class WhatsAppAccount {
     this.stopped = true;
     this.port.close();
     this.closeSocket();
-    this.inbound.intake.stop();
+    this.inbound.intake.flushHandled();
     this.clearTimers();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;

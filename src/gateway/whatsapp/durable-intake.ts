@@ -27,9 +27,7 @@
 //
 // Speed: this is on the path of every message, before its receipt. The row is one more insert in a commit that
 // happens anyway (no transaction of our own, no index on the table); the hashes that answer redeliveries are kept
-// in memory, bounded with the table. And a burst's decryptions share one commit (auth/group-commit.ts): the
-// socket's frames, receipts included, are held until it is done (receipt-gate.ts), so "the commit" above is the
-// burst's, and everything said here holds with it.
+// in memory, bounded with the table.
 import { createHash } from 'node:crypto';
 import {
   DEFAULT_CONNECTION_CONFIG,
@@ -53,8 +51,7 @@ import {
   openIntake,
   pruneIntake,
 } from '../store/queries/intake';
-import { currentIntake, decryptionCommits, withIntake, type PendingIntake } from './auth/key-store';
-import { gateFrames } from './receipt-gate';
+import { currentIntake, withIntake, type PendingIntake } from './auth/key-store';
 
 type MakeRepository = SocketConfig['makeSignalRepository'];
 type Repository = ReturnType<MakeRepository>;
@@ -72,11 +69,6 @@ const MAX_OPEN = 10_000;
 /** Handled marks wait at most this long, or until this many, for a decryption's commit to carry them. */
 const FLUSH_HANDLED_MS = 1_000;
 const MAX_UNMARKED = 1_000;
-
-/** A stored row, its seq known once its (group) commit is done. */
-interface IntakeRef {
-  seq: number | null;
-}
 
 export interface RebuiltBatch {
   messages: WAMessage[];
@@ -103,9 +95,9 @@ export class DurableIntake {
   /** Hash of every stored ciphertext → its row; loaded on first use, kept in step with inserts and prunes. */
   private known: Map<string, number> | null = null;
   /** Rows not yet marked handled, by message id. */
-  private readonly open = new Map<string, IntakeRef[]>();
+  private readonly open = new Map<string, number[]>();
   /** Rows whose messages went through intake, waiting to be marked handled in a commit that happens anyway. */
-  private unmarked: IntakeRef[] = [];
+  private readonly unmarked: number[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private prunedAt = 0;
   private warnedUnseen = false;
@@ -154,19 +146,6 @@ export class DurableIntake {
     };
     sock.ws.on('frame', onFrame);
     sock.registerSocketEndHandler(() => void sock.ws.off('frame', onFrame));
-    gateFrames(sock, decryptionCommits(this.db, this.accountId), this.log);
-  }
-
-  /** The marks ready to ride a commit (rows whose own commit is done); the others wait. */
-  private takeMarks(): number[] {
-    const ready: number[] = [];
-    const later: IntakeRef[] = [];
-    for (const ref of this.unmarked) {
-      if (ref.seq === null) later.push(ref);
-      else ready.push(ref.seq);
-    }
-    this.unmarked = later;
-    return ready;
   }
 
   private async decrypt(ciphertext: Uint8Array, run: () => Promise<Uint8Array>): Promise<Uint8Array> {
@@ -176,35 +155,33 @@ export class DurableIntake {
     const seq = this.index().get(hex);
     const kept = seq === undefined ? null : intakePlaintextAt(this.db, seq);
     if (kept) {
-      this.track(stanza?.attrs.id, { seq: seq! });
+      this.track(stanza?.attrs.id, seq!);
       return kept;
     }
     // Handled marks waiting for a commit ride along with this decryption's.
-    const handled = this.takeMarks();
-    const ref: IntakeRef = { seq: null };
+    const handled = this.unmarked.splice(0);
     const pending: PendingIntake & { hash: Buffer; stanza?: BinaryNode } = {
       record: null,
       seq: null,
       handled,
       hash,
       stanza,
-      stored: (seq) => {
-        ref.seq = seq;
-        this.index().set(hex, seq);
-      },
     };
     let plaintext: Uint8Array;
     try {
       plaintext = await withIntake(this.db, this.accountId, pending, run);
     } finally {
-      if (pending.seq === null && !pending.queued) this.unmarked.unshift(...handled.map((s) => ({ seq: s })));
+      if (pending.seq === null) this.unmarked.unshift(...handled);
     }
-    if (pending.record && pending.seq === null && !pending.queued) {
+    if (pending.record && pending.seq === null) {
       // The decryption's transaction committed nothing of its own: the plaintext is stored now, still before any
       // receipt (the state it would have gone with did not change, so a redelivery decrypts again anyway).
-      pending.stored!(insertIntake(this.db, this.accountId, pending.record, Date.now()));
+      pending.seq = insertIntake(this.db, this.accountId, pending.record, Date.now());
     }
-    if (ref.seq !== null || pending.queued) this.track(stanza?.attrs.id, ref);
+    if (pending.seq !== null) {
+      this.index().set(hex, pending.seq);
+      this.track(stanza?.attrs.id, pending.seq);
+    }
     return plaintext;
   }
 
@@ -239,11 +216,11 @@ export class DurableIntake {
     return this.known;
   }
 
-  private track(messageId: string | undefined, ref: IntakeRef): void {
+  private track(messageId: string | undefined, seq: number): void {
     if (!messageId) return;
-    const refs = this.open.get(messageId);
-    if (refs) refs.push(ref);
-    else this.open.set(messageId, [ref]);
+    const seqs = this.open.get(messageId);
+    if (seqs) seqs.push(seq);
+    else this.open.set(messageId, [seq]);
     if (this.open.size > MAX_OPEN) this.open.delete(this.open.keys().next().value!);
   }
 
@@ -289,7 +266,7 @@ export class DurableIntake {
           continue;
         }
         cleanMessage(fullMessage, me.id, me.lid ?? '');
-        for (const seq of seqs) this.track(messageId, { seq });
+        for (const seq of seqs) this.track(messageId, seq);
         const type = stanza.attrs.offline ? 'append' : 'notify';
         const last = out.at(-1);
         if (last?.type === type) last.messages.push(fullMessage);
@@ -329,26 +306,11 @@ export class DurableIntake {
     if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) this.prune();
   }
 
-  /**
-   * At shutdown, once the socket is closed: decryptions still waiting for their group commit are stored (their
-   * held frames were dropped with the socket; a redelivery is answered from the stored plaintext), then the marks.
-   */
-  stop(): void {
-    try {
-      decryptionCommits(this.db, this.accountId).commit();
-    } catch (err) {
-      this.log.warn({ accountId: this.accountId, err }, 'could not store decrypted messages');
-    }
-    this.flushHandled();
-  }
-
-  /** Writes the handled marks ready to be written (a quiet moment, before a prune, and at shutdown). */
+  /** Writes the handled marks still waiting (a quiet moment, before a prune, and at shutdown). */
   flushHandled(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    const seqs = this.takeMarks();
-    // Marks whose rows have no seq yet ride a later decryption's commit; bounded like the rest.
-    if (this.unmarked.length > MAX_UNMARKED) this.unmarked = [];
+    const seqs = this.unmarked.splice(0);
     try {
       markIntakeHandled(this.db, seqs, Date.now());
     } catch (err) {

@@ -1,14 +1,6 @@
 import { addTransactionCapability, proto, type SignalDataSet } from '@whiskeysockets/baileys';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  decryptionCommits,
-  deleteAccountKeys,
-  KEY_TYPES,
-  readKeys,
-  sqliteKeyStore,
-  withIntake,
-  type PendingIntake,
-} from './key-store';
+import { deleteAccountKeys, KEY_TYPES, sqliteKeyStore, withIntake, type PendingIntake } from './key-store';
 import { keySamples, memoryLogger, tempState, type TempState } from './test-support';
 
 let t: TempState;
@@ -193,59 +185,6 @@ describe('a decryption’s plaintext (withIntake, durable-intake.ts)', () => {
     // Only the first write of that context carries it.
     await withIntake(t.store.db, 'default', p, () => keys.set({ session: { s: bytes(2) } }));
     expect(intakeRows()).toHaveLength(1);
-  });
-
-  describe('group commit (group-commit.ts)', () => {
-    const turn = () => new Promise((r) => setImmediate(r));
-    const queued = (n: number, seqs: number[]): PendingIntake => ({
-      ...pending(bytes(n)),
-      stored: (seq) => void seqs.push(seq),
-    });
-
-    it('keeps a burst’s decryptions in memory, readable, and commits them before any other write, in order', async () => {
-      const store = sqliteKeyStore(t.store.db, 'default');
-      await store.set({ 'pre-key': { '7': { public: bytes(7), private: bytes(8) } } });
-      const seqs: number[] = [];
-      await withIntake(t.store.db, 'default', queued(1, seqs), () => store.set({ session: { s: bytes(1) } }));
-      await withIntake(t.store.db, 'default', queued(2, seqs), () =>
-        store.set({ session: { s: bytes(2) }, 'pre-key': { '7': null } }),
-      );
-      expect(decryptionCommits(t.store.db, 'default').waiting).toBe(true);
-      expect(intakeRows()).toEqual([]);
-      expect(readKeys(t.store.db, 'default', 'session', ['s'])).toEqual({});
-      expect(await store.get('session', ['s'])).toEqual({ s: Buffer.from([2]) });
-      expect(await store.get('pre-key', ['7'])).toEqual({});
-
-      // Not a decryption's write (a send advancing the same session): the waiting ones go first, so this wins.
-      await store.set({ session: { s: bytes(3) } });
-      expect(decryptionCommits(t.store.db, 'default').waiting).toBe(false);
-      expect(intakeRows().map((r) => r.plaintext)).toEqual([Buffer.from([1]), Buffer.from([2])]);
-      expect(seqs).toEqual(intakeRows().map((r) => r.seq));
-      expect(readKeys(t.store.db, 'default', 'session', ['s'])).toEqual({ s: Buffer.from([3]) });
-      expect(readKeys(t.store.db, 'default', 'pre-key', ['7'])).toEqual({});
-    });
-
-    it('commits by itself at the end of the turn, and a failed commit is told and read from SQLite again', async () => {
-      const store = sqliteKeyStore(t.store.db, 'default');
-      const told: boolean[] = [];
-      const off = decryptionCommits(t.store.db, 'default').onCommit((ok) => void told.push(ok));
-      const seqs: number[] = [];
-      await withIntake(t.store.db, 'default', queued(1, seqs), () => store.set({ session: { s: bytes(1) } }));
-      await turn();
-      expect(told).toEqual([true]);
-      expect(intakeRows()).toHaveLength(1);
-
-      t.store.db.exec(
-        "CREATE TRIGGER no_intake BEFORE INSERT ON wa_intake BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
-      );
-      await withIntake(t.store.db, 'default', queued(2, seqs), () => store.set({ session: { s: bytes(2) } }));
-      expect(await store.get('session', ['s'])).toEqual({ s: Buffer.from([2]) });
-      await turn();
-      off();
-      expect(told).toEqual([true, false]);
-      expect(seqs).toHaveLength(1);
-      expect(await store.get('session', ['s'])).toEqual({ s: Buffer.from([1]) });
-    });
   });
 
   it('is not kept when the session cannot be written, and the session not when it cannot', async () => {

@@ -17,7 +17,6 @@ import {
   type SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type Database from 'better-sqlite3';
-import { GroupCommit, type EncodedKey } from './group-commit';
 import {
   deleteAccountIntake,
   insertIntake,
@@ -47,32 +46,6 @@ export interface PendingIntake {
   /** Earlier rows whose messages are in the inbox now: marked handled in the same commit, saving one of their own. */
   handled?: readonly number[];
   seq: number | null;
-  /** Set when its writes joined the burst's group commit (group-commit.ts); `stored` is called once committed. */
-  queued?: boolean;
-  stored?(seq: number): void;
-}
-
-/** Crash tests widen the window before a group commit (OPENCLAW_FAULT_GROUP_COMMIT_DELAY_MS); 0 otherwise. */
-function commitFaultDelayMs(): number {
-  const value = Number(process.env.OPENCLAW_FAULT_GROUP_COMMIT_DELAY_MS ?? 0);
-  return Number.isFinite(value) && value > 0 ? value : 0;
-}
-
-const groups = new WeakMap<Database.Database, Map<string, GroupCommit>>();
-
-/** The group commit of `accountId`'s decryptions in `db` (one per store and account, like the intake slot). */
-export function decryptionCommits(db: Database.Database, accountId: string): GroupCommit {
-  let byAccount = groups.get(db);
-  if (!byAccount) groups.set(db, (byAccount = new Map()));
-  let group = byAccount.get(accountId);
-  if (!group) {
-    group = new GroupCommit(
-      (keys, records, handled) => writeGroup(db, accountId, keys, records, handled),
-      commitFaultDelayMs(),
-    );
-    byAccount.set(accountId, group);
-  }
-  return group;
 }
 
 /**
@@ -171,6 +144,8 @@ export function writeKeys(db: Database.Database, accountId: string, data: Signal
   writeEncoded(db, accountId, encodeSet(data));
 }
 
+type EncodedKey = { type: string; id: string; text: string | null };
+
 function encodeSet(data: SignalDataSet): EncodedKey[] {
   const out: EncodedKey[] = [];
   for (const [type, entries] of Object.entries(data)) {
@@ -217,33 +192,6 @@ function writeEncoded(
   return write(accountId, keys, intake, handled);
 }
 
-type GroupArgs = [
-  accountId: string,
-  keys: readonly EncodedKey[],
-  records: readonly IntakeRecord[],
-  handled: readonly number[],
-];
-const groupWriters = new WeakMap<Database.Database, (...args: GroupArgs) => number[]>();
-
-/** A burst's decryptions (and an immediate write after them) in one transaction; returns the plaintexts' rows. */
-function writeGroup(db: Database.Database, ...args: GroupArgs): number[] {
-  let write = groupWriters.get(db);
-  if (!write) {
-    const { upsert, remove } = statements(db);
-    write = db.transaction((...[account, batch, records, marks]: GroupArgs): number[] => {
-      for (const { type, id, text } of batch) {
-        if (text === null) remove.run(account, type, id);
-        else upsert.run(account, type, id, text);
-      }
-      const now = Date.now();
-      markIntakeHandled(db, marks, now);
-      return records.map((r) => insertIntake(db, account, r, now));
-    });
-    groupWriters.set(db, write);
-  }
-  return write(...args);
-}
-
 export function readKeys<T extends KeyType>(
   db: Database.Database,
   accountId: string,
@@ -284,19 +232,13 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
     cache.set(key, text);
     if (cache.size > KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   };
-  const group = decryptionCommits(db, accountId);
-  // What a failed group commit held is unknown on disk now: those keys are read from SQLite again.
-  group.forgetOnFailure = (keys) => {
-    for (const { type, id } of keys) cache.delete(`${type}\u0000${id}`);
-  };
   return {
     async get(type, ids) {
       const out: { [id: string]: SignalDataTypeMap[typeof type] } = {};
       const missing: string[] = [];
       for (const id of ids) {
         const key = `${type}\u0000${id}`;
-        const waiting = group.read(type, id);
-        const text = waiting === undefined ? cache.get(key) : waiting;
+        const text = cache.get(key);
         if (text === undefined) missing.push(id);
         else {
           remember(key, text);
@@ -322,30 +264,9 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
       // The first write after a decryption produced its plaintext is the commit of that decryption.
       const pending = currentIntake(db, accountId);
       const intake = pending?.record && pending.seq === null ? pending.record : null;
-      if (pending && (pending.queued || (intake && pending.stored))) {
-        // A decryption's writes wait for the burst's commit; the socket holds every frame until then.
-        const waiting = pending.queued
-          ? null
-          : {
-              record: intake!,
-              stored: (seq: number) => {
-                pending.seq = seq;
-                pending.stored?.(seq);
-              },
-            };
-        pending.queued = true;
-        group.add(keys, waiting, waiting ? pending.handled : []);
-        for (const { type, id, text } of keys) remember(`${type}\u0000${id}`, text);
-        return;
-      }
       try {
-        // Any other write goes after the waiting ones, in their commit: never overwritten by an older value.
-        if (group.waiting && !intake) group.commit(keys);
-        else {
-          group.commit();
-          const seq = writeEncoded(db, accountId, keys, intake, pending?.handled);
-          if (pending && seq !== null) pending.seq = seq;
-        }
+        const seq = writeEncoded(db, accountId, keys, intake, pending?.handled);
+        if (pending && seq !== null) pending.seq = seq;
       } catch (err) {
         // What is on disk is unknown to this cache now; forget those keys so the next read asks SQLite.
         for (const { type, id } of keys) cache.delete(`${type}\u0000${id}`);
@@ -354,7 +275,6 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
       for (const { type, id, text } of keys) remember(`${type}\u0000${id}`, text);
     },
     async clear() {
-      group.commit();
       cache.clear();
       deleteAccountKeys(db, accountId);
     },
