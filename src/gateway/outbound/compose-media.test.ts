@@ -2,7 +2,7 @@
 // gets (its text, then a line per item that failed saying which and why), so the reply is never lost.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeReply, type ComposeOptions } from './compose';
 import { MediaError } from './media';
@@ -38,7 +38,10 @@ describe('composeReply with media that fails', () => {
     );
     expect(payloads).toEqual([
       { kind: 'media', media: expect.objectContaining({ kind: 'image' }), caption: 'Here is the report' },
-      { kind: 'text', text: `⚠️ Attachment 2 of 3 could not be sent: ${big} is 2 MB, over the 1 MB limit` },
+      {
+        kind: 'text',
+        text: `⚠️ Attachment 2 of 3 could not be sent: ${basename(big)} is 2 MB, over the 1 MB limit`,
+      },
       {
         kind: 'text',
         text: expect.stringMatching(
@@ -55,7 +58,7 @@ describe('composeReply with media that fails', () => {
     );
     expect(payloads).toEqual([
       { kind: 'text', text: 'See attached' },
-      { kind: 'text', text: `⚠️ The attachment could not be sent: ${join(dir, 'gone.pdf')} does not exist` },
+      { kind: 'text', text: `⚠️ The attachment could not be sent: gone.pdf does not exist` },
     ]);
   });
 

@@ -2,6 +2,8 @@
 // style and the prefix, then chunks; with media, the first chunk is the first item's caption and the rest follow
 // as text. A media item that cannot be used is an error for a person at the CLI (nothing is stored), but in an
 // automatic reply it becomes a warning line, so the reply is never lost.
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MediaError, prepareMedia } from './media';
 import { renderReply } from './text';
 import type { ChunkMode } from './text';
@@ -36,6 +38,13 @@ export function mediaWarning(index: number, total: number, err: Error): string {
   return `⚠️ ${which} could not be sent: ${err.message}`;
 }
 
+/** The chat is told the file's name, not where it lives on this machine (the owner's log has the whole path). */
+function withoutFolders(err: Error, source: string): string {
+  if (/^https?:/i.test(source)) return err.message;
+  const path = source.startsWith('file:') ? fileURLToPath(source) : source;
+  return err.message.split(path).join(basename(path));
+}
+
 export async function composeReply(input: ComposeInput, opts: ComposeOptions): Promise<OutboundPayload[]> {
   const chunks = input.text ? renderReply(input.text, opts) : [];
   const sources = input.media ?? [];
@@ -63,13 +72,11 @@ export async function composeReply(input: ComposeInput, opts: ComposeOptions): P
       if (opts.strictMedia) throw err;
       if (caption !== undefined) out.push({ kind: 'text', text: caption });
       caption = undefined;
+      const reason = err instanceof MediaError ? err : new Error('it could not be prepared');
+      opts.warn?.(`attachment ${i + 1} of ${sources.length} not sent: ${reason.message}`);
       out.push({
         kind: 'text',
-        text: mediaWarning(
-          i,
-          sources.length,
-          err instanceof MediaError ? err : new Error('it could not be prepared'),
-        ),
+        text: mediaWarning(i, sources.length, new Error(withoutFolders(reason, source))),
       });
     }
   }
