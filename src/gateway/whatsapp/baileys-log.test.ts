@@ -9,6 +9,7 @@ interface Line {
   heldBack?: number;
   key?: { id: string };
   accountId?: string;
+  class?: string;
 }
 
 function capture() {
@@ -66,6 +67,23 @@ describe('Baileys logger', () => {
     failure(log, 5);
     expect(looked).toEqual([]);
     expect(lines.map((l) => l.heldBack)).toEqual([undefined, undefined]);
+  });
+
+  it('hands out the same child for the same bindings, keeps a bounded number, and the child still logs', () => {
+    const { lines, log } = capture();
+    const ns = log.child({ class: 'ns' });
+    expect(log.child({ class: 'ns' })).toBe(ns);
+    expect(log.child({ class: 'other' })).not.toBe(ns);
+    const withObject = { detail: { nested: true } };
+    expect(log.child(withObject)).not.toBe(log.child(withObject));
+
+    for (let i = 0; i < 100; i++) log.child({ msgId: `m${i}` });
+    // The oldest bindings were let go, so this is a new child; the recent ones are still the same.
+    expect(log.child({ class: 'ns' })).not.toBe(ns);
+    expect(log.child({ msgId: 'm99' })).toBe(log.child({ msgId: 'm99' }));
+
+    log.child({ class: 'ns' }).warn({ id: 'w' }, 'from a cached child');
+    expect(lines).toEqual([expect.objectContaining({ class: 'ns', msg: 'from a cached child' })]);
   });
 
   it('shares the limit with child loggers and leaves other lines alone', () => {

@@ -40,6 +40,19 @@ class RepeatLimiter {
   }
 }
 
+/** Distinct child bindings remembered per logger; Baileys asks for a handful (`{ class: 'ns' }` per socket). */
+const MAX_CACHED_CHILDREN = 16;
+
+/**
+ * The cache key for bindings made only of primitives (all Baileys passes); null for anything else, which gets a
+ * fresh child rather than a key that could collide or throw.
+ */
+function bindingsKey(bindings: Record<string, unknown>): string | null {
+  const values = Object.values(bindings);
+  const primitive = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+  return values.every(primitive) ? JSON.stringify(bindings) : null;
+}
+
 function levelFor(level: Level, obj: unknown, msg: string | undefined): Level {
   // Baileys also logs a bare sentence, as the only argument.
   const text = msg ?? (typeof obj === 'string' ? obj : undefined);
@@ -59,6 +72,7 @@ export function baileysLogger(
   opts: { now?: () => number } = {},
   limiter = new RepeatLimiter(opts.now ?? Date.now),
 ): BaileysLogger {
+  const children = new Map<string, BaileysLogger>();
   const at =
     (level: Level) =>
     (obj: unknown, msg?: string): void => {
@@ -85,7 +99,18 @@ export function baileysLogger(
     set level(value: string) {
       base.level = value;
     },
-    child: (bindings) => baileysLogger(base.child(bindings), opts, limiter),
+    child: (bindings) => {
+      // A pino child copies its parent's settings and bindings; asking twice for the same bindings gets the first.
+      const key = bindingsKey(bindings);
+      if (key === null) return baileysLogger(base.child(bindings), opts, limiter);
+      let child = children.get(key);
+      if (!child) {
+        child = baileysLogger(base.child(bindings), opts, limiter);
+        children.set(key, child);
+        if (children.size > MAX_CACHED_CHILDREN) children.delete(children.keys().next().value!);
+      }
+      return child;
+    },
     trace: at('trace'),
     debug: at('debug'),
     info: at('info'),
