@@ -11,9 +11,9 @@
 // message goes the full way to the hand-off), timed from the WhatsApp manager's start to the N-th hand-off. Rounds
 // rotate through the four variants; CPU time of this process is printed next to wall clock.
 //
-// A new group per round, because the simulator's senders encrypt with Baileys' GroupCipher, which skips one chain
-// iteration per message: the receiver keeps every skipped message key (up to 2000) in the sender-key record it
-// parses and rewrites as JSON for each message, so a long-lived group would make each round slower than the last.
+// A new group per round, so every round's stream has the same shape: each contact's first message carries its
+// sender key in a pairwise Signal message, the rest are plain skmsgs. The simulated senders advance the chain by
+// one per message, as phones do, so the receiver's sender-key record stays the same size whatever the round.
 import { mkdir, writeFile } from 'node:fs/promises';
 import inspector from 'node:inspector/promises';
 import { join } from 'node:path';
