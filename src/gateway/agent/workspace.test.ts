@@ -127,16 +127,18 @@ describe('loadBootstrap', () => {
     ]);
   });
 
-  it.runIf(process.getuid?.() !== 0)(
-    'skips a file it may not read (EACCES) with the reason (needs a non-root user: root reads a 0o000 file)',
-    async () => {
-      await fsp.writeFile(path.join(dir, 'SOUL.md'), 'secret');
-      await fsp.chmod(path.join(dir, 'SOUL.md'), 0o000);
-      const files = await loadBootstrap(dir, 1000);
-      expect(files).toEqual([]);
-      expect(files.skipped).toEqual([{ name: 'SOUL.md', reason: expect.stringMatching(/EACCES/) }]);
-    },
-  );
+  it('skips a file it may not read (EACCES) with the reason (needs a non-root user: root reads a 0o000 file)', async (ctx) => {
+    // Printed with the skip: as root the chmod does not stop the read, so there is nothing to test here.
+    ctx.skip(
+      process.getuid?.() === 0,
+      'running as root, which reads a 0o000 file anyway (ELOOP test covers the branch)',
+    );
+    await fsp.writeFile(path.join(dir, 'SOUL.md'), 'secret');
+    await fsp.chmod(path.join(dir, 'SOUL.md'), 0o000);
+    const files = await loadBootstrap(dir, 1000);
+    expect(files).toEqual([]);
+    expect(files.skipped).toEqual([{ name: 'SOUL.md', reason: expect.stringMatching(/EACCES/) }]);
+  });
 
   it('does not re-read an unchanged file and returns an equal result; a change is seen', async () => {
     const p = path.join(dir, 'AGENTS.md');
