@@ -168,7 +168,7 @@ export interface AcceptedRow extends Omit<HandOff, 'inboxSeq' | 'now'> {
   acceptedAt: number;
 }
 
-interface AcceptedDbRow {
+export interface AcceptedDbRow {
   seq: number;
   account: string;
   chat: string;
@@ -180,7 +180,7 @@ interface AcceptedDbRow {
   accepted_at: number;
 }
 
-const toAccepted = (r: AcceptedDbRow): AcceptedRow => ({
+export const toAccepted = (r: AcceptedDbRow): AcceptedRow => ({
   seq: r.seq,
   account: r.account,
   chat: r.chat,

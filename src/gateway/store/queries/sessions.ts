@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { MessageOutcome, SessionSummary, Turn } from '../../../shared/contract-agent';
 import type { ToolCall, Usage } from '../../agent/providers/types';
-import type { AcceptedRow } from './inbox';
+import { toAccepted, type AcceptedDbRow, type AcceptedRow } from './inbox';
 import { prepare } from './prepare';
 import { redactAccepted } from './redact';
 
@@ -255,18 +255,6 @@ export function getSession(
 
 // ---- the agent's work list and outcomes -------------------------------------------------------------------------
 
-interface AcceptedDbRow {
-  seq: number;
-  account: string;
-  chat: string;
-  message_id: string;
-  agent_id: string;
-  session_key: string;
-  body: string;
-  meta: string;
-  accepted_at: number;
-}
-
 /** Hand-offs not answered yet, oldest first. */
 export function unconsumedAccepted(db: Database.Database, limit: number, afterSeq = 0): AcceptedRow[] {
   return prepare<[number, number], AcceptedDbRow>(
@@ -275,17 +263,7 @@ export function unconsumedAccepted(db: Database.Database, limit: number, afterSe
       WHERE consumed_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`,
   )
     .all(afterSeq, limit)
-    .map((r) => ({
-      seq: r.seq,
-      account: r.account,
-      chat: r.chat,
-      messageId: r.message_id,
-      agentId: r.agent_id,
-      sessionKey: r.session_key,
-      body: r.body,
-      meta: JSON.parse(r.meta) as Record<string, unknown>,
-      acceptedAt: r.accepted_at,
-    }));
+    .map(toAccepted);
 }
 
 /** Which of `seqs` are still unconsumed. */
