@@ -12,15 +12,13 @@
 // again), all contacts at once; timed until the last reply is decrypted. Bare: a Baileys client on in-memory auth
 // that answers each messages.upsert with sock.sendMessage. Rounds alternate bare and gateway.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import inspector from 'node:inspector/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trustSimulator } from '../e2e/wa-sim/client';
 import { startSim, type Contact, type Phone, type Sim } from '../e2e/wa-sim/index';
 import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { makeTestEnv, type TestEnv } from '../test/support/env';
+import { startProfile } from './support/profile';
 import { median, quantile } from './support/stats';
 import type { ModelTiming } from './support/model-child';
 import { ReplyWatch, tag, tagsIn, watchMessageStanzas } from './support/replies';
@@ -229,26 +227,6 @@ function latencyLines(what: string, samples: LatencySample[]): string[] {
   ];
 }
 
-/**
- * BENCH_AGENT_PROFILE=<dir>: a V8 CPU profile of each measured throughput round, <dir>/<round>.cpuprofile (open in
- * Chrome DevTools), to see where one side's time goes apart from the other's.
- */
-async function startProfile(): Promise<((name: string) => Promise<void>) | null> {
-  const dir = process.env.BENCH_AGENT_PROFILE;
-  if (!dir) return null;
-  const session = new inspector.Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
-  return async (name) => {
-    const { profile } = await session.post('Profiler.stop');
-    session.disconnect();
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-  };
-}
-
 async function main(): Promise<void> {
   // As in the built app (see outbound.bench): no source-map stack rewriting, which tsx turns on and which would
   // charge each TypeScript frame on the gateway's stanza-sending paths a lookup the shipped bundle never pays.
@@ -311,7 +289,7 @@ async function main(): Promise<void> {
       const bareCpu: number[] = [];
       const gwCpu: number[] = [];
       const round = async (phone: Phone, tagLabel: string, ms: number[], cpu: number[]) => {
-        const profiling = await startProfile();
+        const profiling = await startProfile(process.env.BENCH_AGENT_PROFILE);
         const before = process.cpuUsage();
         ms.push(await conversations(phone, contacts, watch, tagLabel));
         const used = process.cpuUsage(before);

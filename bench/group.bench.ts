@@ -14,9 +14,6 @@
 // A new group per round, so every round's stream has the same shape: each contact's first message carries its
 // sender key in a pairwise Signal message, the rest are plain skmsgs. The simulated senders advance the chain by
 // one per message, as phones do, so the receiver's sender-key record stays the same size whatever the round.
-import { mkdir, writeFile } from 'node:fs/promises';
-import inspector from 'node:inspector/promises';
-import { join } from 'node:path';
 import { connect, trustSimulator } from '../e2e/wa-sim/client';
 import type { SimGroup } from '../e2e/wa-sim/groups';
 import { startSim, type Contact, type Phone, type Sim } from '../e2e/wa-sim/index';
@@ -24,6 +21,7 @@ import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { installNativeVerify, uninstallNativeVerify } from '../src/gateway/whatsapp/xeddsa-verify';
 import { makeTestEnv } from '../test/support/env';
+import { startProfile } from './support/profile';
 import { median } from './support/stats';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
 
@@ -36,26 +34,8 @@ interface Round {
   ms: number;
   /** CPU time of this whole process (every thread) over the same span. */
   cpuMs: number;
-}
-
-/**
- * BENCH_GROUP_PROFILE=<dir>: a V8 CPU profile of each measured round, <dir>/<variant>-<n>.cpuprofile (open in
- * Chrome DevTools), started after the backlog is queued so the simulator's signing is not in it.
- */
-async function startProfile(): Promise<((name: string) => Promise<void>) | null> {
-  const dir = process.env.BENCH_GROUP_PROFILE;
-  if (!dir) return null;
-  const session = new inspector.Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
-  return async (name) => {
-    const { profile } = await session.post('Profiler.stop');
-    session.disconnect();
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-  };
+  /** Wall clock, connect → first message: the connection's own set-up, paid once per round. */
+  firstMs: number;
 }
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
@@ -82,8 +62,9 @@ async function bareRound(
 ): Promise<Round> {
   const group = await prepareRound(sim, member, contacts, `bare ${verify}`);
   setVerify(verify);
-  const profiled = await startProfile();
+  const profiled = await startProfile(process.env.BENCH_GROUP_PROFILE);
   let seen = 0;
+  let first = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const start = performance.now();
@@ -91,10 +72,15 @@ async function bareRound(
   const client = connect(sim.url, auth);
   client.sock.ev.on('messages.upsert', ({ messages }) => {
     seen += messages.filter((m) => !m.key.fromMe && m.message && m.key.remoteJid === group.jid).length;
+    if (seen > 0 && !first) first = performance.now();
     if (seen >= N) done();
   });
   await finished;
-  const round = { ms: performance.now() - start, cpuMs: cpuMs(process.cpuUsage(cpu0)) };
+  const round = {
+    ms: performance.now() - start,
+    cpuMs: cpuMs(process.cpuUsage(cpu0)),
+    firstMs: first - start,
+  };
   client.end();
   await profiled?.(`bare-${verify}`);
   return round;
@@ -111,16 +97,23 @@ async function gatewayRound(
 ): Promise<Round> {
   await prepareRound(sim, member, contacts, `gateway ${verify}`);
   probe.verify = verify;
-  const profiled = await startProfile();
+  const profiled = await startProfile(process.env.BENCH_GROUP_PROFILE);
   let seen = 0;
+  let first = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const gw = await startGateway({ env, serveUi: false });
   gw.onEvent((event) => {
-    if (event === 'inbound.accepted' && ++seen >= N) done();
+    if (event !== 'inbound.accepted') return;
+    if (++seen === 1) first = performance.now();
+    if (seen >= N) done();
   });
   await finished;
-  const round = { ms: performance.now() - probe.start, cpuMs: cpuMs(process.cpuUsage(probe.cpu)) };
+  const round = {
+    ms: performance.now() - probe.start,
+    cpuMs: cpuMs(process.cpuUsage(probe.cpu)),
+    firstMs: first - probe.start,
+  };
   await gw.stop();
   await profiled?.(`gateway-${verify}`);
   return round;
@@ -181,9 +174,11 @@ async function main(): Promise<void> {
     );
     for (const [side, verify] of variants) {
       const name = `${side} ${verify}`;
-      const list = rounds[name]!.map((x) => `${x.ms.toFixed(0)}/${x.cpuMs.toFixed(0)}`).join(', ');
+      const list = rounds[name]!.map(
+        (x) => `${x.firstMs.toFixed(0)}+${(x.ms - x.firstMs).toFixed(0)}/${x.cpuMs.toFixed(0)}`,
+      ).join(', ');
       console.log(
-        `  ${name.padEnd(15)} ${rate(name, 'ms').toFixed(0).padStart(6)} msg/s wall · ${rate(name, 'cpuMs').toFixed(0).padStart(6)} msg/CPU-s · ${(median(rounds[name]!.map((x) => x.cpuMs)) / N).toFixed(2)} ms CPU/msg · ${(rate(name, 'ms') / basis).toFixed(1)}× bare pure (rounds wall/CPU ms: ${list})`,
+        `  ${name.padEnd(15)} ${rate(name, 'ms').toFixed(0).padStart(6)} msg/s wall · ${rate(name, 'cpuMs').toFixed(0).padStart(6)} msg/CPU-s · ${(median(rounds[name]!.map((x) => x.cpuMs)) / N).toFixed(2)} ms CPU/msg · ${(rate(name, 'ms') / basis).toFixed(1)}× bare pure (rounds, wall as connect → first message + the rest / CPU, ms: ${list})`,
       );
     }
     console.log(

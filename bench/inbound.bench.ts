@@ -8,6 +8,8 @@
 // so every message goes the full way: inbox, policy, envelope, routing, hand-off), timed from the WhatsApp
 // manager's start to the N-th hand-off. Rounds alternate bare and gateway.
 //
+// BENCH_INBOUND_PROFILE=<dir>: a CPU profile of each measured round (bench/support/profile.ts).
+//
 // Added latency: for each message, from Baileys' messages.upsert event for it (a listener added after the
 // gateway's own) to its hand-off event, with a live stream of messages sent one at a time.
 import type { WASocket } from '@whiskeysockets/baileys';
@@ -18,6 +20,7 @@ import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import type { AcceptedMessage } from '../src/shared/contract';
 import { makeTestEnv } from '../test/support/env';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
+import { startProfile } from './support/profile';
 import { median, quantile } from './support/stats';
 
 const N = Number(process.env.BENCH_INBOUND_N ?? 400);
@@ -44,7 +47,9 @@ async function bareRound(
   auth: Parameters<typeof connect>[1],
 ): Promise<Round> {
   await prepareRound(contacts, phone, 'bare');
+  const profiled = await startProfile(process.env.BENCH_INBOUND_PROFILE);
   let seen = 0;
+  let first = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const start = performance.now();
@@ -52,11 +57,17 @@ async function bareRound(
   const client = connect(sim.url, auth);
   client.sock.ev.on('messages.upsert', ({ messages }) => {
     seen += messages.filter((m) => !m.key.fromMe && m.message).length;
+    if (seen > 0 && !first) first = performance.now();
     if (seen >= N) done();
   });
   await finished;
-  const round = { ms: performance.now() - start, cpuMs: cpuMs(process.cpuUsage(cpu0)) };
+  const round = {
+    ms: performance.now() - start,
+    cpuMs: cpuMs(process.cpuUsage(cpu0)),
+    firstMs: first - start,
+  };
   client.end();
+  await profiled?.('bare');
   return round;
 }
 
@@ -65,6 +76,8 @@ interface Round {
   ms: number;
   /** CPU time of this whole process (every thread) over the same span. */
   cpuMs: number;
+  /** Wall clock, connect → first message: the connection's own set-up, paid once per round. */
+  firstMs: number;
 }
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
@@ -77,18 +90,27 @@ const probe = {
 
 async function gatewayRound(env: NodeJS.ProcessEnv, phone: Phone, contacts: Contact[]): Promise<Round> {
   await prepareRound(contacts, phone, 'gateway');
+  const profiled = await startProfile(process.env.BENCH_INBOUND_PROFILE);
   let seen = 0;
+  let first = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const gw = await startGateway({ env, serveUi: false });
   // startGateway returns once the account is connecting: the backlog arrives after the handshake, so no hand-off
   // can come before this listener.
   gw.onEvent((event) => {
-    if (event === 'inbound.accepted' && ++seen >= N) done();
+    if (event !== 'inbound.accepted') return;
+    if (++seen === 1) first = performance.now();
+    if (seen >= N) done();
   });
   await finished;
-  const round = { ms: performance.now() - probe.start, cpuMs: cpuMs(process.cpuUsage(probe.cpu)) };
+  const round = {
+    ms: performance.now() - probe.start,
+    cpuMs: cpuMs(process.cpuUsage(probe.cpu)),
+    firstMs: first - probe.start,
+  };
   await gw.stop();
+  await profiled?.('gateway');
   return round;
 }
 
@@ -145,6 +167,9 @@ async function main(): Promise<void> {
     const list = (rounds: Round[], key: keyof Round) => rounds.map((x) => x[key].toFixed(0)).join(', ');
     console.log(
       `  per round, wall: bare ${list(bare, 'ms')} ms · gateway ${list(gateway, 'ms')} ms; CPU: bare ${list(bare, 'cpuMs')} ms · gateway ${list(gateway, 'cpuMs')} ms`,
+    );
+    console.log(
+      `  of which connect → first message: bare ${list(bare, 'firstMs')} ms · gateway ${list(gateway, 'firstMs')} ms`,
     );
     console.log(
       '  (Baileys emits an offline backlog from its event buffer on a 100 ms timer, so wall-clock rounds fall on ~100 ms steps and the wall ratio jumps between runs; CPU time has no such steps.)',
