@@ -13,6 +13,9 @@
 // the round, while the outbox, which yields between sends, did the same work inside its timing. "Until decrypted"
 // is printed too.
 // Prints figures; no pass/fail.
+//
+// BENCH_OUTBOUND_PROFILE=<dir>: a CPU profile of each measured round (bench/support/profile.ts), named bare-N,
+// own-N and outbox-N.
 import { trustSimulator } from '../e2e/wa-sim/client';
 import { startSim, type Contact, type Phone } from '../e2e/wa-sim/index';
 import type { WASocket } from '@whiskeysockets/baileys';
@@ -21,6 +24,7 @@ import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { makeTestEnv } from '../test/support/env';
 import { CALLER, linkBare, linkGatewayAccount, muteConsole, openBare } from './support/whatsapp';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startProfile } from './support/profile';
 import { median } from './support/stats';
 
 const N = Number(process.env.BENCH_OUTBOUND_N ?? 300);
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
       const back = heard.get(sock)!;
       back.reset();
       outboxSent.reset();
+      const profiled = tag.startsWith('warm') ? null : await startProfile(process.env.BENCH_OUTBOUND_PROFILE);
       let decryptedMs = 0;
       const cpu0 = process.cpuUsage();
       const start = performance.now();
@@ -187,6 +192,7 @@ async function main(): Promise<void> {
       await receiptsAcked(phoneOf.get(sock)!, ids);
       const settledMs = performance.now() - start;
       const cpu = process.cpuUsage(cpu0);
+      await profiled?.(tag);
       // Untimed: lets anything else the round set off (the echo of each sent message) finish before the next one.
       await sleep(100);
       return { decryptedMs, settledMs, cpuMs: (cpu.user + cpu.system) / 1000 };
