@@ -2,6 +2,8 @@
 // agent asks the loopback model server through the official SDK of each wire format, and the contact's device
 // decrypts the answer. The tests assert what the model was sent (envelope, workspace files, prior turns, the same
 // system prompt every turn) and what the contact got.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionSummary, Turn } from '../src/shared/contract-agent';
 import {
@@ -96,5 +98,25 @@ describe('NO_REPLY and /new', () => {
     expect(last[0]).toContain('what colour?');
     expect(last.join('\n')).not.toContain('blue');
     expect(transcript(requests[1]!).join('\n')).toContain('just saying ok');
+  });
+});
+
+describe('the workspace', () => {
+  it("shows the owner's edit of AGENTS.md in the very next turn", async () => {
+    const g = await suite.gateway('+15550600004', OPEN_DMS + modelConfig(suite.model));
+    const carol = suite.sim.contact('+15550601004', { name: 'Carol' });
+    suite.model.script({ text: 'First.' }, { text: 'Second.' });
+
+    await carol.send(g.phone, 'hello');
+    expect(textOf(await carol.nextMessage())).toBe('First.');
+    const [req1] = await suite.model.waitForRequests(1);
+    expect(systemOf(req1!)).not.toContain('EDITED-AGENTS-MARKER');
+    // Written right after the answer, well within any interval a cache might trust the disk for.
+    await writeFile(join(g.t.stateDir, 'workspace', 'AGENTS.md'), 'Always sign with EDITED-AGENTS-MARKER.\n');
+
+    await carol.send(g.phone, 'again');
+    expect(textOf(await carol.nextMessage((m) => textOf(m) === 'Second.'))).toBe('Second.');
+    const [, req2] = await suite.model.waitForRequests(2);
+    expect(systemOf(req2!)).toContain('Always sign with EDITED-AGENTS-MARKER.');
   });
 });

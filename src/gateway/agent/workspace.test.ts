@@ -12,7 +12,6 @@ import {
   loadBootstrap,
   workspaceDir,
   workspaceFiles,
-  WORKSPACE_RECHECK_MS,
 } from './workspace';
 
 const cfg = (raw: unknown) => ConfigSchema.parse(raw);
@@ -172,45 +171,49 @@ describe('loadBootstrap', () => {
 });
 
 describe('workspaceFiles (per run)', () => {
-  it('looks at the disk at most once per recheck interval, then sees edits and a removed folder again', async () => {
+  it('yields the same objects while nothing changed, and shows an edit or a removed folder in the very next run', async () => {
     const ws = path.join(dir, 'ws');
-    const first = await workspaceFiles(ws, { agentName: 'Molly', maxChars: 20_000, now: 0 });
+    const first = await workspaceFiles(ws, { agentName: 'Molly', maxChars: 20_000 });
     expect(first.map((f) => f.name)).toEqual([...BOOTSTRAP_FILES]);
-    // Within the interval nothing is read: not an edit, not even the folder being gone.
-    await fsp.writeFile(path.join(ws, 'SOUL.md'), 'edited');
-    await fsp.rm(ws, { recursive: true });
-    const again = await workspaceFiles(ws, {
-      agentName: 'Molly',
-      maxChars: 20_000,
-      now: WORKSPACE_RECHECK_MS - 1,
-    });
-    expect(again).toBe(first);
-    // Past it: seeded afresh, and an edit shows.
-    const later = await workspaceFiles(ws, {
-      agentName: 'Molly',
-      maxChars: 20_000,
-      now: WORKSPACE_RECHECK_MS,
-    });
-    expect(later).not.toBe(first);
-    expect(later.map((f) => f.name)).toEqual([...BOOTSTRAP_FILES]);
-    await fsp.writeFile(path.join(ws, 'SOUL.md'), 'edited');
-    const edited = await workspaceFiles(ws, {
-      agentName: 'Molly',
-      maxChars: 20_000,
-      now: 2 * WORKSPACE_RECHECK_MS,
-    });
+    // Unchanged: the very same array, so the prompt stays byte-identical.
+    expect(await workspaceFiles(ws, { agentName: 'Molly', maxChars: 20_000 })).toBe(first);
+    // An edit right away shows at once.
+    const soul = path.join(ws, 'SOUL.md');
+    const before = await fsp.stat(soul);
+    await fsp.writeFile(soul, 'edited');
+    const edited = await workspaceFiles(ws, { agentName: 'Molly', maxChars: 20_000 });
+    expect(edited).not.toBe(first);
     expect(edited.find((f) => f.name === 'SOUL.md')?.content).toBe('edited');
+    // Another edit of the same length, its mtime put back where it was: the size still tells them apart…
+    await fsp.writeFile(soul, 'EDITED AGAIN');
+    await fsp.utimes(soul, before.atime, before.mtime);
+    expect((await workspaceFiles(ws, { maxChars: 20_000 })).find((f) => f.name === 'SOUL.md')?.content).toBe(
+      'EDITED AGAIN',
+    );
+    // A removed file is gone from the next run; a removed folder is seeded afresh.
+    await fsp.rm(path.join(ws, 'MEMORY.md'));
+    expect((await workspaceFiles(ws, { maxChars: 20_000 })).map((f) => f.name)).not.toContain('MEMORY.md');
+    await fsp.rm(ws, { recursive: true });
+    const seeded = await workspaceFiles(ws, { agentName: 'Molly', maxChars: 20_000 });
+    expect(seeded.map((f) => f.name)).toEqual([...BOOTSTRAP_FILES]);
+    expect(seeded.find((f) => f.name === 'SOUL.md')?.content).not.toBe('EDITED AGAIN');
+    // A folder in a file's place is skipped with the reason, in the next run too.
+    await fsp.rm(path.join(ws, 'TOOLS.md'));
+    await fsp.mkdir(path.join(ws, 'TOOLS.md'));
+    const withDir = await workspaceFiles(ws, { maxChars: 20_000 });
+    expect(withDir.skipped).toEqual([{ name: 'TOOLS.md', reason: 'is a directory, not a file' }]);
+    expect(await workspaceFiles(ws, { maxChars: 20_000 })).toBe(withDir);
     // Another cap is another prompt: read at once.
-    const capped = await workspaceFiles(ws, { maxChars: 3, now: 2 * WORKSPACE_RECHECK_MS });
+    const capped = await workspaceFiles(ws, { maxChars: 3 });
     expect(capped.find((f) => f.name === 'SOUL.md')?.truncated).toBe(true);
   });
 
   it('does not remember a failed look', async () => {
     const file = path.join(dir, 'a-file');
     await fsp.writeFile(file, 'not a folder');
-    await expect(workspaceFiles(file, { maxChars: 100, now: 0 })).rejects.toThrow();
+    await expect(workspaceFiles(file, { maxChars: 100 })).rejects.toThrow();
     await fsp.rm(file);
-    const files = await workspaceFiles(file, { maxChars: 100, now: 1 });
+    const files = await workspaceFiles(file, { maxChars: 100 });
     expect(files.length).toBe(BOOTSTRAP_FILES.length);
   });
 });

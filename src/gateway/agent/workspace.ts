@@ -2,6 +2,7 @@
 // owner is, what it remembers). The files become the stable part of the system prompt, so they are read per run but
 // cached by (path, mtime, size): an unchanged workspace costs a few stat calls and yields the very same objects,
 // which keeps the prompt byte-identical and the provider's prompt cache warm.
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { expandHome } from '../config/paths';
@@ -238,34 +239,87 @@ export async function loadBootstrap(dir: string, maxChars: number): Promise<Boot
 
 // ---- per run ------------------------------------------------------------------------------------------------------
 
-/**
- * How long a run trusts the last look at a workspace. Seeding and loading cost a mkdir, a readdir and six stats
- * through the thread pool on every message otherwise; an owner's edit is seen by runs starting this much later.
- */
-export const WORKSPACE_RECHECK_MS = 2_000;
 const DIRS_MAX = 64;
-const looked = new Map<string, { at: number; maxChars: number; load: Promise<BootstrapLoad> }>();
+/** The last result per folder, so an unchanged workspace yields the very same array run after run. */
+const lastLoad = new Map<string, { maxChars: number; load: BootstrapLoad }>();
+
+function sameLoad(a: BootstrapLoad, files: BootstrapFile[], skipped: SkippedFile[]): boolean {
+  return (
+    a.length === files.length &&
+    a.every((f, i) => f === files[i]) &&
+    a.skipped.length === skipped.length &&
+    a.skipped.every((s, i) => s.name === skipped[i]!.name && s.reason === skipped[i]!.reason)
+  );
+}
 
 /**
- * ensureWorkspace then loadBootstrap, at most once per WORKSPACE_RECHECK_MS per folder: runs in between (several at
- * once too) share the last result, the same objects, so the prompt stays byte-identical.
+ * The workspace from the read cache when every file's (mtime, size) still matches, checked with synchronous stats:
+ * six stat calls cost microseconds, while the thread pool costs a round trip each, and an owner's edit must show in
+ * the very next run. Undefined when something must be seeded or read (the caller goes to the disk for real).
  */
-export function workspaceFiles(
+function fromCache(dir: string, maxChars: number): BootstrapLoad | undefined {
+  const files: BootstrapFile[] = [];
+  const skipped: SkippedFile[] = [];
+  let present = 0;
+  for (const name of BOOTSTRAP_FILES) {
+    const file = path.join(dir, name);
+    let st;
+    try {
+      st = fs.statSync(file, { throwIfNoEntry: false });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') continue;
+      skipped.push({ name, reason: `cannot be read: ${(err as Error).message}` });
+      present++;
+      continue;
+    }
+    if (!st) continue;
+    present++;
+    if (!st.isFile()) {
+      skipped.push({
+        name,
+        reason: st.isDirectory() ? 'is a directory, not a file' : 'is not a regular file',
+      });
+      continue;
+    }
+    const hit = cache.get(file);
+    if (!hit || hit.mtimeMs !== st.mtimeMs || hit.size !== st.size || hit.maxChars !== maxChars)
+      return undefined;
+    files.push(hit.file);
+  }
+  // Nothing there: the folder may need seeding, which ensureWorkspace decides.
+  if (present === 0) return undefined;
+  const last = lastLoad.get(dir);
+  if (last && last.maxChars === maxChars && sameLoad(last.load, files, skipped)) return last.load;
+  return Object.assign(files, { skipped });
+}
+
+function rememberLoad(dir: string, maxChars: number, load: BootstrapLoad): void {
+  lastLoad.delete(dir);
+  lastLoad.set(dir, { maxChars, load });
+  while (lastLoad.size > DIRS_MAX) lastLoad.delete(lastLoad.keys().next().value as string);
+}
+
+/**
+ * ensureWorkspace then loadBootstrap, as every run needs it. An unchanged workspace (the usual case) is answered
+ * from the read cache after a synchronous look at the files, with the same objects, so the prompt stays
+ * byte-identical; an edit, a removed file or a removed folder shows in the very next run.
+ */
+export async function workspaceFiles(
   dir: string,
-  opts: { agentName?: string; maxChars: number; now?: number },
+  opts: { agentName?: string; maxChars: number },
 ): Promise<BootstrapLoad> {
-  const now = opts.now ?? performance.now();
-  const hit = looked.get(dir);
-  if (hit && hit.maxChars === opts.maxChars && now - hit.at < WORKSPACE_RECHECK_MS) return hit.load;
-  const load = ensureWorkspace(dir, { agentName: opts.agentName }).then(() =>
-    loadBootstrap(dir, opts.maxChars),
-  );
-  looked.delete(dir);
-  looked.set(dir, { at: now, maxChars: opts.maxChars, load });
-  while (looked.size > DIRS_MAX) looked.delete(looked.keys().next().value as string);
-  // A failed look is not remembered: the next run tries the disk again.
-  load.catch(() => {
-    if (looked.get(dir)?.load === load) looked.delete(dir);
-  });
+  if (!Number.isInteger(opts.maxChars) || opts.maxChars < 1) {
+    throw new Error(`bootstrapMaxChars must be a positive whole number (got ${opts.maxChars})`);
+  }
+  const abs = path.resolve(dir);
+  const cached = fromCache(abs, opts.maxChars);
+  if (cached) {
+    rememberLoad(abs, opts.maxChars, cached);
+    return cached;
+  }
+  await ensureWorkspace(abs, { agentName: opts.agentName });
+  const load = await loadBootstrap(abs, opts.maxChars);
+  rememberLoad(abs, opts.maxChars, load);
   return load;
 }
