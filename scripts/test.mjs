@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, unit + integration tests (vitest) on this Node and again on Node 24 (the Node that
-// Electron runs the gateway on; see node24.mjs), build, then the Playwright specs against the headless gateway.
+// `npm test`: typecheck, lint, build, unit + integration tests (vitest) on this Node and again on Node 24 (the Node
+// that Electron runs the gateway on; see node24.mjs), then the Playwright specs against the headless gateway.
 // Every step runs even when an earlier one failed, so one run shows every problem. The last line is
 // `N passed, N failed, N skipped` (each of typecheck, lint and build counts as one check; a vitest run that cannot
 // happen counts as one skipped, or failed where it is required); each step's own counts are listed above it.
@@ -66,7 +66,7 @@ const NOT_ON_NODE24 = ['src/renderer/**', 'e2e/wa-sim/**', 'e2e/model-sim/**'];
 const EQUIVALENCE = ['test/xeddsa-equivalence.test.ts', 'test/xeddsa-equivalence-2.test.ts'];
 const exclude = (globs) => globs.flatMap((g) => ['--exclude', g]);
 
-function vitestOnNode24(found) {
+function vitestOnNode24(found, env) {
   if (!found.run) {
     console.log('');
     record('vitest on Node 24', found.count, `not run: ${found.reason}`);
@@ -85,6 +85,7 @@ function vitestOnNode24(found) {
   console.log(`=== ${title}: not again here (browser code and test simulators): ${NOT_ON_NODE24.join(', ')}`);
   const args = [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...exclude(NOT_ON_NODE24)];
   suite(title, found.node, args, {
+    ...env,
     // Child processes the tests start (the CLI, gateways) run on the same Node: it comes first on PATH and they
     // mostly use process.execPath; the preload reaches them and their worker threads through NODE_OPTIONS.
     PATH: `${dirname(found.node)}${delimiter}${process.env.PATH ?? ''}`,
@@ -96,13 +97,18 @@ function vitestOnNode24(found) {
 
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npm', ['run', '--silent', 'lint']);
+// Built before the tests, so the tests that start the CLI and gateways as processes start the bundle that ships
+// (test/support/cli.ts): a third of the CPU per start of tsx compiling the sources each time. If the build fails,
+// they run from source as usual, and the failure is counted.
+const built = check('build', 'npm', ['run', '--silent', 'build']);
+const cliEnv = built ? { OPENCLAW_TEST_CLI_BUILT: '1' } : {};
 const node24 = findNode24({ root: ROOT, env: process.env, exists: existsSync, version: nodeVersion });
 const firstTitle = `vitest on Node ${process.versions.node}`;
 if (node24.run)
   console.log(`\n=== ${firstTitle}: the equivalence halves run on Node 24 only: ${EQUIVALENCE.join(', ')}`);
-suite(firstTitle, 'npx', ['vitest', 'run', ...(node24.run ? exclude(EQUIVALENCE) : [])]);
-vitestOnNode24(node24);
-if (check('build', 'npm', ['run', '--silent', 'build'])) {
+suite(firstTitle, 'npx', ['vitest', 'run', ...(node24.run ? exclude(EQUIVALENCE) : [])], cliEnv);
+vitestOnNode24(node24, cliEnv);
+if (built) {
   suite('playwright', 'npx', ['playwright', 'test']);
 } else {
   record('playwright', 'failed', 'not run, because the build failed');

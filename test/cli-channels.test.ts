@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSim, type Sim } from '../e2e/wa-sim/index';
-import { runCli, spawnGateway, type GatewayProcess } from './support/cli';
+import { CLI_ARGS, runCli, spawnGateway, type GatewayProcess } from './support/cli';
 import { makeTestEnv, waitFor, type TestEnv } from './support/env';
 import { openRaw } from './support/ws-client';
 
@@ -60,15 +60,11 @@ describe('openclaw channels', () => {
     await watcher.request('events.subscribe', { events: ['channels.qr'] });
     const qr = watcher.nextEvent('channels.qr');
 
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', 'channels', 'login', '--timeout', '30'],
-      {
-        cwd: new URL('..', import.meta.url).pathname,
-        env: t.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [...CLI_ARGS, 'channels', 'login', '--timeout', '30'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: t.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));

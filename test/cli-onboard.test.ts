@@ -6,12 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startModelSim, type ModelSim } from '../e2e/model-sim/index';
 import { startSim, type Sim } from '../e2e/wa-sim/index';
-import { runCli, spawnGateway, type GatewayProcess } from './support/cli';
+import { CLI_ARGS, runCli, spawnGateway, type GatewayProcess } from './support/cli';
 import { makeTestEnv, waitFor, type TestEnv } from './support/env';
 import { openRaw } from './support/ws-client';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const CLI = ['--import', 'tsx', 'src/cli/index.ts'];
+const CLI = CLI_ARGS;
 
 let sim: Sim;
 let model: ModelSim;

@@ -2,7 +2,7 @@
 import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnGateway, type GatewayProcess } from './support/cli';
+import { CLI_ARGS, runCli, spawnGateway, type GatewayProcess } from './support/cli';
 import { makeTestEnv, waitFor, type TestEnv } from './support/env';
 import { openRaw } from './support/ws-client';
 
@@ -177,7 +177,7 @@ describe('with `openclaw gateway run` going', () => {
     expect((await runCli(['config', 'set', 'web.heartbeatSeconds', '60'], t.env)).code).toBe(0);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', 'logs', '--follow', '--subsystem', 'config', '-n', '1'],
+      [...CLI_ARGS, 'logs', '--follow', '--subsystem', 'config', '-n', '1'],
       {
         cwd: new URL('..', import.meta.url).pathname,
         env: t.env,

@@ -1,9 +1,16 @@
-// Runs the real `openclaw` CLI from source (through tsx) as a child process.
+// Runs the real `openclaw` CLI as a child process: from source through tsx, or, when OPENCLAW_TEST_CLI_BUILT is set
+// (`npm test` sets it once its build step has passed), the bundle that build made — the code that ships, and about
+// a third of the CPU per start, which adds up over the few hundred CLI processes the suite starts.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ARGS = ['--import', 'tsx', 'src/cli/index.ts'];
+/** Node arguments that start the CLI (append the CLI's own). */
+export const CLI_ARGS = process.env.OPENCLAW_TEST_CLI_BUILT
+  ? [join(ROOT, 'out', 'main', 'cli.js')]
+  : ['--import', 'tsx', 'src/cli/index.ts'];
+const ARGS = CLI_ARGS;
 
 export interface CliResult {
   code: number | null;
