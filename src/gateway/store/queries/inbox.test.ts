@@ -1,6 +1,9 @@
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RawInbound } from '../../inbound/types';
 import { openStore, type Store } from '../db';
+import { ranStatements } from '../../../../test/support/statements';
+import { MAX_KNOWN_CHATS } from './history-index';
 import {
   groupHistory,
   handOff,
@@ -132,5 +135,100 @@ describe('inbox', () => {
     expect(pruned).toEqual({ inbox: 1, accepted: 0, sent: 1 });
     expect(pendingInbox(db, 10).map((r) => r.raw.id)).toEqual(['old-pending']);
     expect(wasSent(db, 'default', 'S1')).toBe(false);
+  });
+});
+
+const stateOf = (db: Database.Database, seq: number) =>
+  db.prepare('SELECT state FROM inbox WHERE seq = ?').pluck().get(seq);
+
+describe('group history index', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const group = '120363000000000002@g.us';
+  const groupHand = (seq: number, id: string, account = 'default') => ({
+    ...hand(seq, id, group),
+    account,
+  });
+
+  it('a group chat without history rows runs neither the history query nor the consume after its first message', () => {
+    const { db } = store;
+    const first = insertInbox(db, raw('g1', group), 1)!;
+    expect(groupHistory(db, 'default', group, first, 50)).toEqual([]);
+    handOff(db, groupHand(first, 'g1'));
+    const ran = ranStatements(db);
+    for (const id of ['g2', 'g3']) {
+      const seq = insertInbox(db, raw(id, group), 1)!;
+      expect(groupHistory(db, 'default', group, seq, 50)).toEqual([]);
+      expect(handOffAll(db, [groupHand(seq, id)])[0]).toBeGreaterThan(0);
+    }
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.filter((sql) => sql.includes("'history'"))).toEqual([]);
+  });
+
+  it('a chat seen without history still gets the rows that become history later, consumed exactly once', () => {
+    const { db } = store;
+    const first = insertInbox(db, raw('a1', group), 1)!;
+    expect(groupHistory(db, 'default', group, first, 50)).toEqual([]);
+    handOff(db, groupHand(first, 'a1'));
+    const kept = ['k1', 'k2'].map((id) => insertInbox(db, raw(id, group), 1)!);
+    for (const s of kept) markInbox(db, s, 'history', 'not mentioned', 2);
+    const asked = insertInbox(db, raw('a2', group), 3)!;
+    expect(groupHistory(db, 'default', group, asked, 50).map((r) => r.raw.id)).toEqual(['k1', 'k2']);
+    expect(handOffAll(db, [groupHand(asked, 'a2')])[0]).toBeGreaterThan(0);
+    expect(kept.map((s) => stateOf(db, s))).toEqual(['consumed', 'consumed']);
+    const next = insertInbox(db, raw('a3', group), 4)!;
+    expect(groupHistory(db, 'default', group, next, 50)).toEqual([]);
+    // A row kept after the one handed on (a replay can run out of order) is still there for the next message.
+    const late = insertInbox(db, raw('late', group), 5)!;
+    markInbox(db, late, 'history', 'not mentioned', 5);
+    handOff(db, groupHand(next, 'a3'));
+    expect(stateOf(db, late)).toBe('history');
+    const last = insertInbox(db, raw('a4', group), 6)!;
+    expect(groupHistory(db, 'default', group, last, 50).map((r) => r.raw.id)).toEqual(['late']);
+  });
+
+  it('each account has its own history for the same group', () => {
+    const { db } = store;
+    const mine = insertInbox(db, raw('m1', group), 1)!;
+    expect(groupHistory(db, 'default', group, mine, 50)).toEqual([]);
+    const kept = insertInbox(db, raw('w0', group, 'work'), 1)!;
+    markInbox(db, kept, 'history', 'not mentioned', 2);
+    const theirs = insertInbox(db, raw('w1', group, 'work'), 3)!;
+    expect(groupHistory(db, 'work', group, theirs, 50).map((r) => r.raw.id)).toEqual(['w0']);
+    expect(groupHistory(db, 'default', group, mine, 50)).toEqual([]);
+  });
+
+  it('a consume that is rolled back leaves the history in place for the next message', () => {
+    const { db } = store;
+    const kept = insertInbox(db, raw('r0', group), 1)!;
+    markInbox(db, kept, 'history', 'not mentioned', 2);
+    const asked = insertInbox(db, raw('r1', group), 3)!;
+    expect(groupHistory(db, 'default', group, asked, 50).map((r) => r.raw.id)).toEqual(['r0']);
+    // Inside a caller's transaction that then fails...
+    expect(() =>
+      db.transaction(() => {
+        handOff(db, groupHand(asked, 'r1'));
+        throw new Error('caller gave up');
+      })(),
+    ).toThrow(/caller gave up/);
+    // ...and a hand-off whose own insert fails.
+    db.exec(`CREATE TRIGGER refuse_r1 BEFORE INSERT ON accepted WHEN NEW.message_id = 'r1'
+             BEGIN SELECT RAISE(ABORT, 'no room for r1'); END`);
+    expect(handOffAll(db, [groupHand(asked, 'r1')])[0]).toBeInstanceOf(Error);
+    expect(stateOf(db, kept)).toBe('history');
+    db.exec('DROP TRIGGER refuse_r1');
+    expect(groupHistory(db, 'default', group, asked, 50).map((r) => r.raw.id)).toEqual(['r0']);
+    handOff(db, groupHand(asked, 'r1'));
+    expect(stateOf(db, kept)).toBe('consumed');
+  });
+
+  it(`remembers at most ${MAX_KNOWN_CHATS} chats; one pushed out is read from the table again`, () => {
+    const { db } = store;
+    const chat = (i: number) => `1203630000${String(i).padStart(8, '0')}@g.us`;
+    for (let i = 0; i <= MAX_KNOWN_CHATS; i++) groupHistory(db, 'default', chat(i), 1_000_000, 50);
+    const ran = ranStatements(db);
+    groupHistory(db, 'default', chat(MAX_KNOWN_CHATS), 1_000_000, 50);
+    expect(ran).toEqual([]);
+    groupHistory(db, 'default', chat(0), 1_000_000, 50);
+    expect(ran.filter((sql) => sql.includes("'history'"))).toHaveLength(1);
   });
 });

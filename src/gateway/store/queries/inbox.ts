@@ -3,6 +3,7 @@
 // and a message leaves `pending` only in the same transaction that records what became of it.
 import type Database from 'better-sqlite3';
 import type { RawInbound } from '../../inbound/types';
+import { historyBound, knownWithoutHistory, noteConsumed, noteHistory } from './history-index';
 import { prepare } from './prepare';
 
 export type InboxState = 'pending' | 'accepted' | 'pairing' | 'rejected' | 'history' | 'consumed';
@@ -52,6 +53,16 @@ export function markInbox(
   reason: string,
   now: number,
 ): void {
+  if (state === 'history') {
+    // The chat it belongs to, for the history index (see history-index.ts).
+    const row = prepare<[string, number, number], { account: string; chat: string }>(
+      db,
+      `UPDATE inbox SET state = 'history', reason = ?, processed_at = ? WHERE seq = ? AND state = 'pending'
+       RETURNING account, chat`,
+    ).get(reason, now, seq);
+    if (row) noteHistory(db, row.account, row.chat, seq);
+    return;
+  }
   prepare<[string, string, number, number]>(
     db,
     `UPDATE inbox SET state = ?, reason = ?, processed_at = ? WHERE seq = ? AND state = 'pending'`,
@@ -66,7 +77,7 @@ export function groupHistory(
   beforeSeq: number,
   limit: number,
 ): InboxRow[] {
-  if (limit <= 0) return [];
+  if (limit <= 0 || historyBound(db, account, chat) === 0) return [];
   return prepare<[string, string, number, number], Row>(
     db,
     `SELECT seq, raw, received_at FROM (
@@ -97,7 +108,14 @@ export interface HandOff {
  * accepted row's seq, or null when the inbox row was no longer pending (already handed on).
  */
 export function handOff(db: Database.Database, h: HandOff): number | null {
-  return db.transaction(() => handOffSteps(db, h)).immediate();
+  const seq = db.transaction(() => handOffSteps(db, h)).immediate();
+  if (seq !== null) noteCommitted(db, h);
+  return seq;
+}
+
+/** Tells the history index what a hand-off consumed, once that is committed (not inside a caller's transaction). */
+function noteCommitted(db: Database.Database, h: HandOff): void {
+  if (h.chat.endsWith('@g.us') && !db.inTransaction) noteConsumed(db, h.account, h.chat, h.inboxSeq);
 }
 
 // Per connection, built once: db.transaction() makes new wrapper functions on every call, and every burst commits.
@@ -114,10 +132,11 @@ export function handOffAll(db: Database.Database, batch: readonly HandOff[]): Ar
     all = db.transaction((hs: readonly HandOff[]) => hs.map((h) => handOffSteps(db, h))).immediate;
     handOffBatches.set(db, all);
   }
+  let results: Array<number | null | Error>;
   try {
-    return all(batch);
+    results = all(batch);
   } catch {
-    return db
+    results = db
       .transaction(() =>
         batch.map((h) => {
           try {
@@ -129,6 +148,10 @@ export function handOffAll(db: Database.Database, batch: readonly HandOff[]): Ar
       )
       .immediate();
   }
+  batch.forEach((h, i) => {
+    if (typeof results[i] === 'number') noteCommitted(db, h);
+  });
+  return results;
 }
 
 function handOffSteps(db: Database.Database, h: HandOff): number | null {
@@ -137,8 +160,8 @@ function handOffSteps(db: Database.Database, h: HandOff): number | null {
     `UPDATE inbox SET state = 'accepted', reason = NULL, processed_at = ? WHERE seq = ? AND state = 'pending'`,
   ).run(h.now, h.inboxSeq);
   if (marked.changes !== 1) return null;
-  // Only groups keep history rows.
-  if (h.chat.endsWith('@g.us'))
+  // Only groups keep history rows, and most group chats have none waiting (history-index.ts).
+  if (h.chat.endsWith('@g.us') && !knownWithoutHistory(db, h.account, h.chat))
     prepare<[number, string, string, number]>(
       db,
       `UPDATE inbox SET state = 'consumed', processed_at = ?
