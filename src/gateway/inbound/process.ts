@@ -13,14 +13,8 @@ import { pairingReplyText, type PairingService } from '../access/pairing-service
 import { resolveAccount, defaultAccountId, type ResolvedWhatsAppAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
 import type { Route } from '../routing/route';
-import {
-  groupHistory,
-  markInbox,
-  setActivation,
-  storedActivation,
-  type HandOff,
-  type InboxRow,
-} from '../store/queries/inbox';
+import { setActivation, storedActivation } from '../store/queries/group-activation';
+import { groupHistory, markInbox, type HandOff, type InboxRow } from '../store/queries/inbox';
 import { buildAccepted, routeOf } from './accepted';
 import { describeInbound } from './describe';
 import type { InboundPort, ReplyPort } from './port';

@@ -251,34 +251,6 @@ export function wasSent(db: Database.Database, account: string, id: string): boo
   );
 }
 
-// ---- /activation ---------------------------------------------------------------------------------------------
-
-export function storedActivation(
-  db: Database.Database,
-  account: string,
-  group: string,
-): 'mention' | 'always' | undefined {
-  const row = prepare<[string, string], { activation: 'mention' | 'always' }>(
-    db,
-    'SELECT activation FROM group_activation WHERE account = ? AND group_jid = ?',
-  ).get(account, group);
-  return row?.activation;
-}
-
-export function setActivation(
-  db: Database.Database,
-  account: string,
-  group: string,
-  activation: 'mention' | 'always',
-  now: number,
-): void {
-  prepare<[string, string, string, number]>(
-    db,
-    `INSERT INTO group_activation (account, group_jid, activation, updated_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (account, group_jid) DO UPDATE SET activation = excluded.activation, updated_at = excluded.updated_at`,
-  ).run(account, group, activation, now);
-}
-
 // ---- retention -----------------------------------------------------------------------------------------------
 
 /**
