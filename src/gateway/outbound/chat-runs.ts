@@ -55,9 +55,13 @@ export class ChatRuns {
     this.timers.set(key, timer);
   }
 
-  /** Called by a running pass before it reads the chat: what was asked for until now, it sees. */
-  seen(account: string, chat: string): void {
-    this.again.delete(keyOf(account, chat));
+  /**
+   * Called by a running pass before it reads the chat: what was asked for until now, it sees. Says whether anything
+   * was asked for since the last call (a kick: new, reopened or resumed items), so a pass that has already read
+   * every open item can skip reading again when nothing was.
+   */
+  seen(account: string, chat: string): boolean {
+    return this.again.delete(keyOf(account, chat));
   }
 
   /** Asks for another pass once the running one ends. */

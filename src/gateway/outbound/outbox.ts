@@ -215,18 +215,27 @@ export class Outbox {
     const inflight = new Map<number, Promise<void>>();
     let lastWritten = 0;
     let halt: 'none' | 'retry' | 'offline' = 'none';
+    // The last read returned every open item after lastWritten and all of them were written. Items become open
+    // only through a kick (enqueue, stage, retry, cancel, resume, a timer), so until one comes another read would
+    // find nothing: an ack waking this pass, or the write of a burst ending, need no query.
+    let readAll = false;
     for (;;) {
       if (this.stopped || halt !== 'none') break;
-      this.runs.seen(account, chat);
+      const asked = this.runs.seen(account, chat);
       const room = ACK_WINDOW - inflight.size;
-      const rows =
-        room > 0 ? nextOpen(this.deps.db, account, chat, inflight.size > 0 ? lastWritten : 0, room) : [];
+      const read: boolean = room > 0 && (asked || !readAll);
+      const rows: OutboxRow[] = read
+        ? nextOpen(this.deps.db, account, chat, inflight.size > 0 ? lastWritten : 0, room)
+        : [];
+      if (read) readAll = rows.length < room;
       if (rows.length === 0) {
         if (inflight.size === 0) break;
         await this.runs.nap(account, chat);
         continue;
       }
       const { ready, wait } = this.ready(account, chat, rows);
+      // A row left waiting (retry time, pacing, offline) is still open: the next turn must read it again.
+      if (wait !== null) readAll = false;
       if (ready.length === 0) {
         if (wait === null) continue; // every row it saw had expired
         if (wait === 'offline') break; // accountConnected() resumes it; the sweep expires it meanwhile
