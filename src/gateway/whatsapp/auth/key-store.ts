@@ -10,7 +10,6 @@
 // decryption's plaintext, in its own table wa_intake, in the same SQLite transaction: the commit of the Signal state
 // the decryption advanced is the commit of its plaintext.
 import {
-  BufferJSON,
   proto,
   type SignalDataSet,
   type SignalDataTypeMap,
@@ -23,6 +22,7 @@ import {
   markIntakeHandled,
   type IntakeRecord,
 } from '../../store/queries/intake';
+import { parseBufferJSON, stringifyBufferJSON } from './key-codec';
 
 export type KeyType = keyof SignalDataTypeMap;
 
@@ -117,13 +117,13 @@ function statements(db: Database.Database): Statements {
 
 /** The stored form of a key: JSON with Buffers/Uint8Arrays as base64, exactly like Baileys' file store. */
 export function encodeKey(value: unknown): string {
-  const text = JSON.stringify(value, BufferJSON.replacer);
+  const text = stringifyBufferJSON(value);
   if (typeof text !== 'string') throw new TypeError('key value does not serialize to JSON');
   return text;
 }
 
 export function decodeKey<T extends KeyType>(type: T, text: string): SignalDataTypeMap[T] {
-  const value: unknown = JSON.parse(text, BufferJSON.reviver);
+  const value = parseBufferJSON(text);
   // App-state keys are protobuf messages; their JSON form has bytes as base64 strings and the timestamp as a
   // string, and Baileys' app-state code expects the message object back (as useMultiFileAuthState returns it).
   if (type === 'app-state-sync-key') {
