@@ -1,6 +1,8 @@
 // "typing…" while work is in progress: `composing` sent at once and refreshed (WhatsApp drops it after ~10 s),
 // always stopped — by the caller, by the next send to that chat, or on failure. A presence error is logged and
-// never holds up anything: presence is decoration, the message is the point.
+// never holds up anything: presence is decoration, the message is the point. So each presence stanza goes out after
+// the work at hand (the next turn of the event loop): a run's model request and its reply's commit and send are
+// not kept waiting behind encoding and writing one.
 import type { Logger } from 'pino';
 import type { OutboundPort } from './port';
 
@@ -10,6 +12,9 @@ const MAX_TYPING = 500;
 
 export class Typing {
   private readonly active = new Map<string, NodeJS.Timeout>();
+  /** Presence updates waiting for the next turn of the event loop, in order (sent and cleared on that turn). */
+  private pending: Array<{ accountId: string; chat: string; state: 'composing' | 'paused' }> = [];
+  private flushing: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly port: (accountId: string) => OutboundPort | null,
@@ -47,12 +52,27 @@ export class Typing {
     return this.active.has(`${accountId}\u0000${chat}`);
   }
 
+  /** Stops every refresh; presence updates already asked for go out now. */
   close(): void {
     for (const timer of this.active.values()) clearInterval(timer);
     this.active.clear();
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flush();
   }
 
   private send(accountId: string, chat: string, state: 'composing' | 'paused'): void {
+    this.pending.push({ accountId, chat, state });
+    this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushing = null;
+    const due = this.pending;
+    this.pending = [];
+    for (const p of due) this.sendNow(p.accountId, p.chat, p.state);
+  }
+
+  private sendNow(accountId: string, chat: string, state: 'composing' | 'paused'): void {
     const port = this.port(accountId);
     if (!port?.connected()) return;
     port.presence(chat, state).catch((err: Error) => {
