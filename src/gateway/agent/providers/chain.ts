@@ -47,7 +47,8 @@ export async function completeChain(
 ): Promise<ModelResult & { attempts: ModelAttempt[] }> {
   const now = opts.now ?? Date.now;
   const attempts: ModelAttempt[] = [];
-  let last = new ModelError('not_configured', 'No model configured');
+  // Made only when needed: an Error is costly to build (its stack), and most requests never fail.
+  let last: ModelError | undefined;
   for (const ref of refs) {
     const target = resolve(ref);
     if (target instanceof ModelError) {
@@ -113,5 +114,5 @@ export async function completeChain(
       }
     }
   }
-  throw new ModelChainError(last, attempts);
+  throw new ModelChainError(last ?? new ModelError('not_configured', 'No model configured'), attempts);
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogHub } from '../../log/hub';
-import { envVarFor, KeyStore } from './keys';
+import { envVarFor, hostOf, KeyStore } from './keys';
 
 let dir: string;
 beforeEach(() => {
@@ -35,6 +35,27 @@ describe('which environment variable a provider reads', () => {
     ['ollama', { api: 'openai-completions' as const, baseUrl: 'http://127.0.0.1:11434/v1' }, undefined],
   ])('%s → %s', (id, p, v) => {
     expect(envVarFor(id, p)).toBe(v);
+  });
+
+  it('parses each base URL once, however many requests ask (and a bad one is still no host)', () => {
+    const Real = globalThis.URL;
+    let parsed = 0;
+    globalThis.URL = class extends Real {
+      constructor(...args: ConstructorParameters<typeof URL>) {
+        super(...args);
+        parsed++;
+      }
+    };
+    try {
+      const p = { api: 'openai-completions' as const, baseUrl: 'https://parse-once.openrouter.ai/v1' };
+      for (let i = 0; i < 100; i++) expect(envVarFor('custom', p)).toBe('OPENROUTER_API_KEY');
+      expect(parsed).toBeLessThanOrEqual(1);
+      expect(envVarFor('custom', { api: 'openai-completions', baseUrl: 'not a url' })).toBeUndefined();
+      expect(hostOf('not a url')).toBe('');
+      expect(hostOf('HTTPS://API.OpenAI.com/v1')).toBe('api.openai.com');
+    } finally {
+      globalThis.URL = Real;
+    }
   });
 });
 

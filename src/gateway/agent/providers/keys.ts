@@ -40,12 +40,23 @@ export interface KeyCipher {
   decrypt(sealed: string): string;
 }
 
-function hostOf(baseUrl: string): string {
+// Asked on every model request (which key, which token field): parsing the URL each time showed in profiles.
+// Bounded: a config names a handful of base URLs; a table past the bound starts over.
+const HOSTS_MAX = 64;
+const hosts = new Map<string, string>();
+
+/** The lower-case host name of a base URL, '' when it does not parse. */
+export function hostOf(baseUrl: string): string {
+  let host = hosts.get(baseUrl);
+  if (host !== undefined) return host;
   try {
-    return new URL(baseUrl).hostname.toLowerCase();
+    host = new URL(baseUrl).hostname.toLowerCase();
   } catch {
-    return '';
+    host = '';
   }
+  if (hosts.size >= HOSTS_MAX) hosts.clear();
+  hosts.set(baseUrl, host);
+  return host;
 }
 
 /** The environment variable a provider's key conventionally lives in, or undefined for local/custom servers. */

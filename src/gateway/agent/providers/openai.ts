@@ -9,6 +9,7 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import { toModelError } from './errors';
+import { hostOf } from './keys';
 import { ModelError, type ChatMessage, type ModelRequest, type ToolSpec } from './types';
 import { StreamWatchdog } from './watchdog';
 import {
@@ -69,11 +70,7 @@ export function toOpenAITools(tools: ToolSpec[]): ChatCompletionTool[] {
 
 /** OpenAI's own API wants max_completion_tokens (reasoning models refuse max_tokens); other servers know max_tokens. */
 function isOpenAIHost(baseUrl: string): boolean {
-  try {
-    return new URL(baseUrl).hostname === 'api.openai.com';
-  } catch {
-    return false;
-  }
+  return hostOf(baseUrl) === 'api.openai.com';
 }
 
 export function openAIRequestBody(
