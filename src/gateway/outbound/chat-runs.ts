@@ -6,11 +6,20 @@ import type { Logger } from 'pino';
 
 type Pass = (account: string, chat: string) => Promise<void>;
 
+/**
+ * What was asked of a running pass since it last looked: nothing; items it must read from the store; or exactly
+ * these new rows (each kick since came with the rows it added), which it may take without reading them back.
+ */
+export type Asked<Row> = null | 'read' | Row[];
+
+/** More rows handed at once than this and the pass reads them instead (bounds what is held here). */
+const MAX_HANDED = 64;
+
 const keyOf = (account: string, chat: string) => `${account}\u0000${chat}`;
 
-export class ChatRuns {
+export class ChatRuns<Row = never> {
   private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  private readonly again = new Map<string, 'read' | Row[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly wakers = new Map<string, () => void>();
   private stopped = false;
@@ -20,12 +29,22 @@ export class ChatRuns {
     private readonly log: Logger,
   ) {}
 
-  /** Runs a pass over the chat now, or right after the one running (which is woken if it waits). */
-  kick(account: string, chat: string): void {
+  /**
+   * Runs a pass over the chat now, or right after the one running (which is woken if it waits). `added`: the rows
+   * this kick is for, when it is for new rows and nothing else (a running pass may then take them unread).
+   */
+  kick(account: string, chat: string, added?: readonly Row[]): void {
     if (this.stopped) return;
     const key = keyOf(account, chat);
     if (this.running.has(key)) {
-      this.again.add(key);
+      const before = this.again.get(key);
+      const handed = before === undefined ? [] : before;
+      if (added && handed !== 'read' && handed.length + added.length <= MAX_HANDED) {
+        handed.push(...added);
+        this.again.set(key, handed);
+      } else {
+        this.again.set(key, 'read');
+      }
       this.wakers.get(key)?.();
       return;
     }
@@ -56,17 +75,20 @@ export class ChatRuns {
   }
 
   /**
-   * Called by a running pass before it reads the chat: what was asked for until now, it sees. Says whether anything
-   * was asked for since the last call (a kick: new, reopened or resumed items), so a pass that has already read
-   * every open item can skip reading again when nothing was.
+   * Called by a running pass before it reads the chat: what was asked for until now, it sees. Says what was asked
+   * for since the last call, so a pass that has already read every open item can skip reading again when nothing
+   * was, or take the new rows it was handed.
    */
-  seen(account: string, chat: string): boolean {
-    return this.again.delete(keyOf(account, chat));
+  seen(account: string, chat: string): Asked<Row> {
+    const key = keyOf(account, chat);
+    const asked = this.again.get(key) ?? null;
+    this.again.delete(key);
+    return asked;
   }
 
   /** Asks for another pass once the running one ends. */
   repeat(account: string, chat: string): void {
-    if (!this.stopped) this.again.add(keyOf(account, chat));
+    if (!this.stopped) this.again.set(keyOf(account, chat), 'read');
   }
 
   /** Resolves at the next wake() or kick() of the chat (or stop()). */

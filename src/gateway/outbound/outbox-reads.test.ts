@@ -72,11 +72,12 @@ afterEach(async () => {
 });
 
 describe('outbox reads', () => {
-  it('reads a chat once per enqueue: not again after writing what it read, nor on each ack', async () => {
+  it('reads a chat once per pass: rows enqueued while it waits for acks are taken as stored, unread', async () => {
     const reads = countOpenReads(store.db);
     try {
-      // One send at a time while earlier ones still await their acks (a person or the agent replying fast),
-      // then acks one by one: a read after each ack or write would find nothing new.
+      // One send at a time while earlier ones still await their acks (a person or the agent replying fast): the
+      // first starts a pass, which reads; the rest are handed to it. Then the acks: a read after each ack or
+      // write would find nothing new.
       for (let i = 0; i < 5; i++) {
         outbox.enqueue({ accountId: 'default', chat: A, payloads: [text(`m${i}`)], origin: 'api' });
         await flush();
@@ -85,13 +86,51 @@ describe('outbox reads', () => {
       port.ackAll();
       await flush();
       expect(sent.map((item) => item.preview)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
-      // Then the chat goes idle and a new item comes: one more read, which finds it.
+      expect(reads.count()).toBe(1);
+      // Then the chat goes idle and a new item comes: a new pass, which reads and finds it.
       outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('later')], origin: 'api' });
       await flush();
       port.ackAll();
       await flush();
       expect(sent.map((item) => item.preview).at(-1)).toBe('later');
-      expect(reads.count()).toBe(6);
+      expect(reads.count()).toBe(2);
+    } finally {
+      reads.restore();
+    }
+  });
+
+  it('reads again when anything but an enqueue asked: a cancelled item handed earlier is not sent', async () => {
+    outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('first')], origin: 'api' });
+    await flush();
+    const [gone] = outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('gone')], origin: 'api' });
+    outbox.cancel(gone!.seq);
+    outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('kept')], origin: 'api' });
+    await flush();
+    port.ackAll();
+    await flush();
+    expect(port.written).toEqual(['first', 'kept']);
+    expect(outbox.list({}).map((item) => [item.preview, item.state])).toEqual([
+      ['kept', 'sent'],
+      ['gone', 'cancelled'],
+      ['first', 'sent'],
+    ]);
+  });
+
+  it('reads when more rows come at once than the ack window has room for, and sends them all in order', async () => {
+    const reads = countOpenReads(store.db);
+    try {
+      outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('head')], origin: 'api' });
+      await flush();
+      const many = Array.from({ length: 40 }, (_, i) => text(`n${i}`));
+      outbox.enqueue({ accountId: 'default', chat: A, payloads: many, origin: 'api' });
+      await flush();
+      for (let i = 0; i < 3; i++) {
+        port.ackAll();
+        await flush();
+      }
+      expect(port.written).toEqual(['head', ...many.map((p) => (p as { text: string }).text)]);
+      expect(sent).toHaveLength(41);
+      expect(reads.count()).toBeGreaterThan(1);
     } finally {
       reads.restore();
     }

@@ -63,7 +63,7 @@ export class Outbox {
   // Built once: db.transaction() makes new wrapper functions on every call, and these run for every item.
   private readonly storeAll: (rows: NewOutboxRow[]) => OutboxRow[];
   private readonly claims: Claims;
-  private readonly runs: ChatRuns;
+  private readonly runs: ChatRuns<OutboxRow>;
   private sweep: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -110,7 +110,7 @@ export class Outbox {
       })),
     );
     const items = rows.map((row) => this.report(row));
-    this.runs.kick(req.accountId, req.chat);
+    this.runs.kick(req.accountId, req.chat, rows);
     return items;
   }
 
@@ -217,16 +217,19 @@ export class Outbox {
     let halt: 'none' | 'retry' | 'offline' = 'none';
     // The last read returned every open item after lastWritten and all of them were written. Items become open
     // only through a kick (enqueue, stage, retry, cancel, resume, a timer), so until one comes another read would
-    // find nothing: an ack waking this pass, or the write of a burst ending, need no query.
+    // find nothing: an ack waking this pass, or the write of a burst ending, need no query. And when every kick
+    // since came from enqueue() with the rows it stored, those rows are all the chat's open items after
+    // lastWritten, in order: taken as handed, unread.
     let readAll = false;
     for (;;) {
       if (this.stopped || halt !== 'none') break;
       const asked = this.runs.seen(account, chat);
       const room = ACK_WINDOW - inflight.size;
-      const read: boolean = room > 0 && (asked || !readAll);
-      const rows: OutboxRow[] = read
-        ? nextOpen(this.deps.db, account, chat, inflight.size > 0 ? lastWritten : 0, room)
-        : [];
+      const handed = readAll && Array.isArray(asked) && asked.length <= room ? asked : null;
+      const read: boolean = handed === null && room > 0 && (asked !== null || !readAll);
+      const rows: OutboxRow[] =
+        handed ??
+        (read ? nextOpen(this.deps.db, account, chat, inflight.size > 0 ? lastWritten : 0, room) : []);
       if (read) readAll = rows.length < room;
       if (rows.length === 0) {
         if (inflight.size === 0) break;
