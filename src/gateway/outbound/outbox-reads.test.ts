@@ -66,6 +66,7 @@ beforeEach(() => {
   outbox.start();
 });
 afterEach(async () => {
+  port.ackAll();
   await outbox.stop();
   store.close();
   vi.useRealTimers();
@@ -133,6 +134,58 @@ describe('outbox reads', () => {
       expect(reads.count()).toBeGreaterThan(1);
     } finally {
       reads.restore();
+    }
+  });
+
+  it('stages items without reading them back: reported as stored, handed to a running queue', async () => {
+    outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('before')], origin: 'api' });
+    await flush();
+    const reads = countOpenReads(store.db);
+    const byId = vi.spyOn(Object.getPrototypeOf(store.db.prepare('SELECT 1')) as Database.Statement, 'get');
+    try {
+      const staged = store.db.transaction(() =>
+        outbox.stage({ accountId: 'default', chat: A, payloads: [text('r1'), text('r2')], origin: 'auto' }),
+      )();
+      const items = staged.afterCommit();
+      const readBack = (byId.mock.contexts as Database.Statement[]).filter((st) =>
+        /WHERE seq = \?/.test(st.source),
+      );
+      expect(readBack).toHaveLength(0);
+      expect(items).toEqual(outbox.list({ state: 'pending' }).reverse());
+      expect(items.map((item) => [item.preview, item.messageId])).toEqual([
+        ['r1', staged.messageIds[0]],
+        ['r2', staged.messageIds[1]],
+      ]);
+      await flush();
+      port.ackAll();
+      await flush();
+      expect(port.written).toEqual(['before', 'r1', 'r2']);
+      expect(reads.count()).toBe(0);
+    } finally {
+      byId.mockRestore();
+      reads.restore();
+    }
+  });
+
+  it('stores and reports an enqueued item with one JSON encoding of its payload and no decoding', async () => {
+    // A queue already running, so the new item's own send (which decodes it) happens after enqueue() returns.
+    outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('first')], origin: 'api' });
+    await flush();
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const [item] = outbox.enqueue({
+        accountId: 'default',
+        chat: A,
+        payloads: [text('once')],
+        origin: 'api',
+      });
+      expect(item).toMatchObject({ preview: 'once', state: 'pending' });
+      expect(stringify).toHaveBeenCalledTimes(1);
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+      parse.mockRestore();
     }
   });
 });

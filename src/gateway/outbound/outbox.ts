@@ -9,7 +9,6 @@ import type { OutboxItem } from '../../shared/contract';
 import { GatewayError } from '../errors';
 import {
   getOutbox,
-  insertOutbox,
   listOutbox,
   markEnded,
   markHeld,
@@ -109,7 +108,7 @@ export class Outbox {
         expiresAt,
       })),
     );
-    const items = rows.map((row) => this.report(row));
+    const items = rows.map((row, i) => this.report(row, preview(req.payloads[i]!)));
     this.runs.kick(req.accountId, req.chat, rows);
     return items;
   }
@@ -127,24 +126,23 @@ export class Outbox {
     }
     const now = this.now();
     const expiresAt = now + this.deps.maxAgeMs(req.accountId);
-    const rows = req.payloads.map((payload) => {
-      const messageId = port.newMessageId();
-      const seq = insertOutbox(this.deps.db, {
+    const rows = req.payloads.map((payload) =>
+      storeOutbox(this.deps.db, {
         account: req.accountId,
         chat: req.chat,
-        messageId,
+        messageId: port.newMessageId(),
         origin: req.origin,
         payload,
         createdAt: now,
         expiresAt,
-      });
-      return { seq, messageId };
-    });
+      }),
+    );
     return {
-      messageIds: rows.map((r) => r.messageId),
+      messageIds: rows.map((r) => r.message_id),
+      // Committed as stored: reported, and handed to the chat's queue, without reading them back.
       afterCommit: () => {
-        const items = rows.map((r) => this.changed(r.seq));
-        if (rows.length > 0) this.runs.kick(req.accountId, req.chat);
+        const items = rows.map((row, i) => this.report(row, preview(req.payloads[i]!)));
+        if (rows.length > 0) this.runs.kick(req.accountId, req.chat, rows);
         return items;
       },
     };

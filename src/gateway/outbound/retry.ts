@@ -13,13 +13,23 @@ export function retryDelayMs(attempts: number): number {
 /** A send (or its ack) that has not settled by then is treated as a transient failure. */
 export const SEND_TIMEOUT_MS = 60_000;
 
+// Two promises per call rather than the five of Promise.race + finally: it runs twice per message sent, and with
+// async hooks on (Baileys' AsyncLocalStorage turns them on) every promise also runs an init hook.
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () => reject(new SendFailure('transient', `no answer from WhatsApp within ${ms / 1000} s`)),
       ms,
     );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err as Error);
+      },
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

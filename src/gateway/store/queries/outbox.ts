@@ -31,6 +31,11 @@ export interface NewOutboxRow {
 }
 
 export function insertOutbox(db: Database.Database, row: NewOutboxRow): number {
+  return insertAs(db, row, JSON.stringify(row.payload));
+}
+
+/** Inserts `row` with its payload already as JSON (`payload`), which storeOutbox() also returns. */
+function insertAs(db: Database.Database, row: NewOutboxRow, payload: string): number {
   const info = prepare(
     db,
     `INSERT INTO outbox (account, chat, message_id, kind, origin, payload, state, created_at, expires_at)
@@ -41,7 +46,7 @@ export function insertOutbox(db: Database.Database, row: NewOutboxRow): number {
     row.messageId,
     row.payload.kind,
     row.origin,
-    JSON.stringify(row.payload),
+    payload,
     row.createdAt,
     row.expiresAt,
   );
@@ -50,14 +55,15 @@ export function insertOutbox(db: Database.Database, row: NewOutboxRow): number {
 
 /** Stores a new item and returns its row as stored, so the caller can report it without reading it back. */
 export function storeOutbox(db: Database.Database, row: NewOutboxRow): OutboxRow {
+  const payload = JSON.stringify(row.payload);
   return {
-    seq: insertOutbox(db, row),
+    seq: insertAs(db, row, payload),
     account: row.account,
     chat: row.chat,
     message_id: row.messageId,
     kind: row.payload.kind,
     origin: row.origin,
-    payload: JSON.stringify(row.payload),
+    payload,
     state: 'pending',
     attempts: 0,
     error: null,
