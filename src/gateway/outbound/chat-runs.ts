@@ -4,7 +4,8 @@
 // of after the next ack. Every timer and waiter is released by stop().
 import type { Logger } from 'pino';
 
-type Pass = (account: string, chat: string) => Promise<void>;
+/** `known`: nothing of the chat is open but the rows it is handed (see settled()), so it need not read first. */
+type Pass = (account: string, chat: string, known: boolean) => Promise<void>;
 
 /**
  * What was asked of a running pass since it last looked: nothing; items it must read from the store; or exactly
@@ -14,6 +15,8 @@ export type Asked<Row> = null | 'read' | Row[];
 
 /** More rows handed at once than this and the pass reads them instead (bounds what is held here). */
 const MAX_HANDED = 64;
+/** Chats remembered as settled at most; a chat forgotten is simply read again. */
+const MAX_SETTLED = 4096;
 
 const keyOf = (account: string, chat: string) => `${account}\u0000${chat}`;
 
@@ -22,6 +25,7 @@ export class ChatRuns<Row = never> {
   private readonly again = new Map<string, 'read' | Row[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly wakers = new Map<string, () => void>();
+  private readonly settledChats = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -36,6 +40,8 @@ export class ChatRuns<Row = never> {
   kick(account: string, chat: string, added?: readonly Row[]): void {
     if (this.stopped) return;
     const key = keyOf(account, chat);
+    // Any kick ends what settled() said; one with the new rows hands them to the pass it starts.
+    const known = this.settledChats.delete(key) && added !== undefined && added.length <= MAX_HANDED;
     if (this.running.has(key)) {
       const before = this.again.get(key);
       const handed = before === undefined ? [] : before;
@@ -53,7 +59,8 @@ export class ChatRuns<Row = never> {
       clearTimeout(timer);
       this.timers.delete(key);
     }
-    const run = this.pass(account, chat)
+    if (known) this.again.set(key, [...added]);
+    const run = this.pass(account, chat, known)
       .catch((err: Error) => this.log.error({ account, chat, err }, 'outbox: chat queue stopped on an error'))
       .finally(() => {
         this.running.delete(key);
@@ -84,6 +91,19 @@ export class ChatRuns<Row = never> {
     const asked = this.again.get(key) ?? null;
     this.again.delete(key);
     return asked;
+  }
+
+  /**
+   * Called by a pass that ends having written every open item of the chat and seen all their acks in: until the
+   * next kick nothing of the chat is open, so a kick with new rows can hand them over unread.
+   */
+  settled(account: string, chat: string): void {
+    if (this.stopped) return;
+    if (this.settledChats.size >= MAX_SETTLED) {
+      const oldest = this.settledChats.values().next().value;
+      if (oldest !== undefined) this.settledChats.delete(oldest);
+    }
+    this.settledChats.add(keyOf(account, chat));
   }
 
   /** Asks for another pass once the running one ends. */

@@ -7,7 +7,7 @@ import type { OutboxItem } from '../../shared/contract';
 import { openStore, type Store } from '../store/db';
 import { Outbox } from './outbox';
 import { NO_PACING } from './pacing';
-import type { OutboundPort } from './port';
+import { SendFailure, type OutboundPort } from './port';
 import type { OutboundPayload } from './types';
 
 const A = '15551230001@s.whatsapp.net';
@@ -18,15 +18,24 @@ class GatedPort implements OutboundPort {
   readonly accountId = 'default';
   written: string[] = [];
   private acks: Array<() => void> = [];
+  private refusals: Array<(err: Error) => void> = [];
   private n = 0;
   connected = () => true;
   newMessageId = () => `ID${++this.n}`;
   send(_chat: string, payload: OutboundPayload): Promise<{ acked: Promise<void> }> {
     this.written.push((payload as { text: string }).text);
-    return Promise.resolve({ acked: new Promise<void>((resolve) => this.acks.push(resolve)) });
+    const acked = new Promise<void>((resolve, reject) => {
+      this.acks.push(resolve);
+      this.refusals.push(reject);
+    });
+    return Promise.resolve({ acked });
   }
   ackAll(): void {
     for (const ack of this.acks.splice(0)) ack();
+  }
+  refuseAll(err: Error): void {
+    for (const refuse of this.refusals.splice(0)) refuse(err);
+    this.acks = [];
   }
   presence = () => Promise.resolve();
 }
@@ -88,13 +97,13 @@ describe('outbox reads', () => {
       await flush();
       expect(sent.map((item) => item.preview)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
       expect(reads.count()).toBe(1);
-      // Then the chat goes idle and a new item comes: a new pass, which reads and finds it.
+      // Then the chat goes idle, every item acked, and a new item comes: a new pass, handed it unread.
       outbox.enqueue({ accountId: 'default', chat: A, payloads: [text('later')], origin: 'api' });
       await flush();
       port.ackAll();
       await flush();
       expect(sent.map((item) => item.preview).at(-1)).toBe('later');
-      expect(reads.count()).toBe(2);
+      expect(reads.count()).toBe(1);
     } finally {
       reads.restore();
     }
@@ -186,6 +195,37 @@ describe('outbox reads', () => {
     } finally {
       stringify.mockRestore();
       parse.mockRestore();
+    }
+  });
+
+  it('hands a new item unread to a chat whose last pass left nothing open; not after a refused ack', async () => {
+    const reads = countOpenReads(store.db);
+    const send = async (t: string, answer: () => void) => {
+      outbox.enqueue({ accountId: 'default', chat: A, payloads: [text(t)], origin: 'api' });
+      await flush();
+      answer();
+      await flush();
+    };
+    try {
+      await send('m0', () => port.ackAll());
+      expect(reads.count()).toBe(1);
+      await send('m1', () => port.ackAll());
+      expect(reads.count()).toBe(1);
+      // A refused ack ends the pass unsettled: it looks again, and only a pass that then finds nothing open
+      // lets the next item go unread.
+      await send('m2', () => port.refuseAll(new SendFailure('permanent', 'refused')));
+      expect(reads.count()).toBe(2);
+      await send('m3', () => port.ackAll());
+      expect(reads.count()).toBe(2);
+      expect(port.written).toEqual(['m0', 'm1', 'm2', 'm3']);
+      expect(outbox.list({}).map((item) => [item.preview, item.state])).toEqual([
+        ['m3', 'sent'],
+        ['m2', 'failed'],
+        ['m1', 'sent'],
+        ['m0', 'sent'],
+      ]);
+    } finally {
+      reads.restore();
     }
   });
 });

@@ -74,7 +74,7 @@ export class Outbox {
     const { db } = deps;
     this.storeAll = db.transaction((rows: NewOutboxRow[]) => rows.map((row) => storeOutbox(db, row)));
     this.claims = makeClaims(db);
-    this.runs = new ChatRuns((account, chat) => this.drain(account, chat), deps.log);
+    this.runs = new ChatRuns((account, chat, known) => this.drain(account, chat, known), deps.log);
   }
 
   /** Resumes every open item (pending, or left `sending` by a crash) and starts the expiry sweep. */
@@ -209,7 +209,7 @@ export class Outbox {
    * each ack before writing the next would cost a round trip per message). After a failure nothing more is
    * written until the in-flight acks are in, so at most that window can overtake a message being retried.
    */
-  private async drain(account: string, chat: string): Promise<void> {
+  private async drain(account: string, chat: string, known: boolean): Promise<void> {
     const inflight = new Map<number, Promise<void>>();
     let lastWritten = 0;
     let halt: 'none' | 'retry' | 'offline' = 'none';
@@ -218,7 +218,8 @@ export class Outbox {
     // find nothing: an ack waking this pass, or the write of a burst ending, need no query. And when every kick
     // since came from enqueue() with the rows it stored, those rows are all the chat's open items after
     // lastWritten, in order: taken as handed, unread.
-    let readAll = false;
+    let readAll = known;
+    let settled = false;
     for (;;) {
       if (this.stopped || halt !== 'none') break;
       const asked = this.runs.seen(account, chat);
@@ -230,6 +231,7 @@ export class Outbox {
         (read ? nextOpen(this.deps.db, account, chat, inflight.size > 0 ? lastWritten : 0, room) : []);
       if (read) readAll = rows.length < room;
       if (rows.length === 0) {
+        settled = readAll && inflight.size === 0;
         if (inflight.size === 0) break;
         await this.runs.nap(account, chat);
         continue;
@@ -298,6 +300,7 @@ export class Outbox {
       }
     }
     await Promise.allSettled(inflight.values());
+    if (settled) this.runs.settled(account, chat);
     // A failed item waits for its retry time (or, offline, for accountConnected()): look again once the acks are in.
     if (halt === 'retry') this.runs.repeat(account, chat);
   }
