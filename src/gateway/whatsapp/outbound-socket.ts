@@ -2,10 +2,11 @@
 // Baileys content here, and Baileys' errors become the outbox's four kinds of failure. The outbox has recorded each
 // id as ours before it asks (in the commit that marks the item sending), so the echo Baileys may emit before
 // sendMessage resolves is never taken as inbound.
-import { generateMessageIDV2, type AnyMessageContent, type WASocket } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, WASocket } from '@whiskeysockets/baileys';
 import { access } from 'node:fs/promises';
 import { SendFailure, type OutboundPort } from '../outbound/port';
 import type { OutboundPayload } from '../outbound/types';
+import { newMessageId } from './message-id';
 
 export interface OutboundSocketDeps {
   accountId: string;
@@ -74,7 +75,7 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
   return {
     accountId: deps.accountId,
     connected: () => deps.socket() !== null,
-    newMessageId: () => generateMessageIDV2(deps.socket()?.user?.id),
+    newMessageId,
     async send(chat, payload, messageId) {
       const sock = deps.socket();
       if (!sock) throw new SendFailure('offline', `WhatsApp account "${deps.accountId}" is not connected`);
