@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ranStatements } from '../../../test/support/statements';
 import type { RawInbound } from '../inbound/types';
 import { openStore, type Store } from '../store/db';
 import { handOff, insertInbox, type AcceptedRow } from '../store/queries/inbox';
@@ -20,6 +21,7 @@ beforeEach(() => {
   queue = null;
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await queue?.stop();
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -285,5 +287,71 @@ describe('RunQueue', () => {
     started[0]!.finish();
     expect(await asked).toBe(42);
     expect(order).toEqual(['ask']);
+  });
+
+  it('indexes waiting hand-offs without their bodies and reads full rows only for the batch a run takes', async () => {
+    let ready = false;
+    const batches: AcceptedRow[][] = [];
+    const { q } = makeQueue({
+      canRun: () => ready,
+      run: (batch, signal) =>
+        new Promise<RunEnd>((resolve) => {
+          batches.push(batch);
+          signal.addEventListener('abort', () => resolve('stopped'));
+        }),
+    });
+    const chat = Array.from({ length: 5 }, (_, i) => accept('15550091', `waiting ${i}`));
+    const other = accept('15550092', 'elsewhere', { media: true });
+    const ran = ranStatements(store.db);
+    q.kick();
+    await settle();
+    expect(q.rowsRead).toBe(6);
+    expect(batches).toEqual([]);
+    // Before setup (a start with a long backlog) the index is all a scan reads: no body, no message id.
+    expect(ran.filter((sql) => /\b(body|message_id)\b/.test(sql))).toEqual([]);
+
+    ready = true;
+    q.kick();
+    await settle();
+    expect(batches.map((b) => b.map((r) => r.seq))).toEqual([chat, [other]]);
+    expect(batches[0]![2]).toEqual({
+      seq: chat[2],
+      account: 'default',
+      chat: '15550091@s.whatsapp.net',
+      messageId: expect.stringMatching(/^M/),
+      agentId: 'main',
+      sessionKey: 'agent:main:15550091',
+      body: '[WhatsApp] waiting 2',
+      meta: { text: 'waiting 2', chatJid: '15550091@s.whatsapp.net' },
+      acceptedAt: 1000,
+    });
+    expect(batches[1]![0]!.meta).toEqual({
+      text: 'elsewhere',
+      chatJid: '15550092@s.whatsapp.net',
+      mediaType: 'image/jpeg',
+    });
+    // One read of full rows per run started.
+    expect(ran.filter((sql) => /\bbody\b/.test(sql))).toHaveLength(2);
+  });
+
+  it('does not hand a run a message consumed some other way after it was indexed', async () => {
+    let ready = false;
+    const { q, started, runs } = makeQueue({ canRun: () => ready });
+    const seqs = [accept('15550095', 'one'), accept('15550095', 'two'), accept('15550095', 'three')];
+    q.kick();
+    await settle();
+    expect(q.rowsRead).toBe(3);
+    settleAccepted(store.db, {
+      acceptedSeq: seqs[1]!,
+      sessionKey: 'agent:main:15550095',
+      state: 'answered',
+      now: 2000,
+    });
+    ready = true;
+    q.kick();
+    await runs(1);
+    expect(started[0]!.seqs).toEqual([seqs[0], seqs[2]]);
+    // Only the kick's own read: the index was not rebuilt to find this out.
+    expect(q.rowsRead).toBe(3);
   });
 });

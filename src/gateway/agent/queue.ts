@@ -8,12 +8,15 @@
 // can hold thousands of waiting rows. A scan therefore reads only the rows handed off since the last one and keeps
 // the waiting ones in memory by session (bounded; the rest wait in the table); a row leaves that index when its run
 // or its expiry has consumed it. The index is rebuilt from the table now and then, so a row settled some other way,
-// or an expiry that failed, is never held or forgotten for long.
+// or an expiry that failed, is never held or forgotten for long. The index holds light rows (no body, of the meta
+// only what decides a batch): building it is what a start with a long backlog pays while WhatsApp connects, and
+// the full rows are read only for the batch a run or an expiry takes.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { AcceptedRow } from '../store/queries/inbox';
-import { unconsumedAccepted, unconsumedOf } from '../store/queries/sessions';
-import { CommandFinder, isCommandRow } from '../commands/queue-hooks';
+import { unconsumedOf } from '../store/queries/sessions';
+import { acceptedRows, waitingAccepted, type WaitingRow } from '../store/queries/waiting';
+import { CommandFinder, isCommandRow, type CommandCandidate } from '../commands/queue-hooks';
 
 /** Hand-offs read per query. */
 const SCAN_LIMIT = 2000;
@@ -48,16 +51,16 @@ export function rawText(row: AcceptedRow): string {
   return typeof text === 'string' ? text : '';
 }
 
-const hasMedia = (row: AcceptedRow) => row.meta.mediaPath !== undefined || row.meta.mediaType !== undefined;
-
 /**
  * The next run of one session from its waiting rows (oldest first): a command alone, else the rows of the first
  * row's chat up to the next command. A DM main session can hold several chats; each reply goes to its own chat.
  */
-export function pickBatch(rows: readonly AcceptedRow[]): AcceptedRow[] {
+export function pickBatch<T extends CommandCandidate & { account: string; chat: string }>(
+  rows: readonly T[],
+): T[] {
   const first = rows[0]!;
   if (isCommandRow(first)) return [first];
-  const batch: AcceptedRow[] = [];
+  const batch: T[] = [];
   for (const row of rows) {
     if (isCommandRow(row)) break;
     if (row.account === first.account && row.chat === first.chat) batch.push(row);
@@ -77,7 +80,7 @@ export class RunQueue {
   private readonly backoff = new Map<string, { until: number; ms: number }>();
   private readonly commands = new CommandFinder();
   /** Unconsumed hand-offs by session, oldest first: what the table holds up to `lastSeq`. */
-  private readonly waiting = new Map<string, AcceptedRow[]>();
+  private readonly waiting = new Map<string, WaitingRow[]>();
   private waitingCount = 0;
   private lastSeq = 0;
   private syncedAt = -Infinity;
@@ -168,7 +171,7 @@ export class RunQueue {
     const oldest = now - this.deps.maxAgeMs();
     const running = this.runningSeqs();
     // A session's hand-offs are accepted in order, so its expired ones lead its list.
-    const expired: AcceptedRow[] = [];
+    const expired: WaitingRow[] = [];
     for (const list of this.waiting.values())
       for (const row of list) {
         if (row.acceptedAt >= oldest) break;
@@ -177,7 +180,12 @@ export class RunQueue {
     if (expired.length > 0) {
       // Out of the index whether or not the expiry commits: one that failed comes back at the next rebuild.
       this.forget(expired);
-      this.deps.expire(expired.sort((a, b) => a.seq - b.seq));
+      this.deps.expire(
+        acceptedRows(
+          this.deps.db,
+          expired.map((r) => r.seq),
+        ),
+      );
     }
     const runnable = new Map<string, boolean>();
     for (const [key, all] of this.waiting) {
@@ -209,7 +217,7 @@ export class RunQueue {
   private readNew(): void {
     while (this.waitingCount < MAX_WAITING) {
       const limit = Math.min(SCAN_LIMIT, MAX_WAITING - this.waitingCount);
-      const rows = unconsumedAccepted(this.deps.db, limit, this.lastSeq);
+      const rows = waitingAccepted(this.deps.db, limit, this.lastSeq);
       this.read += rows.length;
       for (const row of rows) {
         const list = this.waiting.get(row.sessionKey);
@@ -223,7 +231,7 @@ export class RunQueue {
   }
 
   /** Drops consumed rows from the index. */
-  private forget(rows: readonly AcceptedRow[]): void {
+  private forget(rows: ReadonlyArray<Pick<WaitingRow, 'seq' | 'sessionKey'>>): void {
     const seqs = new Set(rows.map((r) => r.seq));
     for (const key of new Set(rows.map((r) => r.sessionKey))) {
       const list = this.waiting.get(key);
@@ -236,9 +244,9 @@ export class RunQueue {
   }
 
   /** How long a batch still waits for more text: debounceMs after its last message, if that is plain text. */
-  private debounceWait(batch: AcceptedRow[], now: number): number {
+  private debounceWait(batch: WaitingRow[], now: number): number {
     const last = batch[batch.length - 1]!;
-    if (isCommandRow(last) || hasMedia(last)) return 0;
+    if (isCommandRow(last) || last.media) return 0;
     const ms = this.deps.debounceMs(last.account);
     return ms > 0 ? last.acceptedAt + ms - now : 0;
   }
@@ -268,10 +276,23 @@ export class RunQueue {
     }
   }
 
-  private start(key: string, batch: AcceptedRow[]): void {
+  private start(key: string, picked: WaitingRow[]): void {
     const timer = this.timers.get(key);
     if (timer) clearTimeout(timer);
     this.timers.delete(key);
+    const batch = acceptedRows(
+      this.deps.db,
+      picked.map((r) => r.seq),
+    );
+    if (batch.length < picked.length) {
+      // Consumed some other way since they were indexed: out of the index, and the session is looked at again.
+      const left = new Set(batch.map((r) => r.seq));
+      this.forget(picked.filter((r) => !left.has(r.seq)));
+      if (batch.length === 0) {
+        this.kick();
+        return;
+      }
+    }
     const controller = new AbortController();
     const done = this.deps
       .run(batch, controller.signal)
