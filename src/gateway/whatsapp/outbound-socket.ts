@@ -19,55 +19,90 @@ const ACK_TIMEOUT_MS = 20_000;
 
 type AckNode = { attrs: Record<string, string | undefined> };
 
+interface Waiting {
+  sock: WASocket;
+  /** Date.now() by which the ack must be in. */
+  due: number;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
 /**
  * WhatsApp's ack of each message stanza, by id. Baileys resolves sendMessage once the stanza is written and only
  * reports failed acks, so a message counts as sent only when the server's ack says so (a reply "sent" into a dying
  * socket is retried, not lost). One listener per socket, dropped with it; entries live only while a send waits.
+ * Every send waits the same time, so the map (insertion order) is in deadline order and one timer, armed for the
+ * oldest, serves them all: a timer set and cleared per send cost more than the rest of the bookkeeping together.
  */
 class Acks {
-  private readonly waiting = new Map<string, { sock: WASocket; settle(node: AckNode | Error): void }>();
+  private readonly waiting = new Map<string, Waiting>();
   private readonly attached = new WeakSet<WASocket>();
+  private timer: NodeJS.Timeout | null = null;
 
-  wait(sock: WASocket, id: string): { done: Promise<AckNode>; cancel(): void } {
+  /** Resolves on WhatsApp's ack of `id`; rejects with a SendFailure on a refusal, a close or no ack in time. */
+  wait(sock: WASocket, id: string): Promise<void> {
     if (!this.attached.has(sock)) {
       this.attached.add(sock);
-      sock.ws.on('CB:ack,class:message', (node: AckNode) =>
-        this.waiting.get(node.attrs.id ?? '')?.settle(node),
-      );
+      sock.ws.on('CB:ack,class:message', (node: AckNode) => {
+        const { id, error } = node.attrs;
+        if (id !== undefined && this.waiting.has(id)) this.settle(id, error ? ackFailure(error) : null);
+      });
       // A socket that closes will not ack anything more: its sends wait for the reconnect, not for a timeout.
       sock.ws.on('close', () => {
-        for (const w of [...this.waiting.values()]) {
+        for (const [id, w] of [...this.waiting]) {
           if (w.sock === sock)
-            w.settle(new SendFailure('offline', 'the connection closed before WhatsApp acknowledged'));
+            this.settle(id, new SendFailure('offline', 'the connection closed before WhatsApp acknowledged'));
         }
       });
     }
-    let timer: NodeJS.Timeout | undefined;
-    const cancel = () => {
-      clearTimeout(timer);
-      this.waiting.delete(id);
-    };
-    const done = new Promise<AckNode>((resolve, reject) => {
-      timer = setTimeout(() => {
-        cancel();
-        reject(
-          new SendFailure(
-            'transient',
-            `WhatsApp did not acknowledge the message within ${ACK_TIMEOUT_MS / 1000} s`,
-          ),
-        );
-      }, ACK_TIMEOUT_MS);
-      this.waiting.set(id, {
-        sock,
-        settle: (node) => {
-          cancel();
-          if (node instanceof Error) reject(node);
-          else resolve(node);
-        },
-      });
+    // Deleted first so that a re-used id moves to the end and the map stays in deadline order.
+    this.cancel(id);
+    const done = new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { sock, due: Date.now() + ACK_TIMEOUT_MS, resolve, reject });
     });
-    return { done, cancel };
+    this.timer ??= setTimeout(this.expire, ACK_TIMEOUT_MS);
+    return done;
   }
+
+  /** Stops waiting for `id` (its send failed); its promise then never settles. */
+  cancel(id: string): void {
+    if (this.waiting.delete(id)) this.releaseIfIdle();
+  }
+
+  private settle(id: string, failure: Error | null): void {
+    const w = this.waiting.get(id);
+    if (!w) return;
+    this.waiting.delete(id);
+    this.releaseIfIdle();
+    if (failure) w.reject(failure);
+    else w.resolve();
+  }
+
+  /** Nothing waits: no timer is left behind (a closed gateway holds none). */
+  private releaseIfIdle(): void {
+    if (this.waiting.size === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private readonly expire = (): void => {
+    this.timer = null;
+    const now = Date.now();
+    for (const [id, w] of this.waiting) {
+      if (w.due > now) {
+        this.timer = setTimeout(this.expire, w.due - now);
+        return;
+      }
+      this.settle(
+        id,
+        new SendFailure(
+          'transient',
+          `WhatsApp did not acknowledge the message within ${ACK_TIMEOUT_MS / 1000} s`,
+        ),
+      );
+    }
+  };
 }
 
 export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
@@ -79,19 +114,16 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
     async send(chat, payload, messageId) {
       const sock = deps.socket();
       if (!sock) throw new SendFailure('offline', `WhatsApp account "${deps.accountId}" is not connected`);
-      const content = await toContent(payload);
-      const ack = acks.wait(sock, messageId);
+      // Only media needs I/O to become content; a text or reaction does not wait a turn for it.
+      const content = payload.kind === 'media' ? await toContent(payload) : inlineContent(payload);
+      const acked = acks.wait(sock, messageId);
       try {
         await sock.sendMessage(chat, content, { messageId });
       } catch (err) {
-        ack.cancel();
+        acks.cancel(messageId);
         throw classify(err, deps.socket() === null);
       }
-      return {
-        acked: ack.done.then(({ attrs }) => {
-          if (attrs.error) throw ackFailure(attrs.error);
-        }),
-      };
+      return { acked };
     },
     async presence(chat, state) {
       const sock = deps.socket();
@@ -101,22 +133,27 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
   };
 }
 
+/** Text and reactions as Baileys content. */
+function inlineContent(payload: Exclude<OutboundPayload, { kind: 'media' }>): AnyMessageContent {
+  if (payload.kind === 'text') return { text: payload.text };
+  return {
+    react: {
+      text: payload.emoji,
+      key: {
+        remoteJid: payload.key.chat,
+        id: payload.key.id,
+        fromMe: payload.key.fromMe ?? false,
+        ...(payload.key.participant ? { participant: payload.key.participant } : {}),
+      },
+    },
+  };
+}
+
 export async function toContent(payload: OutboundPayload): Promise<AnyMessageContent> {
   switch (payload.kind) {
     case 'text':
-      return { text: payload.text };
     case 'react':
-      return {
-        react: {
-          text: payload.emoji,
-          key: {
-            remoteJid: payload.key.chat,
-            id: payload.key.id,
-            fromMe: payload.key.fromMe ?? false,
-            ...(payload.key.participant ? { participant: payload.key.participant } : {}),
-          },
-        },
-      };
+      return inlineContent(payload);
     case 'media': {
       const m = payload.media;
       // The prepared file may have been cleaned away since it was stored: that will never send.
