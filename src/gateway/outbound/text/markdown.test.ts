@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { markdownToWhatsApp as wa } from './markdown';
 
 describe('markdownToWhatsApp', () => {
@@ -83,5 +83,30 @@ describe('markdownToWhatsApp', () => {
 
   it('normalises CRLF line ends', () => {
     expect(wa('a\r\n\r\n\r\n\r\nb')).toBe('a\n\nb');
+  });
+});
+
+describe('markdownToWhatsApp on lines with nothing to rewrite', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  // Most of a reply is plain prose; its lines are returned as they are instead of going through every inline pass.
+  it('makes no inline rewrite pass over a plain line, and still rewrites each kind of markup', () => {
+    const replace = vi.spyOn(String.prototype, 'replace');
+    expect(wa('bench 12: plain words, digits (and parentheses) - ok?')).toBe(
+      'bench 12: plain words, digits (and parentheses) - ok?',
+    );
+    // Only the whole text's CRLF normalisation and the final trim of blank lines.
+    expect(replace).toHaveBeenCalledTimes(2);
+    replace.mockRestore();
+
+    expect(wa('a `x **y**` b')).toBe('a `x **y**` b');
+    expect(wa('see [docs](https://example.com/a__b__c) now')).toBe(
+      'see docs (https://example.com/a__b__c) now',
+    );
+    expect(wa('<https://example.com/x~~y~~>')).toBe('https://example.com/x~~y~~');
+    expect(wa('go https://example.com/__a__ **b**')).toBe('go https://example.com/__a__ *b*');
+    expect(wa('x \uE000 0\uE001 **y**')).toBe('x  0 *y*');
+    expect(wa('__a__ ~~b~~ ***c***')).toBe('*a* ~b~ *_c_*');
+    expect(wa('![](https://example.com/i.png)')).toBe('https://example.com/i.png');
   });
 });

@@ -21,6 +21,11 @@ const HOLD_RE = /\uE000(\d+)\uE001/g;
 const URL_PART = String.raw`<?((?:[^\s()<>\[\]]|\([^\s()<>\[\]]*\))+)>?(?:\s+"[^"\n]{0,300}")?\s*`;
 const IMAGE_RE = new RegExp(String.raw`!\[([^\[\]]*)\]\(\s*` + URL_PART + String.raw`\)`, 'g');
 const LINK_RE = new RegExp(String.raw`\[([^\[\]]+)\]\(\s*` + URL_PART + String.raw`\)`, 'g');
+/**
+ * What every rewrite in inline() needs at least one of: a placeholder, a backtick, a bracket, an angle bracket, an
+ * emphasis character or a URL. Most lines of a reply have none, and then the ten passes over them change nothing.
+ */
+const INLINE_WORK_RE = /[\uE000\uE001`[<*_~]|https?:\/\//i;
 
 /** The text with Markdown rewritten into WhatsApp formatting; code blocks and inline code unchanged. */
 export function markdownToWhatsApp(markdown: string): string {
@@ -76,6 +81,7 @@ function headingLine(title: string): string {
 
 /** Emphasis, strike, links and images on one line outside code. */
 function inline(line: string): string {
+  if (!INLINE_WORK_RE.test(line)) return line;
   const held: string[] = [];
   const hold = (s: string): string => `${HOLD_OPEN}${held.push(s) - 1}${HOLD_CLOSE}`;
   let s = line.replace(/[\uE000\uE001]/g, '');
