@@ -6,11 +6,12 @@ import type { Logger } from 'pino';
 import { resolveAccount } from '../config/account';
 import type { OpenClawConfig } from '../config/schema';
 import { GatewayError } from '../errors';
-import { composeReply } from '../outbound/compose';
+import { composeReply, composeText } from '../outbound/compose';
 import { MediaError } from '../outbound/media';
 import type { Outbox } from '../outbound/outbox';
 import type { OutboundPort } from '../outbound/port';
-import { responsePrefix } from '../outbound/text';
+import { responsePrefix, type RenderOptions } from '../outbound/text';
+import type { OutboundPayload } from '../outbound/types';
 import type { WhatsAppManager } from '../whatsapp/manager';
 import type { Handlers } from './dispatcher';
 
@@ -50,6 +51,32 @@ export function outboundHandlers(deps: OutboundMethodDeps): OutboundHandlers {
     return port;
   };
 
+  const composeMedia = async (
+    p: { to: string; message?: string; media?: string[]; gifPlayback?: boolean },
+    render: RenderOptions,
+    accountId: string,
+    cfg: OpenClawConfig,
+  ): Promise<OutboundPayload[]> => {
+    try {
+      return await composeReply(
+        { text: p.message, media: p.media, gifPlayback: p.gifPlayback },
+        {
+          ...render,
+          maxBytes: cfg.agents.defaults.mediaMaxMb * 1024 * 1024,
+          dir: path.join(deps.stateDir, 'media', 'outbound', accountId),
+          strictMedia: true,
+          allowPrivateNetwork: cfg.agents.defaults.mediaAllowPrivateNetwork,
+          warn: (message) => deps.log?.warn({ accountId, to: p.to }, message),
+        },
+      );
+    } catch (err) {
+      if (err instanceof MediaError) {
+        throw new GatewayError('outbound.media_failed', err.message, { reason: err.code });
+      }
+      throw err;
+    }
+  };
+
   return {
     'message.send': async (p) => {
       const port = connectedPort(p.accountId);
@@ -62,27 +89,15 @@ export function outboundHandlers(deps: OutboundMethodDeps): OutboundHandlers {
       const chat = chatJidFor(p.to);
       const self = deps.whatsapp.port(accountId)?.self();
       const selfChat = self?.pn !== null && self?.pn === chat;
-      let payloads;
-      try {
-        payloads = await composeReply(
-          { text: p.message, media: p.media, gifPlayback: p.gifPlayback },
-          {
-            limit: acct.textChunkLimit,
-            mode: acct.chunkMode,
-            prefix: responsePrefix(cfg, accountId, { selfChat }),
-            maxBytes: cfg.agents.defaults.mediaMaxMb * 1024 * 1024,
-            dir: path.join(deps.stateDir, 'media', 'outbound', accountId),
-            strictMedia: true,
-            allowPrivateNetwork: cfg.agents.defaults.mediaAllowPrivateNetwork,
-            warn: (message) => deps.log?.warn({ accountId, to: p.to }, message),
-          },
-        );
-      } catch (err) {
-        if (err instanceof MediaError) {
-          throw new GatewayError('outbound.media_failed', err.message, { reason: err.code });
-        }
-        throw err;
-      }
+      const render = {
+        limit: acct.textChunkLimit,
+        mode: acct.chunkMode,
+        prefix: responsePrefix(cfg, accountId, { selfChat }),
+      };
+      // Text alone needs no I/O: it is stored without waiting a turn (most sends are text).
+      const payloads = p.media?.length
+        ? await composeMedia(p, render, accountId, cfg)
+        : composeText(p.message, render);
       if (payloads.length === 0) {
         throw new GatewayError(
           'outbound.invalid_message',

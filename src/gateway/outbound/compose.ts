@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MediaError, prepareMedia } from './media';
 import { renderReply } from './text';
-import type { ChunkMode } from './text';
+import type { ChunkMode, RenderOptions } from './text';
 import type { OutboundPayload } from './types';
 
 export interface ComposeInput {
@@ -45,10 +45,15 @@ function withoutFolders(err: Error, source: string): string {
   return err.message.split(path).join(basename(path));
 }
 
+/** A reply without media: its text items only, with nothing to wait for. */
+export function composeText(text: string | undefined, opts: RenderOptions): OutboundPayload[] {
+  return text ? renderReply(text, opts).map((t): OutboundPayload => ({ kind: 'text', text: t })) : [];
+}
+
 export async function composeReply(input: ComposeInput, opts: ComposeOptions): Promise<OutboundPayload[]> {
-  const chunks = input.text ? renderReply(input.text, opts) : [];
   const sources = input.media ?? [];
-  if (sources.length === 0) return chunks.map((text) => ({ kind: 'text', text }));
+  if (sources.length === 0) return composeText(input.text, opts);
+  const chunks = input.text ? renderReply(input.text, opts) : [];
   const out: OutboundPayload[] = [];
   let caption = chunks.shift();
   for (const [i, source] of sources.entries()) {
