@@ -21,6 +21,7 @@ import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { installNativeVerify, uninstallNativeVerify } from '../src/gateway/whatsapp/xeddsa-verify';
 import { makeTestEnv } from '../test/support/env';
+import { cpuMs, gatewayBacklogRound, type Round } from './support/backlog-round';
 import { startProfile } from './support/profile';
 import { median } from './support/stats';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
@@ -29,16 +30,6 @@ const N = Number(process.env.BENCH_GROUP_N ?? 300);
 const ROUNDS = Number(process.env.BENCH_GROUP_ROUNDS ?? 3);
 
 type Verify = 'pure' | 'native';
-interface Round {
-  /** Wall clock, connect → N-th message. */
-  ms: number;
-  /** CPU time of this whole process (every thread) over the same span. */
-  cpuMs: number;
-  /** Wall clock, connect → first message: the connection's own set-up, paid once per round. */
-  firstMs: number;
-}
-
-const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const setVerify = (v: Verify) => (v === 'native' ? installNativeVerify() : uninstallNativeVerify());
 
 /** The backlog is queued and the previous round's teardown has settled before any clock starts. */
@@ -98,23 +89,7 @@ async function gatewayRound(
   await prepareRound(sim, member, contacts, `gateway ${verify}`);
   probe.verify = verify;
   const profiled = await startProfile(process.env.BENCH_GROUP_PROFILE);
-  let seen = 0;
-  let first = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  const gw = await startGateway({ env, serveUi: false });
-  gw.onEvent((event) => {
-    if (event !== 'inbound.accepted') return;
-    if (++seen === 1) first = performance.now();
-    if (seen >= N) done();
-  });
-  await finished;
-  const round = {
-    ms: performance.now() - probe.start,
-    cpuMs: cpuMs(process.cpuUsage(probe.cpu)),
-    firstMs: first - probe.start,
-  };
-  await gw.stop();
+  const round = await gatewayBacklogRound(env, N, probe);
   await profiled?.(`gateway-${verify}`);
   return round;
 }

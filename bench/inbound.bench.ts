@@ -20,6 +20,7 @@ import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import type { AcceptedMessage } from '../src/shared/contract';
 import { makeTestEnv } from '../test/support/env';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
+import { cpuMs, gatewayBacklogRound, type Round } from './support/backlog-round';
 import { startProfile } from './support/profile';
 import { median, quantile } from './support/stats';
 
@@ -71,17 +72,6 @@ async function bareRound(
   return round;
 }
 
-interface Round {
-  /** Wall clock, connect → N-th message. */
-  ms: number;
-  /** CPU time of this whole process (every thread) over the same span. */
-  cpuMs: number;
-  /** Wall clock, connect → first message: the connection's own set-up, paid once per round. */
-  firstMs: number;
-}
-
-const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
-
 const probe = {
   start: 0,
   cpu: { user: 0, system: 0 } as NodeJS.CpuUsage,
@@ -91,25 +81,7 @@ const probe = {
 async function gatewayRound(env: NodeJS.ProcessEnv, phone: Phone, contacts: Contact[]): Promise<Round> {
   await prepareRound(contacts, phone, 'gateway');
   const profiled = await startProfile(process.env.BENCH_INBOUND_PROFILE);
-  let seen = 0;
-  let first = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  const gw = await startGateway({ env, serveUi: false });
-  // startGateway returns once the account is connecting: the backlog arrives after the handshake, so no hand-off
-  // can come before this listener.
-  gw.onEvent((event) => {
-    if (event !== 'inbound.accepted') return;
-    if (++seen === 1) first = performance.now();
-    if (seen >= N) done();
-  });
-  await finished;
-  const round = {
-    ms: performance.now() - probe.start,
-    cpuMs: cpuMs(process.cpuUsage(probe.cpu)),
-    firstMs: first - probe.start,
-  };
-  await gw.stop();
+  const round = await gatewayBacklogRound(env, N, probe);
   await profiled?.('gateway');
   return round;
 }
