@@ -14,14 +14,14 @@
 // A new group per round, so every round's stream has the same shape: each contact's first message carries its
 // sender key in a pairwise Signal message, the rest are plain skmsgs. The simulated senders advance the chain by
 // one per message, as phones do, so the receiver's sender-key record stays the same size whatever the round.
-import { connect, trustSimulator } from '../e2e/wa-sim/client';
+import { trustSimulator, type connect } from '../e2e/wa-sim/client';
 import type { SimGroup } from '../e2e/wa-sim/groups';
 import { startSim, type Contact, type Phone, type Sim } from '../e2e/wa-sim/index';
 import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { installNativeVerify, uninstallNativeVerify } from '../src/gateway/whatsapp/xeddsa-verify';
 import { makeTestEnv } from '../test/support/env';
-import { cpuMs, gatewayBacklogRound, type Round } from './support/backlog-round';
+import { bareBacklogRound, gatewayBacklogRound, type Round } from './support/backlog-round';
 import { startProfile } from './support/profile';
 import { median } from './support/stats';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
@@ -54,25 +54,12 @@ async function bareRound(
   const group = await prepareRound(sim, member, contacts, `bare ${verify}`);
   setVerify(verify);
   const profiled = await startProfile(process.env.BENCH_GROUP_PROFILE);
-  let seen = 0;
-  let first = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  const start = performance.now();
-  const cpu0 = process.cpuUsage();
-  const client = connect(sim.url, auth);
-  client.sock.ev.on('messages.upsert', ({ messages }) => {
-    seen += messages.filter((m) => !m.key.fromMe && m.message && m.key.remoteJid === group.jid).length;
-    if (seen > 0 && !first) first = performance.now();
-    if (seen >= N) done();
-  });
-  await finished;
-  const round = {
-    ms: performance.now() - start,
-    cpuMs: cpuMs(process.cpuUsage(cpu0)),
-    firstMs: first - start,
-  };
-  client.end();
+  const round = await bareBacklogRound(
+    sim.url,
+    auth,
+    N,
+    (m) => !m.key.fromMe && m.message && m.key.remoteJid === group.jid,
+  );
   await profiled?.(`bare-${verify}`);
   return round;
 }

@@ -13,14 +13,14 @@
 // Added latency: for each message, from Baileys' messages.upsert event for it (a listener added after the
 // gateway's own) to its hand-off event, with a live stream of messages sent one at a time.
 import type { WASocket } from '@whiskeysockets/baileys';
-import { connect, trustSimulator } from '../e2e/wa-sim/client';
+import { trustSimulator, type connect } from '../e2e/wa-sim/client';
 import { startSim, type Contact, type Phone, type Sim } from '../e2e/wa-sim/index';
 import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import type { AcceptedMessage } from '../src/shared/contract';
 import { makeTestEnv } from '../test/support/env';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
-import { cpuMs, gatewayBacklogRound, type Round } from './support/backlog-round';
+import { bareBacklogRound, gatewayBacklogRound, type Round } from './support/backlog-round';
 import { startProfile } from './support/profile';
 import { median, quantile } from './support/stats';
 
@@ -49,25 +49,7 @@ async function bareRound(
 ): Promise<Round> {
   await prepareRound(contacts, phone, 'bare');
   const profiled = await startProfile(process.env.BENCH_INBOUND_PROFILE);
-  let seen = 0;
-  let first = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  const start = performance.now();
-  const cpu0 = process.cpuUsage();
-  const client = connect(sim.url, auth);
-  client.sock.ev.on('messages.upsert', ({ messages }) => {
-    seen += messages.filter((m) => !m.key.fromMe && m.message).length;
-    if (seen > 0 && !first) first = performance.now();
-    if (seen >= N) done();
-  });
-  await finished;
-  const round = {
-    ms: performance.now() - start,
-    cpuMs: cpuMs(process.cpuUsage(cpu0)),
-    firstMs: first - start,
-  };
-  client.end();
+  const round = await bareBacklogRound(sim.url, auth, N, (m) => !m.key.fromMe && m.message);
   await profiled?.('bare');
   return round;
 }

@@ -1,6 +1,9 @@
-// One timed round of an offline backlog through a whole gateway, as the inbound and group benches take it: from
-// the WhatsApp manager's start (the bench records it by wrapping WhatsAppManager.prototype.start) to the n-th
-// hand-off, with the connect → first hand-off part and this process's CPU over the same span.
+// One timed round of an offline backlog, as the inbound and group benches take it, with the connect → first
+// message part and this process's CPU over the same span: through bare Baileys (connect → the n-th counted
+// message in messages.upsert), or through a whole gateway (the WhatsApp manager's start, which the bench records by
+// wrapping WhatsAppManager.prototype.start, → the n-th hand-off).
+import type { WAMessage } from '@whiskeysockets/baileys';
+import { connect } from '../../e2e/wa-sim/client';
 import { startGateway } from '../../src/gateway/gateway';
 
 export interface Round {
@@ -44,5 +47,34 @@ export async function gatewayBacklogRound(
     firstMs: first - probe.start,
   };
   await gw.stop();
+  return round;
+}
+
+/** Bare Baileys on `auth`: connect → the n-th upserted message that `counts`. */
+export async function bareBacklogRound(
+  url: string,
+  auth: Parameters<typeof connect>[1],
+  n: number,
+  counts: (m: WAMessage) => unknown,
+): Promise<Round> {
+  let seen = 0;
+  let first = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  const client = connect(url, auth);
+  client.sock.ev.on('messages.upsert', ({ messages }) => {
+    seen += messages.filter(counts).length;
+    if (seen > 0 && !first) first = performance.now();
+    if (seen >= n) done();
+  });
+  await finished;
+  const round = {
+    ms: performance.now() - start,
+    cpuMs: cpuMs(process.cpuUsage(cpu0)),
+    firstMs: first - start,
+  };
+  client.end();
   return round;
 }
