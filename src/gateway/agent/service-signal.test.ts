@@ -4,22 +4,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { ConfigSchema } from '../config/schema';
-import type { RawInbound } from '../inbound/types';
-import type { Outbox } from '../outbound/outbox';
 import { openStore, type Store } from '../store/db';
-import { handOff, insertInbox } from '../store/queries/inbox';
 import { outcomesFor } from '../store/queries/sessions';
 import type { ModelPort } from './run';
-import { AgentService } from './service';
+import type { AgentService } from './service';
+import { handOnText, serviceOn } from './service-test-support';
 
 let dir: string;
 let store: Store;
 let service: AgentService;
 let requests: AbortSignal[];
-let seq = 0;
 
 function start(opts: { timeoutSeconds?: number }): void {
   requests = [];
@@ -39,38 +35,14 @@ function start(opts: { timeoutSeconds?: number }): void {
   const config = ConfigSchema.parse({
     agents: { defaults: { failureReply: '', timeoutSeconds: opts.timeoutSeconds ?? 600 } },
   });
-  service = new AgentService({
-    db: store.db,
-    log: pino({ level: 'silent' }),
-    config: () => config,
-    stateDir: dir,
-    models,
-    outbox: {} as Outbox,
-    outboundPort: () => null,
-    self: () => ({}),
-    defaultAccount: () => 'default',
-    emit: () => undefined,
-  });
+  service = serviceOn(store, dir, { models, config });
   service.start();
 }
 
 function handOn(text: string): number {
-  const jid = '15550001111@s.whatsapp.net';
-  const raw = { accountId: 'default', id: `S${++seq}`, chatJid: jid, text } as RawInbound;
-  const inboxSeq = insertInbox(store.db, raw, 1000)!;
-  const accepted = handOff(store.db, {
-    inboxSeq,
-    account: 'default',
-    chat: jid,
-    messageId: raw.id,
-    agentId: 'main',
-    sessionKey: 'agent:main:main',
-    body: `[WhatsApp] ${text}`,
-    meta: { text, chatJid: jid },
-    now: Date.now(),
-  });
+  const accepted = handOnText(store, text);
   service.kick();
-  return accepted!;
+  return accepted;
 }
 
 async function until(check: () => boolean): Promise<void> {

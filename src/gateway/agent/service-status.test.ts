@@ -4,16 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
-import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { AgentStatus } from '../../shared/contract-agent';
 import { ConfigSchema } from '../config/schema';
-import type { RawInbound } from '../inbound/types';
-import type { Outbox } from '../outbound/outbox';
 import { openStore, type Store } from '../store/db';
-import { handOff, insertInbox } from '../store/queries/inbox';
 import type { ModelPort } from './run';
-import { AgentService } from './service';
+import type { AgentService } from './service';
+import { handOnText, serviceOn } from './service-test-support';
 
 let dir: string;
 let store: Store;
@@ -32,17 +29,9 @@ beforeEach(() => {
     simulated: () => false,
   };
   const config = ConfigSchema.parse({});
-  service = new AgentService({
-    db: store.db,
-    log: pino({ level: 'silent' }),
-    config: () => config,
-    stateDir: dir,
+  service = serviceOn(store, dir, {
     models,
-    // Never reached: with no model nothing is answered or committed.
-    outbox: {} as Outbox,
-    outboundPort: () => null,
-    self: () => ({}),
-    defaultAccount: () => 'default',
+    config,
     emit: (event, payload) => {
       if (event === 'agent.status') pushed.push(payload as AgentStatus);
     },
@@ -54,22 +43,8 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let n = 0;
 function handOn(text: string): void {
-  const jid = '15550001111@s.whatsapp.net';
-  const raw = { accountId: 'default', id: `M${++n}`, chatJid: jid, text } as RawInbound;
-  const inboxSeq = insertInbox(store.db, raw, 1000)!;
-  handOff(store.db, {
-    inboxSeq,
-    account: 'default',
-    chat: jid,
-    messageId: raw.id,
-    agentId: 'main',
-    sessionKey: 'agent:main:main',
-    body: `[WhatsApp] ${text}`,
-    meta: { text, chatJid: jid },
-    now: Date.now(),
-  });
+  handOnText(store, text);
 }
 
 it('pushes one agent.status for a burst of hand-offs, with the count at its end', async () => {
