@@ -210,7 +210,7 @@ export class DurableIntake {
     if (!this.known) {
       // Kept only once complete: a failed read must not leave an index that misses rows.
       const known = new Map<string, number>();
-      for (const { seq, hash } of intakeHashes(this.db, this.accountId)) known.set(hash.toString('hex'), seq);
+      for (const [seq, hex] of intakeHashes(this.db, this.accountId)) known.set(hex, seq);
       this.known = known;
     }
     return this.known;

@@ -37,7 +37,7 @@ it('keeps a row until its message is handled and handledMs have passed; an unhan
   // Never handled: kept for openMs from when it was stored, then given up.
   expect(pruneIntake(db, 'acc', 10_001, LIMITS)).toEqual([record(2).hash]);
   expect(intakeHashes(db, 'acc')).toEqual([]);
-  expect(intakeHashes(db, 'other').map((r) => r.hash)).toEqual([record(3).hash]);
+  expect(intakeHashes(db, 'other').map(([, hex]) => hex)).toEqual([record(3).hash.toString('hex')]);
 });
 
 it('never keeps more than maxRows per account, dropping the oldest', () => {
@@ -45,4 +45,11 @@ it('never keeps more than maxRows per account, dropping the oldest', () => {
   for (let n = 1; n <= 5; n++) insertIntake(db, 'acc', record(n), 0);
   expect(pruneIntake(db, 'acc', 0, { ...LIMITS, maxRows: 3 })).toEqual([record(1).hash, record(2).hash]);
   expect(openIntake(db, 'acc', 10).map((r) => r.messageId)).toEqual(['M3', 'M4', 'M5']);
+});
+
+it('gives each hash as the lowercase hex of its bytes, with its row', () => {
+  const db = store.db;
+  const hash = Buffer.from('00ff10abcdef' + '9a'.repeat(26), 'hex');
+  const seq = insertIntake(db, 'acc', { ...record(1), hash }, 0);
+  expect(intakeHashes(db, 'acc')).toEqual([[seq, hash.toString('hex')]]);
 });

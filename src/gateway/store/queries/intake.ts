@@ -29,12 +29,18 @@ export function insertIntake(db: Database.Database, account: string, r: IntakeRe
   return Number(res.lastInsertRowid);
 }
 
-/** Every stored ciphertext's hash and row, to answer redeliveries from memory. */
-export function intakeHashes(db: Database.Database, account: string): Array<{ seq: number; hash: Buffer }> {
-  return prepare<[string], { seq: number; hash: Buffer }>(
+/**
+ * Every stored ciphertext's hash (lowercase hex) and row, to answer redeliveries from memory. SQLite makes the hex
+ * and the rows come as arrays: a Buffer and an object per row made this read ~3× slower, and it runs at every
+ * socket start with up to the table's cap of rows.
+ */
+export function intakeHashes(db: Database.Database, account: string): Array<[seq: number, hex: string]> {
+  return prepare<[string], [number, string]>(
     db,
-    'SELECT seq, hash FROM wa_intake WHERE account = ?',
-  ).all(account);
+    'SELECT seq, lower(hex(hash)) FROM wa_intake WHERE account = ?',
+  )
+    .raw(true)
+    .all(account);
 }
 
 export function intakePlaintextAt(db: Database.Database, seq: number): Buffer | null {
