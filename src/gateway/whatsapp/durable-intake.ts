@@ -106,6 +106,8 @@ export class DurableIntake {
     private readonly db: Database.Database,
     private readonly accountId: string,
     private readonly log: Logger,
+    /** Called as each decryption returns (backlog-flush.ts). */
+    private readonly onDecrypted: () => void = () => {},
   ) {}
 
   /** makeSignalRepository for makeWASocket: Baileys' own (or `base`), whose decryptions are stored as they commit. */
@@ -156,6 +158,7 @@ export class DurableIntake {
     const kept = seq === undefined ? null : intakePlaintextAt(this.db, seq);
     if (kept) {
       this.track(stanza?.attrs.id, seq!);
+      this.onDecrypted();
       return kept;
     }
     // Handled marks waiting for a commit ride along with this decryption's.
@@ -182,6 +185,7 @@ export class DurableIntake {
       this.index().set(hex, pending.seq);
       this.track(stanza?.attrs.id, pending.seq);
     }
+    this.onDecrypted();
     return plaintext;
   }
 

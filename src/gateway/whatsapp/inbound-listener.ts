@@ -5,6 +5,7 @@ import { WAMessageStubType, type WAMessage, type WASocket } from '@whiskeysocket
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { RawInbound } from '../inbound/types';
+import { BacklogFlush } from './backlog-flush';
 import { DurableIntake } from './durable-intake';
 import { toRawInbound } from './inbound-adapter';
 import { selfIdentity } from './inbound-port';
@@ -29,14 +30,16 @@ export class InboundListener {
   private chain: Promise<void> = Promise.resolve();
   /** Pass `intake.repository()` as makeWASocket's makeSignalRepository. */
   readonly intake: DurableIntake;
+  private readonly backlog = new BacklogFlush();
 
   constructor(private readonly opts: InboundListenerOptions) {
-    this.intake = new DurableIntake(opts.db, opts.accountId, opts.log);
+    this.intake = new DurableIntake(opts.db, opts.accountId, opts.log, () => this.backlog.decrypted());
   }
 
   /** A new socket: its stanzas are captured from the first frame, and messages a crash left behind go first. */
   attach(sock: WASocket): void {
     this.intake.capture(sock);
+    this.backlog.watch(sock);
     this.chain = this.chain.then(async () => {
       try {
         for (const { messages, type } of await this.intake.rebuild(sock))
