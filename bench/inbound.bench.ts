@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       `  of which connect → first message: bare ${list(bare, 'firstMs')} ms · gateway ${list(gateway, 'firstMs')} ms`,
     );
     console.log(
-      '  (Baileys emits an offline backlog from its event buffer on a 100 ms timer, so wall-clock rounds fall on ~100 ms steps and the wall ratio jumps between runs; CPU time has no such steps.)',
+      "  (Bare Baileys lets an offline backlog out of its event buffer on a 100 ms timer, so bare rounds end on that timer's ticks; the gateway flushes the buffer once decryptions go quiet (whatsapp/backlog-flush.ts). CPU time has no such steps.)",
     );
 
     // Added latency, live stream, in steady state: state.db checkpoints move off the main thread 10 s after start.
