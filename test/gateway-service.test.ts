@@ -66,8 +66,12 @@ describe('gateway start, status, stop, restart', () => {
     expect(start.stdout).toContain(`Log: ${logPath}`);
     expect(pid).not.toBe(process.pid);
     expect(gone(pid)).toBe(false);
-    // The CLI that started it has exited; the gateway lives on, writing to its log.
-    expect(readFileSync(logPath, 'utf8')).toContain('Press Ctrl-C to stop.');
+    // The CLI that started it has exited; the gateway lives on, writing to its log. `start` returns once the port
+    // answers, which can be a moment before the gateway has printed the rest of its banner.
+    await waitFor(
+      () => readFileSync(logPath, 'utf8').includes('Press Ctrl-C to stop.'),
+      'the banner in the log',
+    );
 
     const status = await runCli(['gateway', 'status'], t.env);
     expect(status.code).toBe(0);
