@@ -21,12 +21,12 @@ import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import { installNativeVerify, uninstallNativeVerify } from '../src/gateway/whatsapp/xeddsa-verify';
 import { makeTestEnv } from '../test/support/env';
-import { bareBacklogRound, gatewayBacklogRound, type Round } from './support/backlog-round';
+import { backlogSize, bareBacklogRound, gatewayBacklogRound, type Round } from './support/backlog-round';
 import { startProfile } from './support/profile';
 import { median } from './support/stats';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
 
-const N = Number(process.env.BENCH_GROUP_N ?? 300);
+const N = backlogSize('BENCH_GROUP_N', 300);
 const ROUNDS = Number(process.env.BENCH_GROUP_ROUNDS ?? 3);
 
 type Verify = 'pure' | 'native';

@@ -20,11 +20,11 @@ import { WhatsAppManager } from '../src/gateway/whatsapp/manager';
 import type { AcceptedMessage } from '../src/shared/contract';
 import { makeTestEnv } from '../test/support/env';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
-import { bareBacklogRound, gatewayBacklogRound, type Round } from './support/backlog-round';
+import { backlogSize, bareBacklogRound, gatewayBacklogRound, type Round } from './support/backlog-round';
 import { startProfile } from './support/profile';
 import { median, quantile } from './support/stats';
 
-const N = Number(process.env.BENCH_INBOUND_N ?? 400);
+const N = backlogSize('BENCH_INBOUND_N', 400);
 const ROUNDS = 7;
 const LATENCY_MESSAGES = 300;
 

@@ -4,6 +4,7 @@
 // wrapping WhatsAppManager.prototype.start, → the n-th hand-off).
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { connect } from '../../e2e/wa-sim/client';
+import { MAX_OFFLINE_QUEUE } from '../../e2e/wa-sim/server/model';
 import { startGateway } from '../../src/gateway/gateway';
 
 export interface Round {
@@ -13,6 +14,21 @@ export interface Round {
   cpuMs: number;
   /** Wall clock, connect → first message: the connection's own set-up, paid once per round. */
   firstMs: number;
+}
+
+/**
+ * A backlog size from the environment variable `name`. The simulator keeps at most MAX_OFFLINE_QUEUE stanzas for an
+ * offline device and drops the rest, so a larger backlog would leave a round waiting forever for messages that
+ * never come: refused up front instead.
+ */
+export function backlogSize(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_OFFLINE_QUEUE)
+    throw new Error(
+      `${name} must be a whole number from 1 to ${MAX_OFFLINE_QUEUE} (what the simulator queues for an offline device); got ${JSON.stringify(raw)}`,
+    );
+  return n;
 }
 
 export const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
