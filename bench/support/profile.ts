@@ -1,5 +1,6 @@
-// A V8 CPU profile of one measured round (open the .cpuprofile in Chrome DevTools), when the bench's profile
-// variable names a directory: to see where one side's time goes apart from the other's.
+// A V8 CPU profile of one measured round (open the .cpuprofile in Chrome DevTools, or compare two sides' files in a
+// terminal with bench/profile-diff.mjs), when the bench's profile variable names a directory: to see where one
+// side's time goes apart from the other's.
 import { mkdir, writeFile } from 'node:fs/promises';
 import inspector from 'node:inspector/promises';
 import { join } from 'node:path';
