@@ -6,11 +6,11 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ranStatements } from '../../../test/support/statements';
-import type { RawInbound } from '../inbound/types';
 import { openStore, type Store } from '../store/db';
-import { handOff, insertInbox, type AcceptedRow } from '../store/queries/inbox';
+import type { AcceptedRow } from '../store/queries/inbox';
 import { countUnconsumed, settleAccepted } from '../store/queries/sessions';
 import { RunQueue, type QueueDeps, type RunEnd } from './queue';
+import { handOn } from './service-test-support';
 
 let dir: string;
 let store: Store;
@@ -27,28 +27,9 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let n = 0;
 /** Hands one message on as inbound does; `chat` is a phone number's digits or a group id. */
-function accept(
-  chat: string,
-  text: string,
-  opts: { at?: number; media?: boolean; session?: string } = {},
-): number {
-  const jid = chat.includes('-') ? `${chat}@g.us` : `${chat}@s.whatsapp.net`;
-  const raw = { accountId: 'default', id: `M${++n}`, chatJid: jid, text } as RawInbound;
-  const inboxSeq = insertInbox(store.db, raw, opts.at ?? 1000)!;
-  return handOff(store.db, {
-    inboxSeq,
-    account: 'default',
-    chat: jid,
-    messageId: raw.id,
-    agentId: 'main',
-    sessionKey: opts.session ?? `agent:main:${chat}`,
-    body: `[WhatsApp] ${text}`,
-    meta: { text, chatJid: jid, ...(opts.media ? { mediaType: 'image/jpeg' } : {}) },
-    now: opts.at ?? 1000,
-  })!;
-}
+const accept = (chat: string, text: string, opts: { at?: number; media?: boolean; session?: string } = {}) =>
+  handOn(store, chat, text, opts);
 
 interface Started {
   seqs: number[];
