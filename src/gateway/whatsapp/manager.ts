@@ -19,6 +19,7 @@ import type { InboundPort } from '../inbound/port';
 import type { RawInbound } from '../inbound/types';
 import type { OutboundPort } from '../outbound/port';
 import { createOutboundSocket } from './outbound-socket';
+import { installFastAgreement } from './x25519-agreement';
 import { installNativeVerify } from './xeddsa-verify';
 
 export interface ManagerDeps {
@@ -60,6 +61,7 @@ export class WhatsAppManager {
 
   async start(): Promise<void> {
     installNativeVerify();
+    installFastAgreement();
     const cfg = this.deps.config();
     if (!cfg.web.enabled) {
       this.log.info('WhatsApp is disabled (web.enabled is false); no account connects');
