@@ -15,6 +15,7 @@ import {
   emptyTally,
   fromBytes,
   L,
+  LOW_ORDER_U,
   P,
   pureVerify,
   realSignatures,
@@ -25,17 +26,6 @@ import {
 const always = () => true;
 /** Each curve25519-js verify is milliseconds of CPU, and others share the two cores. */
 const CPU_BOUND = 300_000;
-
-/** Curve25519 u-coordinates of small order (0, 1, the two of order 8, p − 1) and their forms ≥ p. */
-const LOW_ORDER_U = [
-  0n,
-  1n,
-  325606250916557431795983626356110631294008115727848805560023387167927233504n,
-  39382357235489614581723060781553021112529911719440698176882885853963445705823n,
-  P - 1n,
-  P,
-  P + 1n,
-];
 
 function withTopBit(b: Buffer): Buffer {
   const out = Buffer.from(b);

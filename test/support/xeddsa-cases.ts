@@ -44,6 +44,17 @@ export class Bytes {
 export const P = (1n << 255n) - 19n;
 export const L = (1n << 252n) + 27742317777372353535851937790883648493n;
 
+/** Curve25519 u-coordinates of small order (0, 1, the two of order 8, p − 1) and their forms ≥ p. */
+export const LOW_ORDER_U = [
+  0n,
+  1n,
+  325606250916557431795983626356110631294008115727848805560023387167927233504n,
+  39382357235489614581723060781553021112529911719440698176882885853963445705823n,
+  P - 1n,
+  P,
+  P + 1n,
+];
+
 export const toBytes = (n: bigint): Buffer => Buffer.from(n.toString(16).padStart(64, '0'), 'hex').reverse();
 export const fromBytes = (b: Uint8Array): bigint => BigInt(`0x${Buffer.from(b).reverse().toString('hex')}`);
 

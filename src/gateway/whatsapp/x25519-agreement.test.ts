@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { LOW_ORDER_U, toBytes } from '../../../test/support/xeddsa-cases';
 import {
   fastAgreement,
   installFastAgreement,
@@ -27,21 +28,9 @@ const outcome = (f: Agreement, pub: unknown, priv: unknown) => {
   }
 };
 
-const P = (1n << 255n) - 19n;
-const le32 = (n: bigint) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex').reverse();
 const typed = (u: Buffer) => Buffer.concat([Buffer.from([5]), u]);
-/** u-coordinates of small order on Curve25519 or its twist, and values at or past p, as libsignal would see them. */
-const ODD_PUBLIC = [
-  0n,
-  1n,
-  325606250916557431795983626356110631294008115727848805560023387167927233504n,
-  39382357235489614581723060781553021112529911719440698176882885853963445705823n,
-  P - 1n,
-  P,
-  P + 1n,
-  (1n << 255n) - 1n,
-  (1n << 256n) - 1n,
-].map((u) => typed(le32(u % (1n << 256n))));
+/** u-coordinates of small order and values at or past p, as libsignal would see them (0x05 type byte first). */
+const ODD_PUBLIC = [...LOW_ORDER_U, (1n << 255n) - 1n, (1n << 256n) - 1n].map((u) => typed(toBytes(u)));
 
 afterAll(() => uninstallFastAgreement());
 
