@@ -20,6 +20,7 @@ import type { RawInbound } from '../inbound/types';
 import type { OutboundPort } from '../outbound/port';
 import { createOutboundSocket } from './outbound-socket';
 import { installFastAgreement } from './x25519-agreement';
+import { installSessionTrialCopies } from './session-trial';
 import { installNativeVerify } from './xeddsa-verify';
 
 export interface ManagerDeps {
@@ -62,6 +63,7 @@ export class WhatsAppManager {
   async start(): Promise<void> {
     installNativeVerify();
     installFastAgreement();
+    installSessionTrialCopies();
     const cfg = this.deps.config();
     if (!cfg.web.enabled) {
       this.log.info('WhatsApp is disabled (web.enabled is false); no account connects');
