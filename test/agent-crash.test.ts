@@ -96,10 +96,14 @@ it('SIGKILL during a stalled model stream, and right after an answer: each messa
 it('SIGKILL before the server acked an answer: the resend is dropped as a duplicate, and the next answer still decrypts', async () => {
   const { gateway, phone } = await linkedGateway('+15550640002');
   const bob = sim.contact('+15550641002', { name: 'Bob' });
-  const decryptErrors: unknown[] = [];
-  const resent: unknown[] = [];
-  const onError = (e: unknown) => decryptErrors.push(e);
-  const onResend = (e: unknown) => resent.push(e);
+  // Only copies for Bob's phone: the first test's gateway is still running.
+  const decryptErrors: Array<{ jid: string }> = [];
+  const resent: Array<{ jid: string }> = [];
+  const forBob = (into: Array<{ jid: string }>) => (e: { jid: string }) => {
+    if (e.jid.startsWith('15550641002')) into.push(e);
+  };
+  const onError = forBob(decryptErrors);
+  const onResend = forBob(resent);
   sim.server.on('decrypt-error', onError);
   sim.server.on('duplicate-relay', onResend);
   try {
