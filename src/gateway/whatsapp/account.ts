@@ -18,6 +18,7 @@ import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
 import { accountStatus, qrEvent } from './account-status';
 import { SEND_LIMIT_EVENTS, SendLimitsTracker } from './send-limits';
+import { durableSends } from './durable-sends';
 import { closeOutcome, unreachableReason } from './lifecycle';
 import { Waiters } from './waiters';
 import { ReconnectBudget, type ReconnectPolicy } from './reconnect-policy';
@@ -226,8 +227,12 @@ export class WhatsAppAccount {
       ...this.deps.socketOptions(),
       auth: this.auth.state,
       logger: this.baileysLog,
-      // Each decrypted message is in state.db before Baileys sends its delivery receipt (durable-intake.ts).
-      makeSignalRepository: this.inbound.intake.repository(this.deps.socketOptions().makeSignalRepository),
+      // Each decrypted message is in state.db before Baileys sends its delivery receipt (durable-intake.ts), and
+      // what each send advanced is before the stanza leaves (durable-sends.ts).
+      makeSignalRepository: durableSends(
+        this.inbound.intake.repository(this.deps.socketOptions().makeSignalRepository),
+        this.auth.keys,
+      ),
     });
     this.inbound.attach(sock);
     this.sock = sock;

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { CredsFile } from './creds-file';
 import { RetryingCredsWriter } from './creds-retry';
-import { deleteAccountKeys, sqliteKeyStore } from './key-store';
+import { deleteAccountKeys, sqliteKeyStore, type SqliteKeyStore } from './key-store';
 
 export interface OpenAuthStateOptions {
   accountId: string;
@@ -19,6 +19,8 @@ export interface OpenAuthStateOptions {
 export interface GatewayAuthState {
   /** Pass as `auth` to makeWASocket, unwrapped: Baileys adds its own transaction layer around `keys`. */
   state: AuthenticationState;
+  /** `state.keys` as what it is, for writes that cannot wait for Baileys' commit (durable-sends.ts). */
+  keys: SqliteKeyStore;
   /** Persists `state.creds`; call on every 'creds.update' (Baileys mutates `state.creds` itself). */
   saveCreds(): Promise<void>;
   /**
@@ -56,6 +58,7 @@ export async function openAuthState(opts: OpenAuthStateOptions): Promise<Gateway
   const writer = new RetryingCredsWriter(file, log);
   return {
     state,
+    keys,
     damage: file.problem && `the saved credentials are damaged (${file.problem}); link again`,
     // Creds of a device that never linked are worth nothing on disk (and would read back as damaged).
     saveCreds: () => (state.creds.me?.id ? writer.save(state.creds) : Promise.resolve()),

@@ -81,6 +81,11 @@ export async function withIntake<T>(
 export interface SqliteKeyStore extends SignalKeyStore {
   get<T extends KeyType>(type: T, ids: string[]): Promise<{ [id: string]: SignalDataTypeMap[T] }>;
   set(data: SignalDataSet): Promise<void>;
+  /**
+   * Writes `data` now, in a transaction of its own that never carries a decryption's plaintext: state a send
+   * advanced must be on disk before the stanza leaves, while Baileys commits it only after (durable-sends.ts).
+   */
+  persist(data: SignalDataSet): void;
   /** Deletes every key of this account (logout). */
   clear(): Promise<void>;
 }
@@ -232,6 +237,18 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
     cache.set(key, text);
     if (cache.size > KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   };
+  const write = (keys: EncodedKey[], pending: PendingIntake | undefined) => {
+    const intake = pending?.record && pending.seq === null ? pending.record : null;
+    try {
+      const seq = writeEncoded(db, accountId, keys, intake, pending?.handled);
+      if (pending && seq !== null) pending.seq = seq;
+    } catch (err) {
+      // What is on disk is unknown to this cache now; forget those keys so the next read asks SQLite.
+      for (const { type, id } of keys) cache.delete(`${type}\u0000${id}`);
+      throw err;
+    }
+    for (const { type, id, text } of keys) remember(`${type}\u0000${id}`, text);
+  };
   return {
     async get(type, ids) {
       const out: { [id: string]: SignalDataTypeMap[typeof type] } = {};
@@ -260,19 +277,12 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
       return out;
     },
     async set(data) {
-      const keys = encodeSet(data);
       // The first write after a decryption produced its plaintext is the commit of that decryption.
       const pending = currentIntake(db, accountId);
-      const intake = pending?.record && pending.seq === null ? pending.record : null;
-      try {
-        const seq = writeEncoded(db, accountId, keys, intake, pending?.handled);
-        if (pending && seq !== null) pending.seq = seq;
-      } catch (err) {
-        // What is on disk is unknown to this cache now; forget those keys so the next read asks SQLite.
-        for (const { type, id } of keys) cache.delete(`${type}\u0000${id}`);
-        throw err;
-      }
-      for (const { type, id, text } of keys) remember(`${type}\u0000${id}`, text);
+      write(encodeSet(data), pending);
+    },
+    persist(data) {
+      write(encodeSet(data), undefined);
     },
     async clear() {
       cache.clear();
