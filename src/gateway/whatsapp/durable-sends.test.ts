@@ -19,6 +19,7 @@ import { durableSends } from './durable-sends';
 
 const ME = '15550001111:7@s.whatsapp.net';
 const CONTACT = '15551234567@s.whatsapp.net';
+const CONTACT_LID = '123456789012345@lid';
 const GROUP = '120363000000000001@g.us';
 const log = pino({ level: 'silent' });
 const creds = initAuthCreds();
@@ -61,21 +62,30 @@ async function killedAfterSending<T>(
 }
 
 describe.each([true, false])('durable sends: %s', (durable) => {
-  it(`1:1: the contact's reply on the session the lost commit built ${durable ? 'decrypts' : 'fails'}`, async () => {
-    const contact = SignalDevice.create({ jid: CONTACT, preKeyCount: 2 });
-    const before = start(durable);
-    const sent = await killedAfterSending(before.keys, async () => {
-      await before.repo.injectE2ESession({ jid: CONTACT, session: contact.bundle() });
-      return before.repo.encryptMessage({ jid: CONTACT, data: encode('the answer') });
-    });
-    expect(textOf(await contact.decryptFrom(ME, sent.type, sent.ciphertext))).toBe('the answer');
+  it.each([false, true])(
+    `1:1 (contact's LID known: %s): the reply on the session the lost commit built ${durable ? 'decrypts' : 'fails'}`,
+    async (mapped) => {
+      const contact = SignalDevice.create({ jid: CONTACT, preKeyCount: 2 });
+      const before = start(durable);
+      // With the mapping, libsignal's storage files the contact's session under the LID address.
+      if (mapped) await before.repo.lidMapping.storeLIDPNMappings([{ lid: CONTACT_LID, pn: CONTACT }]);
+      const sent = await killedAfterSending(before.keys, async () => {
+        await before.repo.injectE2ESession({ jid: CONTACT, session: contact.bundle() });
+        return before.repo.encryptMessage({ jid: CONTACT, data: encode('the answer') });
+      });
+      expect(textOf(await contact.decryptFrom(ME, sent.type, sent.ciphertext))).toBe('the answer');
+      const stored = (await start(durable).keys.get('session', ['123456789012345_1.0']))[
+        '123456789012345_1.0'
+      ];
+      expect(stored !== undefined).toBe(mapped && durable);
 
-    const after = start(durable);
-    const reply = await contact.encryptFor({ address: ME }, encode('thanks'));
-    const decrypted = after.repo.decryptMessage({ jid: CONTACT, ...reply });
-    if (durable) expect(textOf(await decrypted)).toBe('thanks');
-    else await expect(decrypted).rejects.toThrow('No session record');
-  });
+      const after = start(durable);
+      const reply = await contact.encryptFor({ address: ME }, encode('thanks'));
+      const decrypted = after.repo.decryptMessage({ jid: CONTACT, ...reply });
+      if (durable) expect(textOf(await decrypted)).toBe('thanks');
+      else await expect(decrypted).rejects.toThrow('No session record');
+    },
+  );
 
   it(`group: the message after the lost commit ${durable ? 'decrypts' : 'reuses a consumed step'}`, async () => {
     const member = new SenderKeyParty({ jid: CONTACT });

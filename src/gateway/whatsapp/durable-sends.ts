@@ -15,13 +15,24 @@ import type { SqliteKeyStore } from './auth/key-store';
 type MakeRepository = SocketConfig['makeSignalRepository'];
 type Repository = ReturnType<MakeRepository>;
 
-/** The session ids libsignal's storage files `jid` under: its LID address once the PN is mapped (libsignal.js). */
-async function sessionIds(repo: Repository, jid: string): Promise<string[]> {
+/**
+ * The session ids libsignal's storage files `jid` under: its LID address once the PN is mapped (libsignal.js,
+ * resolveLIDSignalAddress). The mapping is read from the key store, never asked of the server as getLIDForPN would
+ * for a PN it does not know: the encryption just resolved it, so a mapping it found is stored by now.
+ */
+async function sessionIds(
+  repo: Repository,
+  keys: SignalKeyStoreWithTransaction,
+  jid: string,
+): Promise<string[]> {
   const own = repo.jidToSignalProtocolAddress(jid);
-  const server = jidDecode(jid)?.server;
-  if (server === 'lid' || server === 'hosted.lid') return [own];
-  const lid = await repo.lidMapping.getLIDForPN(jid);
-  return lid ? [repo.jidToSignalProtocolAddress(lid), own] : [own];
+  const decoded = jidDecode(jid);
+  if (!decoded || (decoded.server !== 's.whatsapp.net' && decoded.server !== 'hosted')) return [own];
+  const { [decoded.user]: lidUser } = await keys.get('lid-mapping', [decoded.user]);
+  if (typeof lidUser !== 'string' || !lidUser) return [own];
+  const device = decoded.device ? `:${decoded.device}` : '';
+  const lid = `${lidUser}${device}@${decoded.server === 'hosted' ? 'hosted.lid' : 'lid'}`;
+  return [repo.jidToSignalProtocolAddress(lid), own];
 }
 
 /** The sender-key id of `meId` in `group`, as Baileys' SenderKeyName serializes it. */
@@ -44,7 +55,7 @@ export function durableSends(make: MakeRepository, store: SqliteKeyStore): MakeR
         const result = await repo.encryptMessage(args);
         // Outside a transaction of a send, the encryption's own transaction has committed already.
         if (keys.isInTransaction()) {
-          const session = await keys.get('session', await sessionIds(repo, args.jid));
+          const session = await keys.get('session', await sessionIds(repo, keys, args.jid));
           if (Object.keys(session).length > 0) store.persist({ session });
         }
         return result;
