@@ -9,7 +9,7 @@
 // message the contact already has, WhatsApp drops it as a duplicate, so the contact never sees the new session and
 // replies on the previous one. Decrypting that reply first tried the new (open) session, stepped its ratchet with
 // the contact's key, failed, then succeeded on the old one; every later answer went out on the damaged session and
-// the contact's phone showed "Bad MAC" instead of it (test/agent-crash-resend.test.ts).
+// the contact's phone showed "Bad MAC" instead of it (test/agent-crash.test.ts, its second case).
 //
 // Here each trial runs on a copy, and only the session that decrypts takes the copy's state. With a single session
 // there is nothing to protect: a failure throws before the record is stored, so libsignal's own loop runs.
