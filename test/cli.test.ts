@@ -121,7 +121,6 @@ describe('with `openclaw gateway run` going', () => {
     expect(refused.stderr).toMatch(/channels\.whatsapp\.allowFrom: .*at least one sender/);
     expect(await readFile(t.configPath, 'utf8')).toBe(before);
 
-    const inodeBefore = (await stat(t.configPath)).ino;
     const changed = watcher.nextEvent(
       'config.changed',
       (p) => (p as { source: string }).source === 'control',
@@ -130,6 +129,8 @@ describe('with `openclaw gateway run` going', () => {
       (await runCli(['config', 'set', 'channels.whatsapp.allowFrom', '["+15551234567"]'], t.env)).code,
     ).toBe(0);
     await changed;
+    // Taken right before the write it checks: after two replaces, the second may get the first file's freed inode.
+    const inodeBefore = (await stat(t.configPath)).ino;
     const ok = await runCli(['config', 'set', 'channels.whatsapp.dmPolicy', 'allowlist'], t.env);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('Set channels.whatsapp.dmPolicy = "allowlist"');
