@@ -1,6 +1,6 @@
 // One WhatsApp account: its credentials, at most one Baileys socket, and the lifecycle that turns Baileys'
 // connection events into one typed health state (see lifecycle.ts for what each close code means).
-import makeWASocket, {
+import {
   DEFAULT_CONNECTION_CONFIG,
   jidDecode,
   type ConnectionState,
@@ -13,12 +13,12 @@ import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract
 import { GatewayError } from '../errors';
 import type { RawInbound } from '../inbound/types';
 import { baileysLogger, type BaileysLogger } from './baileys-log';
+import { makeAccountSocket } from './account-socket';
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
 import { accountStatus, qrEvent } from './account-status';
 import { SEND_LIMIT_EVENTS, SendLimitsTracker } from './send-limits';
-import { durableSends } from './durable-sends';
 import { closeOutcome, unreachableReason } from './lifecycle';
 import { Waiters } from './waiters';
 import { ReconnectBudget, type ReconnectPolicy } from './reconnect-policy';
@@ -223,17 +223,12 @@ export class WhatsAppAccount {
     this.qrShown = 0;
     this.latestQr = null;
     this.setState(state);
-    const sock = makeWASocket({
-      ...this.deps.socketOptions(),
-      auth: this.auth.state,
-      logger: this.baileysLog,
-      // Each decrypted message is in state.db before Baileys sends its delivery receipt (durable-intake.ts), and
-      // what each send advanced is before the stanza leaves (durable-sends.ts).
-      makeSignalRepository: durableSends(
-        this.inbound.intake.repository(this.deps.socketOptions().makeSignalRepository),
-        this.auth.keys,
-      ),
-    });
+    const sock = makeAccountSocket(
+      this.deps.socketOptions(),
+      this.auth,
+      this.baileysLog,
+      this.inbound.intake,
+    );
     this.inbound.attach(sock);
     this.sock = sock;
     this.socketSince = Date.now();

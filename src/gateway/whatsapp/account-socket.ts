@@ -1,0 +1,22 @@
+// The Baileys socket of one account, with the gateway's Signal repository: each decrypted message is in state.db
+// before Baileys sends its delivery receipt (durable-intake.ts), and what each send advanced is there before its
+// stanza leaves (durable-sends.ts).
+import makeWASocket, { type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import type { GatewayAuthState } from './auth/auth-state';
+import type { BaileysLogger } from './baileys-log';
+import type { DurableIntake } from './durable-intake';
+import { durableSends } from './durable-sends';
+
+export function makeAccountSocket(
+  options: Partial<UserFacingSocketConfig>,
+  auth: GatewayAuthState,
+  logger: BaileysLogger,
+  intake: DurableIntake,
+): WASocket {
+  return makeWASocket({
+    ...options,
+    auth: auth.state,
+    logger,
+    makeSignalRepository: durableSends(intake.repository(options.makeSignalRepository), auth.keys),
+  });
+}
