@@ -191,7 +191,10 @@ describe('message.send media', () => {
   });
 
   it('audio that is not Ogg/Opus goes as a voice note as it is when ffmpeg is missing, and the log says so', async (ctx) => {
-    if (await findFfmpeg()) ctx.skip(); // With ffmpeg it is converted (prepare.test.ts); this is the other case.
+    ctx.skip(
+      !!(await findFfmpeg()),
+      'ffmpeg is installed here, so the audio is converted (prepare.test.ts covers that); this is the no-ffmpeg case',
+    );
     const g = await suite.gateway('+15550700007');
     const gus = suite.sim.contact('+15550707001', { name: 'Gus' });
     const song = file('song.mp3', mp3(8192));
