@@ -1,7 +1,7 @@
 // The native XEdDSA verify against curve25519-js' own, part 2: the inputs where the two implementations could part
 // ways (non-canonical s, R and keys, the sign bit with x = 0, low-order keys, wrong lengths and types), each run
 // through both in full; and the installation libsignal actually reaches.
-import { createRequire } from 'node:module';
+import { requireAsBaileys } from '../src/gateway/whatsapp/baileys-require';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   installNativeVerify,
@@ -154,12 +154,9 @@ describe('native XEdDSA verify vs curve25519-js: the edges', () => {
 });
 
 describe('installation where libsignal reaches verify', () => {
-  const libsignalCurve = (() => {
-    const baileys = createRequire(import.meta.url).resolve('@whiskeysockets/baileys');
-    return createRequire(baileys)('libsignal/src/curve.js') as {
-      verifySignature(key: Buffer, msg: Buffer, sig: Buffer, isInit?: boolean): boolean;
-    };
-  })();
+  const libsignalCurve = requireAsBaileys('libsignal/src/curve.js') as {
+    verifySignature(key: Buffer, msg: Buffer, sig: Buffer, isInit?: boolean): boolean;
+  };
   afterEach(() => uninstallNativeVerify());
 
   it('answers through the native path once installed, keeps every answer and error, and uninstalls', () => {

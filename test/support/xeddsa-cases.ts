@@ -1,7 +1,7 @@
 // Inputs for the XEdDSA equivalence tests (test/xeddsa-equivalence*.test.ts): real signatures from curve25519-js'
 // own sign, and what can be made of them. Seeded, so a failure names a case that the next run builds again.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { requireAsBaileys } from '../../src/gateway/whatsapp/baileys-require';
 import { nativeVerify, withNativeVerify } from '../../src/gateway/whatsapp/xeddsa-verify';
 
 export interface CurveJs {
@@ -11,11 +11,7 @@ export interface CurveJs {
 }
 
 /** The copy libsignal uses, captured before anything installs a native path over its `verify`. */
-export const curveJs: CurveJs = (() => {
-  const baileys = createRequire(import.meta.url).resolve('@whiskeysockets/baileys');
-  const curve = createRequire(baileys).resolve('libsignal/src/curve.js');
-  return createRequire(curve)('curve25519-js') as CurveJs;
-})();
+export const curveJs = requireAsBaileys('curve25519-js', ['libsignal/src/curve.js']) as CurveJs;
 export const pureVerify = curveJs.verify;
 
 export interface Case {

@@ -13,7 +13,7 @@
 //
 // Here each trial runs on a copy, and only the session that decrypts takes the copy's state. With a single session
 // there is nothing to protect: a failure throws before the record is stored, so libsignal's own loop runs.
-import { createRequire } from 'node:module';
+import { requireAsBaileys } from './baileys-require';
 
 interface Session {
   serialize(): unknown;
@@ -31,8 +31,7 @@ interface SignalModule {
 
 /** The very module Baileys decrypts with (and the simulator's devices, which import the same copy). */
 function signalModule(): SignalModule {
-  const baileys = createRequire(import.meta.url).resolve('@whiskeysockets/baileys');
-  return createRequire(baileys)('libsignal') as SignalModule;
+  return requireAsBaileys('libsignal') as SignalModule;
 }
 
 /** A copy of `session` that shares nothing mutable with it (libsignal's own serialized form, as stored). */

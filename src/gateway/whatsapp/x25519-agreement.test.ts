@@ -2,7 +2,7 @@
 // of small order and out of range, unclamped private keys, and every shape libsignal checks (lengths, the 0x05 type
 // byte, types). Same value, or the same error, for each.
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { requireAsBaileys } from './baileys-require';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LOW_ORDER_U, toBytes } from '../../../test/support/xeddsa-cases';
 import {
@@ -13,9 +13,10 @@ import {
 } from './x25519-agreement';
 
 type Agreement = (publicKey: unknown, privateKey: unknown) => Buffer;
-const curve = createRequire(createRequire(import.meta.url).resolve('@whiskeysockets/baileys'))(
-  'libsignal/src/curve.js',
-) as { calculateAgreement: Agreement; generateKeyPair(): { pubKey: Buffer; privKey: Buffer } };
+const curve = requireAsBaileys('libsignal/src/curve.js') as {
+  calculateAgreement: Agreement;
+  generateKeyPair(): { pubKey: Buffer; privKey: Buffer };
+};
 uninstallFastAgreement(); // whatever an earlier test file in this worker did
 const original = curve.calculateAgreement;
 const installed = withFastAgreement(original as never) as Agreement;

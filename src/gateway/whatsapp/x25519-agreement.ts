@@ -12,7 +12,7 @@
 // where a probe at install gives libsignal's answer: Node 24 (Electron's) refuses a JWK whose x does not belong to
 // d, and imports DER fast anyway (~55 µs for the whole agreement), so there the original stays.
 import { createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { requireAsBaileys } from './baileys-require';
 
 type Agreement = (publicKey: Buffer, privateKey: Buffer) => Buffer;
 interface CurveModule {
@@ -52,8 +52,7 @@ export function withFastAgreement(original: Agreement): Agreement {
 
 /** The very module object libsignal's session code requires (it reads calculateAgreement off it on every call). */
 function curveModule(): CurveModule {
-  const baileys = createRequire(import.meta.url).resolve('@whiskeysockets/baileys');
-  return createRequire(baileys)('libsignal/src/curve.js') as CurveModule;
+  return requireAsBaileys('libsignal/src/curve.js') as CurveModule;
 }
 
 const originalOf = (f: Agreement) => (f as Agreement & { original?: Agreement }).original;

@@ -10,7 +10,7 @@
 // no — is decided by the original function. Invalid signatures are rare, so the common case stays fast.
 // test/xeddsa-equivalence*.test.ts holds the two side by side.
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { requireAsBaileys } from './baileys-require';
 
 type Verify = (publicKey: Uint8Array, msg: Uint8Array, signature: Uint8Array) => boolean;
 interface CurveModule {
@@ -97,9 +97,7 @@ export function withNativeVerify(pure: Verify): Verify {
 
 /** The very module object libsignal's curve.js requires (it reads `verify` off it on every call). */
 function curveModule(): CurveModule {
-  const baileys = createRequire(import.meta.url).resolve('@whiskeysockets/baileys');
-  const curveJs = createRequire(baileys).resolve('libsignal/src/curve.js');
-  return createRequire(curveJs)('curve25519-js') as CurveModule;
+  return requireAsBaileys('curve25519-js', ['libsignal/src/curve.js']) as CurveModule;
 }
 
 const pureOf = (v: Verify) => (v as Verify & { pure?: Verify }).pure;
