@@ -36,6 +36,12 @@ import { answerCommand, type CommandPorts } from '../commands/context';
 import { parseChatCommand } from '../commands/parse';
 
 const SWEEP_MS = 60_000;
+/**
+ * The status is looked at most this often. Its count of waiting messages reads the table, which before a model is
+ * configured can hold thousands of rows; looked at after every hand-off batch, an offline backlog paid that count
+ * again and again (a tenth of its CPU at a few thousand waiting).
+ */
+const STATUS_EVERY_MS = 250;
 /** Turns and outcomes are kept this long (sessions.show, the Messages screen); older ones are pruned. */
 const KEEP_MS = 30 * 24 * 3_600_000;
 export { RESET_REPLY } from '../commands/answer';
@@ -65,7 +71,8 @@ export class AgentService implements AgentControl {
   private sweeper: NodeJS.Timeout | null = null;
   private lastFailure: AgentStatus['lastFailure'];
   private lastStatus = '';
-  private statusLook: NodeJS.Immediate | null = null;
+  private statusLook: NodeJS.Timeout | null = null;
+  private statusAt = -Infinity;
   private stopped = false;
 
   constructor(private readonly deps: AgentServiceDeps) {
@@ -102,7 +109,7 @@ export class AgentService implements AgentControl {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.queue.stop();
     this.stopped = true;
-    if (this.statusLook) clearImmediate(this.statusLook);
+    if (this.statusLook) clearTimeout(this.statusLook);
     this.statusLook = null;
     this.typing.close();
   }
@@ -350,14 +357,16 @@ export class AgentService implements AgentControl {
    */
   private statusChanged(): void {
     if (this.statusLook || this.stopped) return;
-    this.statusLook = setImmediate(() => {
+    const wait = Math.max(0, this.statusAt + STATUS_EVERY_MS - performance.now());
+    this.statusLook = setTimeout(() => {
       this.statusLook = null;
+      this.statusAt = performance.now();
       const status = this.status();
       const json = JSON.stringify(status);
       if (json === this.lastStatus) return;
       this.lastStatus = json;
       this.deps.emit('agent.status', status);
-    });
+    }, wait);
   }
 }
 
