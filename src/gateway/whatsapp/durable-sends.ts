@@ -7,8 +7,10 @@
 //
 // So each encryption's result is written to the key store as the encryption returns, before relayMessage can send:
 // the record as the transaction holds it (its cache, read back in the same transaction), in a write of its own.
-// Baileys' commit later writes the same values again. If the send then fails, the state is ahead of what left,
-// which Signal takes in its stride (a skipped counter, a new session's first message); the reverse is what broke.
+// Baileys' commit later carries the same values; the key store leaves those out (key-store.ts), so a send costs one
+// write per encryption, and its commit cannot put back a state that a decryption has moved on since. If the send
+// then fails, the state is ahead of what left, which Signal takes in its stride (a skipped counter, a new session's
+// first message); the reverse is what broke.
 import { jidDecode, type SignalKeyStoreWithTransaction, type SocketConfig } from '@whiskeysockets/baileys';
 import type { SqliteKeyStore } from './auth/key-store';
 

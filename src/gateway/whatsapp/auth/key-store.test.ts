@@ -140,6 +140,71 @@ describe('under Baileys’ transaction layer (as makeWASocket wraps it)', () => 
   });
 });
 
+describe('persist() and the commit of the send that called it (durable-sends.ts)', () => {
+  const changes = () => t.store.db.prepare('SELECT total_changes()').pluck().get() as number;
+  const stored = (id: string) =>
+    t.store.db.prepare("SELECT value FROM wa_keys WHERE type = 'session' AND id = ?").pluck().get(id);
+
+  it('leaves out of the commit the very values persist() wrote, and writes the rest', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    const keys = addTransactionCapability(store, memoryLogger().log, {
+      maxCommitRetries: 1,
+      delayBetweenTriesMs: 0,
+    });
+    const before = changes();
+    await keys.transaction(async () => {
+      // As libsignal's storeSession does, then durable-sends.ts with what the transaction's cache holds.
+      await keys.set({ session: { a: { chain: 1 } as never } });
+      store.persist({ session: await keys.get('session', ['a']) });
+      await keys.set({ 'device-list': { u: ['0', '2'] } });
+    }, 'someone@s.whatsapp.net');
+    // persist() wrote the session; the commit carried it (left out) and the device list (written).
+    expect(changes() - before).toBe(2);
+    expect(stored('a')).toBe('{"chain":1}');
+    expect(await store.get('device-list', ['u'])).toEqual({ u: ['0', '2'] });
+  });
+
+  it('does not put back an older state that another transaction replaced meanwhile', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    const sent = { chain: 1 };
+    store.persist({ session: { a: sent as never } });
+    // A decryption from the same contact, under its own lock, commits the session one step on…
+    await store.set({ session: { a: { chain: 2 } as never } });
+    // …and then the send's transaction commits what it held: the state persist() already wrote.
+    await store.set({ session: { a: sent as never } });
+    expect(stored('a')).toBe('{"chain":2}');
+    expect(await store.get('session', ['a'])).toEqual({ a: { chain: 2 } });
+  });
+
+  it('writes an equal value that is not the same object, and a persisted key only once left out', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    const sent = { chain: 1 };
+    store.persist({ session: { a: sent as never } });
+    const before = changes();
+    await store.set({ session: { a: { chain: 1 } as never } });
+    expect(changes()).toBe(before + 1);
+    store.persist({ session: { a: sent as never } });
+    await store.set({ session: { a: sent as never } });
+    expect(changes()).toBe(before + 2);
+    // The mark is used up: the same object again is an ordinary write.
+    await store.set({ session: { a: sent as never } });
+    expect(changes()).toBe(before + 3);
+  });
+
+  it('still stores a decryption’s plaintext when its commit had nothing else left to write', async () => {
+    const store = sqliteKeyStore(t.store.db, 'default');
+    const sent = { chain: 1 };
+    store.persist({ session: { a: sent as never } });
+    const p: PendingIntake = {
+      record: { hash: Buffer.alloc(32, 3), messageId: 'M3', node: null, plaintext: bytes(3) },
+      seq: null,
+    };
+    await withIntake(t.store.db, 'default', p, () => store.set({ session: { a: sent as never } }));
+    expect(p.seq).toBeGreaterThan(0);
+    expect(t.store.db.prepare('SELECT message_id FROM wa_intake').pluck().all()).toEqual(['M3']);
+  });
+});
+
 describe('a decryption’s plaintext (withIntake, durable-intake.ts)', () => {
   const wrap = () =>
     addTransactionCapability(sqliteKeyStore(t.store.db, 'default'), memoryLogger().log, {

@@ -84,6 +84,7 @@ export interface SqliteKeyStore extends SignalKeyStore {
   /**
    * Writes `data` now, in a transaction of its own that never carries a decryption's plaintext: state a send
    * advanced must be on disk before the stanza leaves, while Baileys commits it only after (durable-sends.ts).
+   * When that commit comes, the very values written here are left out of it (see sqliteKeyStore).
    */
   persist(data: SignalDataSet): void;
   /** Deletes every key of this account (logout). */
@@ -222,12 +223,19 @@ export function deleteAccountKeys(db: Database.Database, accountId: string): num
 
 /** Keys kept in memory per account: the sessions and sender keys of the people an account hears from. */
 export const KEY_CACHE_SIZE = 4096;
+/** Values persist() wrote that a transaction's commit may still carry; one left by a failed send is dropped past this. */
+const PERSISTED_MARKS = 1024;
 
 /**
  * The Signal key store for one account. Async only because Baileys' callers await it; the work is synchronous.
  * Reads are served from a bounded cache of the stored text (so every get still returns fresh objects, never
  * shared ones Baileys could mutate), filled on read and updated only after a write has committed; SQLite stays
  * the source of truth, and a decrypted message costs one write instead of a read and a write.
+ *
+ * A value persist() wrote is left out when a later set() carries that very object (by identity): that is the send's
+ * own transaction committing what durable-sends.ts already stored. Writing it again would cost a commit per send,
+ * and would be wrong when another transaction (a decryption from the same contact, under its own lock) has stored
+ * a newer state of that session in between: the send's commit, coming last, would put the older one back.
  */
 export function sqliteKeyStore(db: Database.Database, accountId: string): SqliteKeyStore {
   // Map order is insertion order: re-inserting on use makes the first entry the least recently used.
@@ -248,6 +256,26 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
       throw err;
     }
     for (const { type, id, text } of keys) remember(`${type}\u0000${id}`, text);
+  };
+  // The objects persist() wrote, by key: Baileys' commit carries the same objects (its transaction's cache).
+  const persisted = new Map<string, unknown>();
+  /** `data` without the values persist() already wrote; null when nothing is left. */
+  const notPersisted = (data: SignalDataSet): SignalDataSet | null => {
+    if (persisted.size === 0) return data;
+    const out: Record<string, Record<string, unknown>> = {};
+    let left = false;
+    for (const [type, entries] of Object.entries(data)) {
+      for (const [id, value] of Object.entries(entries ?? {})) {
+        const key = `${type}\u0000${id}`;
+        if (value !== null && value !== undefined && persisted.get(key) === value) {
+          persisted.delete(key);
+          continue;
+        }
+        (out[type] ??= {})[id] = value;
+        left = true;
+      }
+    }
+    return left ? (out as SignalDataSet) : null;
   };
   return {
     async get(type, ids) {
@@ -279,13 +307,25 @@ export function sqliteKeyStore(db: Database.Database, accountId: string): Sqlite
     async set(data) {
       // The first write after a decryption produced its plaintext is the commit of that decryption.
       const pending = currentIntake(db, accountId);
-      write(encodeSet(data), pending);
+      const left = notPersisted(data);
+      if (left) write(encodeSet(left), pending);
+      else if (pending?.record && pending.seq === null) write([], pending);
     },
     persist(data) {
       write(encodeSet(data), undefined);
+      for (const [type, entries] of Object.entries(data)) {
+        for (const [id, value] of Object.entries(entries ?? {})) {
+          const key = `${type}\u0000${id}`;
+          persisted.delete(key);
+          if (value === null || value === undefined) continue;
+          persisted.set(key, value);
+          if (persisted.size > PERSISTED_MARKS) persisted.delete(persisted.keys().next().value!);
+        }
+      }
     },
     async clear() {
       cache.clear();
+      persisted.clear();
       deleteAccountKeys(db, accountId);
     },
   };
