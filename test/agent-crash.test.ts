@@ -2,9 +2,10 @@
 // stream stalls mid-answer, and again right after an answer reached the contact. After each restart the contact's
 // device holds exactly one answer per message: a run's turns, outcome, consumed hand-off and outbox items commit
 // together, so a run killed before that commit is run again, and one killed after it is never run again. And a
-// process killed before the server acked an answer resends it after the restart, on a session the contact never
-// sees (the server drops the copy as a duplicate): the contact's reply on the older session must not damage the
-// newer one, or every later answer fails with "Bad MAC" on the phone (src/gateway/whatsapp/session-trial.ts).
+// process killed before the server acked an answer resends it after the restart (the server drops the copy as a
+// duplicate), and the next answer must still decrypt on the phone: once that resend went out on a session Baileys
+// had just rebuilt, which the contact never saw, and every later answer failed with "Bad MAC"
+// (src/gateway/whatsapp/session-trial.ts, session-refresh.ts).
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startModelSim, type ModelSim } from '../e2e/model-sim/index';
 import { startSim, textOf, type Phone, type Sim } from '../e2e/wa-sim/index';

@@ -1,11 +1,13 @@
 // The Baileys socket of one account, with the gateway's Signal repository: each decrypted message is in state.db
 // before Baileys sends its delivery receipt (durable-intake.ts), and what each send advanced is there before its
-// stanza leaves (durable-sends.ts).
+// stanza leaves (durable-sends.ts); a device query does not replace an open session of the same identity
+// (session-refresh.ts).
 import makeWASocket, { type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys';
 import type { GatewayAuthState } from './auth/auth-state';
 import type { BaileysLogger } from './baileys-log';
 import type { DurableIntake } from './durable-intake';
 import { durableSends } from './durable-sends';
+import { keepOpenSessions } from './session-refresh';
 
 export function makeAccountSocket(
   options: Partial<UserFacingSocketConfig>,
@@ -17,6 +19,9 @@ export function makeAccountSocket(
     ...options,
     auth: auth.state,
     logger,
-    makeSignalRepository: durableSends(intake.repository(options.makeSignalRepository), auth.keys),
+    makeSignalRepository: durableSends(
+      keepOpenSessions(intake.repository(options.makeSignalRepository)),
+      auth.keys,
+    ),
   });
 }

@@ -9,7 +9,9 @@
 // message the contact already has, WhatsApp drops it as a duplicate, so the contact never sees the new session and
 // replies on the previous one. Decrypting that reply first tried the new (open) session, stepped its ratchet with
 // the contact's key, failed, then succeeded on the old one; every later answer went out on the damaged session and
-// the contact's phone showed "Bad MAC" instead of it (test/agent-crash.test.ts, its second case).
+// the contact's phone showed "Bad MAC" instead of it (test/agent-crash.test.ts, its second case). That refresh is
+// now skipped for an unchanged identity (session-refresh.ts), but a contact's phone asking for a message again, or
+// a new identity, still starts a session the contact may answer around.
 //
 // Here each trial runs on a copy, and only the session that decrypts takes the copy's state. With a single session
 // there is nothing to protect: a failure throws before the record is stored, so libsignal's own loop runs.
