@@ -198,6 +198,14 @@ export class Contact extends Person {
     }
   }
 
+  /**
+   * Asks `to`'s linked devices to send message `id` again, as a phone does for a message it could not decrypt (a
+   * retry receipt); the resent copy is recorded like any other once this contact's device decrypts it.
+   */
+  requestRetry(to: Phone, id: string, device = 0): void {
+    this.sim.messaging.retryReceipt(this.user, device, to.account, id);
+  }
+
   /** A message whose MAC does not verify (the "Bad MAC" fault); the session must already exist to show it. */
   sendUndecryptable(to: Phone, content: Content = 'unreadable'): Promise<string> {
     return this.send(to, content, { corrupt: true });
