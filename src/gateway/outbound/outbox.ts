@@ -265,20 +265,20 @@ export class Outbox {
           this.release(batch.slice(i).map((b) => b.row));
           break;
         }
-        let acked: Promise<void>;
+        let sent: Awaited<ReturnType<OutboundPort['send']>>;
         try {
-          acked = (await withTimeout(port.send(row.chat, payload, row.message_id), SEND_TIMEOUT_MS)).acked;
+          sent = await withTimeout(port.send(row.chat, payload, row.message_id), SEND_TIMEOUT_MS);
         } catch (err) {
           halt = this.failed(row, err);
           this.release(batch.slice(i + 1).map((b) => b.row));
           break;
         }
         lastWritten = row.seq;
-        const done = withTimeout(acked, SEND_TIMEOUT_MS).then(
+        const done = withTimeout(sent.acked, SEND_TIMEOUT_MS).then(
           async () => {
             const at = this.now();
             // Until this commits the row says `sending`: it stays in flight, so nextOpen never hands it out again.
-            await this.sentMarks.mark(row.seq, at);
+            await this.sentMarks.mark(row, at, sent.content);
             if (payload.kind !== 'react') this.typing.stop(row.account, row.chat);
             this.report(
               { ...sending, state: 'sent', sent_at: at, error: null, next_attempt_at: null },

@@ -31,9 +31,14 @@ export interface OutboundPort {
   newMessageId(): string;
   /**
    * Writes one payload under the given id (the outbox has recorded it as ours, for echo dedupe) and resolves once
-   * it is on its way; `acked` settles when WhatsApp acknowledges it. Both reject with SendFailure.
+   * it is on its way; `acked` settles when WhatsApp acknowledges it. Both reject with SendFailure. `content` is the
+   * message as it went out (opaque bytes), stored with the sent mark for resends the recipient asks for.
    */
-  send(chat: string, payload: OutboundPayload, messageId: string): Promise<{ acked: Promise<void> }>;
+  send(
+    chat: string,
+    payload: OutboundPayload,
+    messageId: string,
+  ): Promise<{ acked: Promise<void>; content?: Uint8Array }>;
   /** `composing` / `paused` in one chat; callers treat a failure as harmless. */
   presence(chat: string, state: 'composing' | 'paused'): Promise<void>;
 }

@@ -15,6 +15,7 @@ const EXPECTED_TABLES = [
   'outbox',
   'outcomes',
   'pairing_requests',
+  'sent_content',
   'sent_messages',
   'sessions',
   'turns',

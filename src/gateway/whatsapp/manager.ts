@@ -22,6 +22,7 @@ import { createOutboundSocket } from './outbound-socket';
 import { installFastAgreement } from './x25519-agreement';
 import { installSessionTrialCopies } from './session-trial';
 import { installNativeVerify } from './xeddsa-verify';
+import { storedSentMessage } from './resend-source';
 
 export interface ManagerDeps {
   config(): OpenClawConfig;
@@ -255,6 +256,7 @@ export class WhatsAppManager {
           // The pause only spaces retry receipts, which WhatsApp Web sends without one; each message still gets
           // its retry receipt, and Baileys' per-message retry cap still bounds how often a sender resends.
           retryRequestDelayMs: 0,
+          getMessage: storedSentMessage(this.deps.db, id, this.log),
         };
       },
       onStatus: (s) => this.deps.onStatus(s),

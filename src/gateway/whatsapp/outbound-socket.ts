@@ -2,7 +2,7 @@
 // Baileys content here, and Baileys' errors become the outbox's four kinds of failure. The outbox has recorded each
 // id as ours before it asks (in the commit that marks the item sending), so the echo Baileys may emit before
 // sendMessage resolves is never taken as inbound.
-import type { AnyMessageContent, WASocket } from '@whiskeysockets/baileys';
+import { proto, type AnyMessageContent, type WASocket } from '@whiskeysockets/baileys';
 import { access } from 'node:fs/promises';
 import { SendFailure, type OutboundPort } from '../outbound/port';
 import type { OutboundPayload } from '../outbound/types';
@@ -117,13 +117,15 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
       // Only media needs I/O to become content; a text or reaction does not wait a turn for it.
       const content = payload.kind === 'media' ? await toContent(payload) : inlineContent(payload);
       const acked = acks.wait(sock, messageId);
+      let sent: Awaited<ReturnType<WASocket['sendMessage']>>;
       try {
-        await sock.sendMessage(chat, content, { messageId });
+        sent = await sock.sendMessage(chat, content, { messageId });
       } catch (err) {
         acks.cancel(messageId);
         throw classify(err, deps.socket() === null);
       }
-      return { acked };
+      // What went out, for a resend the recipient may ask for (whatsapp/resend-source.ts).
+      return { acked, content: sent?.message ? proto.Message.encode(sent.message).finish() : undefined };
     },
     async presence(chat, state) {
       const sock = deps.socket();

@@ -8,6 +8,7 @@ import { migration005 } from './005-inbound-intake';
 import { migration006 } from './006-outbox';
 import { migration007 } from './007-agent-sessions';
 import { migration008 } from './008-heartbeat-runs';
+import { migration009 } from './009-sent-content';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];

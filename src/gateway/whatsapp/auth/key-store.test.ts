@@ -1,6 +1,7 @@
 import { addTransactionCapability, proto, type SignalDataSet } from '@whiskeysockets/baileys';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deleteAccountKeys, KEY_TYPES, sqliteKeyStore, withIntake, type PendingIntake } from './key-store';
+import { sentContent, storeSentContent } from '../../store/queries/sent-content';
 import { keySamples, memoryLogger, tempState, type TempState } from './test-support';
 
 let t: TempState;
@@ -282,6 +283,14 @@ describe('a decryption’s plaintext (withIntake, durable-intake.ts)', () => {
     );
     deleteAccountKeys(t.store.db, 'default');
     expect(intakeRows().map((r) => r.account)).toEqual(['other']);
+  });
+
+  it('takes the copies of what the account sent with it (logout)', () => {
+    for (const account of ['default', 'other'])
+      storeSentContent(t.store.db, { account, messageId: 'M', chat: 'c', content: bytes(1) }, 0);
+    deleteAccountKeys(t.store.db, 'default');
+    expect(sentContent(t.store.db, 'default', 'M')).toBeUndefined();
+    expect(sentContent(t.store.db, 'other', 'M')).toEqual(Buffer.from([1]));
   });
 });
 

@@ -22,6 +22,7 @@ import {
   markIntakeHandled,
   type IntakeRecord,
 } from '../../store/queries/intake';
+import { deleteAccountSentContent } from '../../store/queries/sent-content';
 import { parseBufferJSON, stringifyBufferJSON } from './key-codec';
 
 export type KeyType = keyof SignalDataTypeMap;
@@ -213,10 +214,14 @@ export function readKeys<T extends KeyType>(
   return out;
 }
 
-/** Deletes the account's keys, and with them the plaintexts of its messages in wa_intake. */
+/**
+ * Deletes the account's keys, and with them the plaintexts of its messages in wa_intake and the copies of what it
+ * sent (sent_content): a new link is a new device, which no phone asks for an old message again.
+ */
 export function deleteAccountKeys(db: Database.Database, accountId: string): number {
   return db.transaction(() => {
     deleteAccountIntake(db, accountId);
+    deleteAccountSentContent(db, accountId);
     return statements(db).removeAccount.run(accountId).changes;
   })();
 }
