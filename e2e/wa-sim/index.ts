@@ -275,6 +275,11 @@ export class Sim {
     this.messaging.dropAcks = on;
   }
 
+  /** Simulated devices answer a linked client's retry receipt by sending the message again (off by default). */
+  answerRetries(on: boolean): void {
+    this.messaging.answerRetries = on;
+  }
+
   phone(e164: string, opts: { name?: string } = {}): Phone {
     const account = this.server.account(e164, opts.name ?? '');
     return this.person(account.user, () => new Phone(this, account)) as Phone;

@@ -48,10 +48,25 @@ export function newMessageId(): string {
 
 /** Relayed (message id, device) pairs remembered for resend dedupe. */
 const MAX_RELAYED = 200_000;
+/** Messages from simulated devices kept for retry receipts; the oldest forgotten first. */
+const MAX_SENT_KEPT = 20_000;
+
+interface SentBySimulated {
+  sender: SimUser;
+  senderDevice: number;
+  plaintext: Uint8Array;
+  mediatype: string | undefined;
+  /** The stanza's attributes; a resend carries the same. */
+  attrs: Record<string, string>;
+}
 
 export class Messaging {
   /** The "dropped acks" fault: the server stops acknowledging what companions send. */
   dropAcks = false;
+  /** Whether simulated devices answer a companion's retry receipt by sending the message again (as phones do). */
+  answerRetries = false;
+  /** What simulated devices sent to accounts, by "account user\0id", for answering retry receipts. */
+  private readonly sentBySimulated = new Map<string, SentBySimulated>();
   /**
    * What WhatsApp does with a resend of a message id it already relayed (a client retrying after a crash or a lost
    * ack): it acks the resend but does not hand the message again to a device that already has it. Kept as
@@ -71,8 +86,8 @@ export class Messaging {
     message: proto.IMessage,
     opts: SendOptions = {},
   ): Promise<string> {
-    const device = sender.devices.get(senderDevice);
-    if (!device) throw new Error(`${sender.user} has no simulated device ${senderDevice}`);
+    if (!sender.devices.has(senderDevice))
+      throw new Error(`${sender.user} has no simulated device ${senderDevice}`);
     const id = opts.id ?? newMessageId();
     const own = sender === to && !opts.peer;
     const plaintext = proto.Message.encode(
@@ -86,38 +101,79 @@ export class Messaging {
       addressing === 'pn'
         ? { sender_lid: deviceJid(sender, senderDevice, 'lid') }
         : { sender_pn: deviceJid(sender, senderDevice, 'pn') };
-    for (const companion of to.linkedCompanions()) {
-      const label = companionLabel(to, companion.device);
-      const bundle = (await device.hasSession(label))
-        ? undefined
-        : (deviceBundle(to, companion.device) ?? undefined);
-      const { type, ciphertext } = await device.encryptFor({ address: label, bundle }, padMessage(plaintext));
-      if (opts.corrupt) ciphertext[ciphertext.length - 1]! ^= 0xff;
-      this.server.deliver(to, companion.device, {
-        tag: 'message',
-        attrs: {
-          id,
-          from,
-          type: mediaTypeOf(message) ? 'media' : 'text',
-          t: String(Math.floor(Date.now() / 1000)),
-          notify: sender.name,
-          ...(own
-            ? { recipient: message.deviceSentMessage?.destinationJid ?? to.jid }
-            : opts.omitAlt
-              ? {}
-              : alt),
-          ...opts.attrs,
-        },
-        content: [
-          {
-            tag: 'enc',
-            attrs: { v: '2', type, ...(mediaTypeOf(message) ? { mediatype: mediaTypeOf(message)! } : {}) },
-            content: ciphertext,
-          },
-        ],
-      });
-    }
+    const mediatype = mediaTypeOf(message);
+    const sent: SentBySimulated = {
+      sender,
+      senderDevice,
+      plaintext,
+      mediatype,
+      attrs: {
+        id,
+        from,
+        type: mediatype ? 'media' : 'text',
+        t: String(Math.floor(Date.now() / 1000)),
+        notify: sender.name,
+        ...(own
+          ? { recipient: message.deviceSentMessage?.destinationJid ?? to.jid }
+          : opts.omitAlt
+            ? {}
+            : alt),
+        ...opts.attrs,
+      },
+    };
+    this.rememberSent(to, sent);
+    for (const companion of to.linkedCompanions())
+      await this.deliverCopy(to, companion.device, sent, opts.corrupt);
     return id;
+  }
+
+  /** Encrypts `sent` for one companion of `to` (on the session the device has, else a new one) and delivers it. */
+  private async deliverCopy(
+    to: Account,
+    companion: number,
+    sent: SentBySimulated,
+    corrupt = false,
+  ): Promise<void> {
+    const device = sent.sender.devices.get(sent.senderDevice)!;
+    const label = companionLabel(to, companion);
+    const bundle = (await device.hasSession(label)) ? undefined : (deviceBundle(to, companion) ?? undefined);
+    const { type, ciphertext } = await device.encryptFor(
+      { address: label, bundle },
+      padMessage(sent.plaintext),
+    );
+    if (corrupt) ciphertext[ciphertext.length - 1]! ^= 0xff;
+    this.server.deliver(to, companion, {
+      tag: 'message',
+      attrs: sent.attrs,
+      content: [
+        {
+          tag: 'enc',
+          attrs: { v: '2', type, ...(sent.mediatype ? { mediatype: sent.mediatype } : {}) },
+          content: ciphertext,
+        },
+      ],
+    });
+  }
+
+  private rememberSent(to: Account, sent: SentBySimulated): void {
+    if (this.sentBySimulated.size >= MAX_SENT_KEPT)
+      this.sentBySimulated.delete(this.sentBySimulated.keys().next().value!);
+    this.sentBySimulated.set(`${to.user}\u0000${sent.attrs.id}`, sent);
+  }
+
+  /**
+   * A companion could not decrypt a message a simulated device sent it and asks for it again (a retry receipt):
+   * like a phone, encrypt it anew for that companion, on a new session when the receipt asks for one (it carries
+   * keys, from the second retry on), and send it under the same id.
+   */
+  private async answerRetry(account: Account, companion: Companion, node: BinaryNode): Promise<void> {
+    const sent = this.sentBySimulated.get(`${account.user}\u0000${node.attrs.id ?? ''}`);
+    if (!sent) return;
+    if (getBinaryNodeChild(node, 'keys')) {
+      sent.sender.devices.get(sent.senderDevice)?.forgetSession(companionLabel(account, companion.device));
+    }
+    this.server.emit('retry-answered', { id: node.attrs.id, companion: companion.device });
+    await this.deliverCopy(account, companion.device, sent);
   }
 
   private handle(conn: Connection, node: BinaryNode): boolean {
@@ -259,6 +315,7 @@ export class Messaging {
       type,
       from: `${sender.user}:${companion.device}@${S_WHATSAPP_NET}`,
     });
+    if (type === 'retry' && this.answerRetries) void this.answerRetry(sender, companion, node);
     void conn.send({
       tag: 'ack',
       attrs: { class: 'receipt', id: node.attrs.id!, from: node.attrs.to ?? S_WHATSAPP_NET },
