@@ -10,7 +10,8 @@ import { pruneSentContent, storeSentContent, type SentContent } from '../store/q
 
 /** A phone that was off for days can still ask; past a week the copy is dropped. */
 const CONTENT_KEEP_MS = 7 * 24 * 3_600_000;
-const MAX_CONTENT_ROWS = 20_000;
+/** A reply is at most a text chunk (4,000 characters) or a media message's keys and thumbnail: tens of MB at most. */
+const MAX_CONTENT_ROWS = 10_000;
 /** Old content is dropped in a mark's commit at most this often (a table nothing is added to does not grow). */
 const PRUNE_EVERY_MS = 10 * 60_000;
 
