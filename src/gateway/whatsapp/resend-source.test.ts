@@ -24,6 +24,13 @@ it('gives back the stored message of this account, as Baileys relayed it', async
   expect(await storedSentMessage(t.store.db, 'other', log)(key('M1'))).toBeUndefined();
 });
 
+it('answers nothing, and says nothing, for a message that is not ours (a poll someone else created)', async () => {
+  const { log, lines } = memoryLogger();
+  const theirs = { remoteJid: 'c@s.whatsapp.net', fromMe: false, id: 'POLL' };
+  expect(await storedSentMessage(t.store.db, 'acc', log)(theirs)).toBeUndefined();
+  expect(lines()).toEqual([]);
+});
+
 it('says which message is no longer kept, and which could not be read, without throwing', async () => {
   const { log, lines } = memoryLogger();
   expect(await storedSentMessage(t.store.db, 'acc', log)(key('GONE'))).toBeUndefined();

@@ -14,7 +14,8 @@ export function storedSentMessage(
   log: Logger,
 ): (key: WAMessageKey) => Promise<proto.IMessage | undefined> {
   return async (key) => {
-    if (!key.id) return undefined;
+    // Baileys also asks for others' polls and events when a vote comes in; only our own sends are kept here.
+    if (!key.id || !key.fromMe) return undefined;
     try {
       const bytes = sentContent(db, accountId, key.id);
       if (bytes) return proto.Message.decode(bytes);
