@@ -325,6 +325,8 @@ export class WaSimServer extends EventEmitter {
   }
 
   private onNode(conn: Connection, node: BinaryNode): void {
+    // Every stanza a client sends, before anything handles it ('node' comes only for those nothing else took).
+    this.emit('stanza', conn, node);
     if (node.tag === 'iq' && (node.attrs.type === 'result' || node.attrs.type === 'error')) {
       const waiter = this.replyWaiters.get(node.attrs.id ?? '');
       if (waiter) {
