@@ -23,6 +23,7 @@ import { installFastAgreement } from './x25519-agreement';
 import { installSessionTrialCopies } from './session-trial';
 import { installNativeVerify } from './xeddsa-verify';
 import { storedSentMessage } from './resend-source';
+import { deviceCache } from './device-cache';
 
 export interface ManagerDeps {
   config(): OpenClawConfig;
@@ -228,6 +229,7 @@ export class WhatsAppManager {
     const resolved = resolveAccount(cfg, id, this.deps.stateDir);
     const { logs, simulator } = this.deps;
     const mediaAgent = simulator?.mediaCa ? new Agent({ ca: simulator.mediaCa }) : undefined;
+    const devices = deviceCache();
     const account = new WhatsAppAccount({
       accountId: id,
       name: resolved.name,
@@ -257,6 +259,7 @@ export class WhatsAppManager {
           // its retry receipt, and Baileys' per-message retry cap still bounds how often a sender resends.
           retryRequestDelayMs: 0,
           getMessage: storedSentMessage(this.deps.db, id, this.log),
+          userDevicesCache: devices,
         };
       },
       onStatus: (s) => this.deps.onStatus(s),
