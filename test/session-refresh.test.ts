@@ -10,32 +10,26 @@ import { inboundSuite, type InboundGateway } from './support/inbound';
 
 const suite = inboundSuite('session-refresh');
 
-type Person = Contact;
-
 /** Device queries and prekey-bundle fetches the gateway sends about `person` from now on. */
-function queriesAbout(person: Person): { usync: number; bundles: number; stop(): void } {
-  const counts = { usync: 0, bundles: 0 };
+function queriesAbout(person: Contact): { usync: number; bundles: number; stop(): void } {
+  const counts = { usync: 0, bundles: 0, stop: () => void suite.sim.server.off('stanza', onNode) };
   const ids = [person.e164.slice(1), person.lid.split('@')[0]!];
-  const onNode = (_conn: unknown, node: { tag: string; attrs: Record<string, string> }) => {
+  function onNode(_conn: unknown, node: { tag: string; attrs: Record<string, string> }): void {
     const text = JSON.stringify(node);
     if (node.tag !== 'iq' || !ids.some((id) => text.includes(id))) return;
     if (node.attrs.xmlns === 'usync') counts.usync++;
     if (node.attrs.xmlns === 'encrypt' && node.attrs.type === 'get') counts.bundles++;
-  };
+  }
   suite.sim.server.on('stanza', onNode);
-  return {
-    get usync() {
-      return counts.usync;
-    },
-    get bundles() {
-      return counts.bundles;
-    },
-    stop: () => void suite.sim.server.off('stanza', onNode),
-  };
+  return counts;
 }
 
 /** Sends one text through the control API; how the contact's phone got it. */
-async function send(g: InboundGateway, person: Person, message: string): Promise<ReceivedMessage['encType']> {
+async function send(
+  g: InboundGateway,
+  person: Contact,
+  message: string,
+): Promise<ReceivedMessage['encType']> {
   const sent = await g.call<{ ids: string[] }>('message.send', { to: person.e164, message });
   return (await person.nextMessage((m) => m.id === sent.ids[0])).encType;
 }
@@ -43,7 +37,7 @@ async function send(g: InboundGateway, person: Person, message: string): Promise
 const OPEN = `channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"] } },`;
 
 /** The contact writes to the gateway, and the gateway has taken it in. */
-async function answer(g: InboundGateway, person: Person, text: string): Promise<void> {
+async function answer(g: InboundGateway, person: Contact, text: string): Promise<void> {
   const id = await person.send(g.phone, text);
   await g.nextAccepted((m) => m.messageId === id);
 }
