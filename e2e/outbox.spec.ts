@@ -62,6 +62,8 @@ test('the Outbox shows sends live, and Cancel and Retry act on a held automatic 
     const stranger = sim.contact('+15550009002', { name: 'Stranger' });
     await stranger.send(sim.phone(NUMBER), 'hi, may I?');
     await expect(page.getByTestId('outbox-row')).toHaveCount(2);
+    // Sent before the connection goes: otherwise it would be held too, next to the confirmation below.
+    await expect(page.locator('[data-testid="outbox-row"][data-state="sent"]')).toHaveCount(2);
     const { pending } = await call<{ pending: Array<{ code: string }> }>(client, 'pairing.list', {});
     expect(pending).toHaveLength(1);
 
