@@ -38,6 +38,9 @@ function fromDeviceQuery(): boolean {
   }
 }
 
+/** libsignal's SessionRecord as Baileys loads it, resolved on first use (the resolution walks the module paths). */
+let sessionRecord: SessionRecordClass | undefined;
+
 /** Whether `address` has an open session with the identity that `bundle` carries. */
 async function sameOpenSession(
   keys: SignalKeyStoreWithTransaction,
@@ -46,8 +49,8 @@ async function sameOpenSession(
 ): Promise<boolean> {
   const { [address]: data } = await keys.get('session', [address]);
   if (!data) return false;
-  const { SessionRecord } = requireAsBaileys('libsignal') as { SessionRecord: SessionRecordClass };
-  const open = SessionRecord.deserialize(data).getOpenSession();
+  sessionRecord ??= (requireAsBaileys('libsignal') as { SessionRecord: SessionRecordClass }).SessionRecord;
+  const open = sessionRecord.deserialize(data).getOpenSession();
   return !!open && Buffer.from(bundle.identityKey).equals(open.indexInfo.remoteIdentityKey);
 }
 
