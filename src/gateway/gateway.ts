@@ -12,6 +12,7 @@ import { createHttpHandler } from './control/http-server';
 import { createHandlers } from './control/methods';
 import { removeRuntimeInfo, writeRuntimeInfo } from './control/runtime-file';
 import {
+  closerFor,
   describeLockHolder,
   faultDelay,
   findUiDir,
@@ -45,6 +46,9 @@ import { resolveAccount } from './config/account';
 import { InboundPipeline } from './inbound/pipeline';
 import { importLegacyPairing, sendPairingConfirmation } from './inbound/pairing-glue';
 import { selectSimulator, type SimulatorSelection } from './whatsapp/simulator';
+
+/** How long a request still in progress at shutdown may take before its connection is cut. */
+const SERVER_CLOSE_GRACE_MS = 1000;
 
 export type { CallerContext } from './control/dispatcher';
 export { GatewayStartError } from './start-support';
@@ -276,8 +280,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       onEvent: (l) => listeners.add(l),
     });
     const server = createServer(createHttpHandler({ uiDir, port: () => port, auth, metrics }));
+    const closeServer = closerFor(server, SERVER_CLOSE_GRACE_MS);
     await listen(server, port);
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    cleanups.push(closeServer);
     const sockets = attachControlSocket({
       server,
       port: () => port,

@@ -1,7 +1,8 @@
 // What starting the gateway needs besides wiring its parts: the start-up error people read, the port from the
-// environment, the loopback listener, the lock holder's description and the built UI's folder.
+// environment, the loopback listener and its shutdown, the lock holder's description and the built UI's folder.
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isProcessAlive, readRuntimeInfo } from './control/runtime-file';
@@ -67,6 +68,30 @@ export function listen(server: Server, port: number): Promise<void> {
     // Loopback only: the control API is never reachable from another machine.
     server.listen(port, '127.0.0.1');
   });
+}
+
+/**
+ * Tracks the server's connections from now on and returns how to close it: no new connections, `graceMs` for
+ * those still open to end, then each one left is destroyed. Node's close() waits for every connection, and once it
+ * is called Node stops timing out half-received requests, so one client that sent half its headers (or an upgrade
+ * nobody answers) would hold the gateway's shutdown for good.
+ */
+export function closerFor(server: Server, graceMs: number): () => Promise<void> {
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return () =>
+    new Promise<void>((resolve) => {
+      const deadline = setTimeout(() => {
+        for (const socket of open) socket.destroy();
+      }, graceMs);
+      server.close(() => {
+        clearTimeout(deadline);
+        resolve();
+      });
+    });
 }
 
 /**

@@ -68,6 +68,8 @@ export function attachControlSocket(opts: {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const reject = (status: number, why: string) => {
       opts.log.warn({ status, why, origin: req.headers.origin }, 'control connection refused');
+      // The HTTP server keeps half-open sockets: without the destroy, a client that never closes holds this one.
+      socket.once('finish', () => socket.destroy());
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\n\r\n`);
     };
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
