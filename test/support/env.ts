@@ -15,14 +15,23 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
+/**
+ * A port for a gateway the test starts later. Taken below Linux's ephemeral range (32768–60999): a port the kernel
+ * hands out could go to any outgoing connection of a parallel test in the moment between this check and the
+ * gateway's own bind, and the gateway would not start.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
