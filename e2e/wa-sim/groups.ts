@@ -98,6 +98,14 @@ export class SimGroup {
     );
   }
 
+  /**
+   * `member`'s simulated devices lose every sender key they received in this group (a phone restored from a backup):
+   * the senders' next messages fail there, listed in `failures()`, until a sender distributes its key again.
+   */
+  loseSenderKeys(member: Member): Promise<void> {
+    return this.groups.messages.forgetReceivedKeys(this.record, member.user);
+  }
+
   /** Group messages a simulated device could not decrypt (missing sender key, broken session). */
   failures(): GroupFailure[] {
     return this.groups.messages.failures.filter((f) => f.group === this.jid);

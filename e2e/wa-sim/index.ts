@@ -200,10 +200,20 @@ export class Contact extends Person {
 
   /**
    * Asks `to`'s linked devices to send message `id` again, as a phone does for a message it could not decrypt (a
-   * retry receipt); the resent copy is recorded like any other once this contact's device decrypts it.
+   * retry receipt); the resent copy is recorded like any other once this contact's device decrypts it. With
+   * `group`, the message was one `to` sent to that group (the receipt comes from the group, naming this member).
    */
-  requestRetry(to: Phone, id: string, device = 0): void {
-    this.sim.messaging.retryReceipt(this.user, device, to.account, id);
+  requestRetry(to: Phone, id: string, device = 0, opts: { group?: SimGroup } = {}): void {
+    this.sim.messaging.retryReceipt(
+      this.user,
+      device,
+      to.account,
+      id,
+      opts.group && {
+        jid: opts.group.jid,
+        address: opts.group.addressOf(this),
+      },
+    );
   }
 
   /** A message whose MAC does not verify (the "Bad MAC" fault); the session must already exist to show it. */

@@ -67,6 +67,13 @@ export class GroupMessages {
     if (this.failures.length > MAX_RECORDED) this.failures.shift();
   }
 
+  /** `member`'s devices forget the sender keys they received in the group: its next skmsgs fail until resent. */
+  forgetReceivedKeys(group: GroupRecord, member: SimUser): Promise<void> {
+    return this.serial(async () => {
+      for (const device of member.devices.values()) this.partyOf(device).forgetReceivedKeys(group.jid);
+    });
+  }
+
   /** A simulated member's device sends `message` to the group. Resolves once every copy is delivered or queued. */
   async send(
     group: GroupRecord,
@@ -205,8 +212,9 @@ export class GroupMessages {
         this.fail(group, simulated, err);
       }
     }
-    const delivered = new Set<SimUser>();
     const meta = { id, from: `${sender.user}:${companion.device}@${S_WHATSAPP_NET}`, stanza: node };
+    if (node.attrs.participant) return this.resendTo(conn, group, node, { label, senderName }, meta);
+    const delivered = new Set<SimUser>();
     for (const member of group.participants.keys()) {
       for (const [deviceId, device] of member.devices) {
         const read =
@@ -237,6 +245,48 @@ export class GroupMessages {
         tag: 'receipt',
         attrs: { id, from: group.jid, participant: addressOf(group.addressingMode, user), t: now() },
       });
+    }
+  }
+
+  /**
+   * A resend to one member's device (Baileys' answer to a retry receipt): the message, with the sender key folded
+   * in, is encrypted for that device alone, and the server hands it to that device only.
+   */
+  private async resendTo(
+    conn: Connection,
+    group: GroupRecord,
+    node: BinaryNode,
+    { label, senderName }: { label: string; senderName: string },
+    meta: { id: string; from: string; stanza: BinaryNode },
+  ): Promise<void> {
+    const enc = getBinaryNodeChildren(node, 'enc').find((e) => e.attrs.type !== 'skmsg');
+    const found = this.server.resolve(node.attrs.participant!);
+    if (!enc || !found || !(enc.content instanceof Uint8Array)) return;
+    const simulated = found.user.devices.get(found.device);
+    if (!simulated) {
+      const target = companionsOf(found.user).find((c) => c.companion.device === found.device);
+      if (target)
+        this.server.deliver(target.account, found.device, {
+          tag: 'message',
+          attrs: { ...node.attrs, from: group.jid, t: now() },
+          content: [enc],
+        });
+      return;
+    }
+    try {
+      const message = decode(
+        await simulated.decryptFrom(label, enc.attrs.type as 'pkmsg' | 'msg', enc.content),
+      );
+      const skdm = message.senderKeyDistributionMessage?.axolotlSenderKeyDistributionMessage;
+      if (skdm) await this.partyOf(simulated).processDistribution(group.jid, senderName, skdm);
+      const encType = enc.attrs.type as 'pkmsg' | 'msg';
+      found.user.record({ ...meta, device: found.device, chat: group.jid, message, encType });
+      void conn.send({
+        tag: 'receipt',
+        attrs: { id: meta.id, from: group.jid, participant: node.attrs.participant!, t: now() },
+      });
+    } catch (err) {
+      this.fail(group, simulated, err);
     }
   }
 

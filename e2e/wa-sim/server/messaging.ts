@@ -348,20 +348,31 @@ export class Messaging {
 
   /**
    * What a phone sends when it could not decrypt message `id` from `to`: a retry receipt (count 1, its registration
-   * id, no key bundle), asking the sender to encrypt the message again. Delivered to every linked companion of
-   * `to`, queued for one that is offline.
+   * id, no key bundle), asking the sender to encrypt the message again; for a group message, from the group with
+   * the member as participant. Delivered to every linked companion of `to`, queued for one that is offline.
    */
-  retryReceipt(from: SimUser, device: number, to: Account, id: string): void {
+  retryReceipt(
+    from: SimUser,
+    device: number,
+    to: Account,
+    id: string,
+    group?: { jid: string; address: string },
+  ): void {
     const registrationId = from.devices.get(device)?.registrationId;
     if (registrationId === undefined) throw new Error(`${from.jid} has no simulated device ${device}`);
     const registration = Buffer.alloc(4);
     registration.writeUInt32BE(registrationId);
     const t = String(Math.floor(Date.now() / 1000));
-    const fromJid = device ? `${from.jid.split('@')[0]}:${device}@${from.jid.split('@')[1]}` : from.jid;
+    const withDevice = (jid: string) =>
+      device ? `${jid.split('@')[0]}:${device}@${jid.split('@')[1]}` : jid;
+    // A group's receipt comes from the group and names the member's device as participant.
+    const addressing: Record<string, string> = group
+      ? { from: group.jid, participant: withDevice(group.address) }
+      : { from: withDevice(from.jid) };
     for (const companion of to.linkedCompanions()) {
       this.server.deliver(to, companion.device, {
         tag: 'receipt',
-        attrs: { id, from: fromJid, type: 'retry', t },
+        attrs: { id, ...addressing, type: 'retry', t },
         content: [
           { tag: 'retry', attrs: { count: '1', id, t, v: '1' } },
           { tag: 'registration', attrs: {}, content: registration },

@@ -32,6 +32,13 @@ class MemorySenderKeyStore implements SenderKeyStore {
   has(name: SenderKeyName): boolean {
     return this.records.has(name.toString());
   }
+
+  /** Drops every record of `groupJid` but `keep`. */
+  forgetGroup(groupJid: string, keep: SenderKeyName): void {
+    for (const id of this.records.keys()) {
+      if (id.startsWith(`${groupJid}::`) && id !== keep.toString()) this.records.delete(id);
+    }
+  }
 }
 
 export interface SenderKeyPartyOptions {
@@ -129,5 +136,10 @@ export class SenderKeyParty {
 
   hasSenderKey(groupJid: string, senderAddressOrJid: string): boolean {
     return this.store.has(this.nameFor(groupJid, senderAddressOrJid));
+  }
+
+  /** Forgets the other members' sender keys for the group (its own chain stays), as a phone restored without them. */
+  forgetReceivedKeys(groupJid: string): void {
+    this.store.forgetGroup(groupJid, this.nameFor(groupJid, this.jid));
   }
 }
