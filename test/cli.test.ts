@@ -1,6 +1,7 @@
 // The `openclaw` CLI as a person uses it: real processes, a real gateway, real files.
 import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ARGS, runCli, spawnGateway, type GatewayProcess } from './support/cli';
 import { makeTestEnv, waitFor, type TestEnv } from './support/env';
@@ -219,7 +220,12 @@ describe('with `openclaw gateway run` going', () => {
     await chmod(tokenFile, 0o600);
   });
 
-  it('stops cleanly on Ctrl-C and removes its runtime file', async () => {
+  it('stops cleanly on Ctrl-C and removes its runtime file, also with a client that sent half a request', async () => {
+    // Node's server close waits for this connection for ever; the gateway cuts it after a grace period.
+    const client = connect(t.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    await new Promise((resolve) => client.once('connect', resolve));
+    client.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     const code = await gw.interrupt();
     expect(code).toBe(0);
     expect(gw.output()).toContain('Gateway stopped.');
