@@ -21,10 +21,11 @@ export interface TestEnv {
  * gateway's own bind, and the gateway would not start.
  */
 export async function freePort(): Promise<number> {
-  for (;;) {
+  for (let tries = 0; tries < 50; tries++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (await canListen(port)) return port;
   }
+  throw new Error('no free port on 127.0.0.1 between 20000 and 31999 after 50 tries');
 }
 
 function canListen(port: number): Promise<boolean> {
