@@ -97,7 +97,12 @@ describe('a retry request from a group member’s phone', () => {
     const g = await suite.gateway('+15550420004', OPEN);
     const erin = suite.sim.contact('+15550424001', { name: 'Erin', devices: 2 });
     const frank = suite.sim.contact('+15550424002', { name: 'Frank' });
-    const group = await suite.sim.group('Retry devices', { admin: g.phone, members: [erin, frank] });
+    // A LID-addressed group: the retry receipt and the resend name the member by LID.
+    const group = await suite.sim.group('Retry devices', {
+      admin: g.phone,
+      members: [erin, frank],
+      addressingMode: 'lid',
+    });
     const first = await send(g, group, 'hello devices');
     await group.nextMessage(erin, (x) => x.id === first && x.device === 1);
     await group.loseSenderKeys(erin);
