@@ -15,17 +15,36 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
+/** Ports handed out per worker: 12 blocks of 1000 from 20000, below Linux's ephemeral range (32768–60999). */
+const PORT_BLOCK = 1000;
+const PORT_BLOCKS = 12;
 /**
- * A port for a gateway the test starts later. Taken below Linux's ephemeral range (32768–60999): a port the kernel
- * hands out could go to any outgoing connection of a parallel test in the moment between this check and the
- * gateway's own bind, and the gateway would not start.
+ * This process's block: its vitest worker's (VITEST_POOL_ID is unique among the workers running at once) or its
+ * Playwright worker's; 0 for anything else, such as a bench.
+ */
+const portBlock =
+  (process.env.VITEST_POOL_ID !== undefined
+    ? Number(process.env.VITEST_POOL_ID)
+    : process.env.TEST_PARALLEL_INDEX !== undefined
+      ? 6 + Number(process.env.TEST_PARALLEL_INDEX)
+      : 0) % PORT_BLOCKS;
+/** Where in the block this process goes next; a random start, so test files after each other in one worker spread. */
+let nextInBlock = Math.floor(Math.random() * PORT_BLOCK);
+
+/**
+ * A port for a gateway the test starts later. The port is only checked here, and bound seconds later by the gateway,
+ * so it must be one no one else picks in between: a port from listen(0) could go to any outgoing connection in the
+ * meantime, and a random pick to another worker's gateway (both happened in CI). So each worker takes ports in turn
+ * from a block of its own, outside the kernel's ephemeral range.
  */
 export async function freePort(): Promise<number> {
-  for (let tries = 0; tries < 50; tries++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
+  for (let tries = 0; tries < PORT_BLOCK; tries++) {
+    const port = 20_000 + portBlock * PORT_BLOCK + (nextInBlock++ % PORT_BLOCK);
     if (await canListen(port)) return port;
   }
-  throw new Error('no free port on 127.0.0.1 between 20000 and 31999 after 50 tries');
+  throw new Error(
+    `no free port on 127.0.0.1 in ${20_000 + portBlock * PORT_BLOCK}–${20_000 + (portBlock + 1) * PORT_BLOCK - 1}`,
+  );
 }
 
 function canListen(port: number): Promise<boolean> {
