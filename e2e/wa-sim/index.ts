@@ -204,16 +204,7 @@ export class Contact extends Person {
    * `group`, the message was one `to` sent to that group (the receipt comes from the group, naming this member).
    */
   requestRetry(to: Phone, id: string, device = 0, opts: { group?: SimGroup } = {}): void {
-    this.sim.messaging.retryReceipt(
-      this.user,
-      device,
-      to.account,
-      id,
-      opts.group && {
-        jid: opts.group.jid,
-        address: opts.group.addressOf(this),
-      },
-    );
+    this.sim.messaging.retryReceipt(this.user, device, to.account, id, opts.group?.record);
   }
 
   /** A message whose MAC does not verify (the "Bad MAC" fault); the session must already exist to show it. */

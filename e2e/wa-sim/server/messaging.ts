@@ -11,6 +11,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { padMessage, unpadMessage } from '../signal/party';
 import type { Connection } from './connection';
+import type { GroupRecord } from './group-model';
 import { answerKeyFetch, answerUsync, deviceBundle } from './keys';
 import { Account, S_WHATSAPP_NET, type Companion, type SimUser } from './model';
 import type { WaSimServer } from './sim';
@@ -356,19 +357,17 @@ export class Messaging {
     device: number,
     to: Account,
     id: string,
-    group?: { jid: string; address: string },
+    group?: Pick<GroupRecord, 'jid' | 'addressingMode'>,
   ): void {
     const registrationId = from.devices.get(device)?.registrationId;
     if (registrationId === undefined) throw new Error(`${from.jid} has no simulated device ${device}`);
     const registration = Buffer.alloc(4);
     registration.writeUInt32BE(registrationId);
     const t = String(Math.floor(Date.now() / 1000));
-    const withDevice = (jid: string) =>
-      device ? `${jid.split('@')[0]}:${device}@${jid.split('@')[1]}` : jid;
-    // A group's receipt comes from the group and names the member's device as participant.
+    // A group's receipt comes from the group and names the member's device, in the group's addressing, as participant.
     const addressing: Record<string, string> = group
-      ? { from: group.jid, participant: withDevice(group.address) }
-      : { from: withDevice(from.jid) };
+      ? { from: group.jid, participant: deviceJid(from, device, group.addressingMode) }
+      : { from: deviceJid(from, device) };
     for (const companion of to.linkedCompanions()) {
       this.server.deliver(to, companion.device, {
         tag: 'receipt',
