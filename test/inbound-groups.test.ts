@@ -125,6 +125,28 @@ describe('groupPolicy "allowlist" (the default), mention gating and history', ()
       envelope(group, alice, `@${userOf(g.phone.jid)} and now?`),
     );
   });
+
+  it('an offline backlog of plain messages and mentions: each plain one is injected once, with the next mention', async () => {
+    // Processed as one batch, whose group hand-offs share a commit where no history waits: the pending history
+    // each mention gets must still be exactly what came since the previous mention.
+    const { g, group, alice, bob } = await start(11, `channels: { whatsapp: { groups: { "*": {} } } },`);
+    await g.down();
+    const p1 = await group.send(alice, 'plain one');
+    const m1 = await group.send(bob, mention(g.phone.jid, 'first'));
+    const m2 = await group.send(alice, mention(g.phone.jid, 'second'));
+    const m3 = await group.send(bob, mention(g.phone.jid, 'third'));
+    const p2 = await group.send(alice, 'plain two');
+    const m4 = await group.send(bob, mention(g.phone.jid, 'fourth'));
+    await g.up();
+    const bodies = await Promise.all([m1, m2, m3, m4].map(async (id) => (await accepted(g, id)).body));
+    expect(bodies[0]!.split('\n')[1]).toMatch(envelope(group, alice, 'plain one'));
+    expect(bodies[0]!.match(/plain/g)).toHaveLength(1);
+    for (const body of bodies.slice(1, 3)) expect(body).not.toContain(HISTORY);
+    expect(bodies[3]!.split('\n')[1]).toMatch(envelope(group, alice, 'plain two'));
+    expect(bodies[3]!.match(/plain/g)).toHaveLength(1);
+    for (const id of [p1, p2]) expect((await g.settled(id)).state).toBe('consumed');
+    expect(g.accepted.map((m) => m.messageId)).toEqual([m1, m2, m3, m4]);
+  });
 });
 
 describe('groupPolicy "open" and "disabled", activation "always", groupAllowFrom', () => {

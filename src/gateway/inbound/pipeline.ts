@@ -5,7 +5,8 @@
 //
 // A chat's worker takes what has queued up for it (a burst, an offline backlog) and commits the direct-message
 // hand-offs of that batch together: each is its own savepoint, so one failing row fails alone, but the burst pays
-// one commit. Group hand-offs commit one by one, because the next message's pending history depends on them.
+// one commit. A group hand-off that may consume waiting history rows commits before the next message is processed,
+// because that message's pending history depends on it; in a chat known to have none, it joins the batch too.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { AcceptedMessage } from '../../shared/contract';
@@ -22,6 +23,7 @@ import {
   type HandOff,
   type InboxRow,
 } from '../store/queries/inbox';
+import { knownWithoutHistory } from '../store/queries/history-index';
 import type { InboundPort, ReplyPort } from './port';
 import { processInbound } from './process';
 import type { RawInbound } from './types';
@@ -175,7 +177,9 @@ export class InboundPipeline {
       const deferred: Deferred[] = [];
       for (const row of batch) {
         await this.run(row, deferred);
-        if (row.raw.isGroup) this.commit(deferred.splice(0));
+        const { accountId, chatJid } = row.raw;
+        if (row.raw.isGroup && !knownWithoutHistory(this.deps.db, accountId, chatJid))
+          this.commit(deferred.splice(0));
       }
       this.commit(deferred);
       for (const row of batch) this.queued.delete(row.seq);
