@@ -6,6 +6,7 @@ import type { WAMessage } from '@whiskeysockets/baileys';
 import { connect } from '../../e2e/wa-sim/client';
 import { MAX_OFFLINE_QUEUE } from '../../e2e/wa-sim/server/model';
 import { startGateway } from '../../src/gateway/gateway';
+import { recordStorages, releaseStorages } from '../../src/gateway/whatsapp/socket-storages';
 
 export interface Round {
   /** Wall clock, connect → N-th message. */
@@ -79,7 +80,9 @@ export async function bareBacklogRound(
   const finished = new Promise<void>((r) => (done = r));
   const start = performance.now();
   const cpu0 = process.cpuUsage();
-  const client = connect(url, auth);
+  // Released after the round, as the gateway releases its sockets' (socket-storages.ts): on Node 20 a bare socket's
+  // storage would otherwise tax every later round of either side with an async-hook visit per promise.
+  const { value: client, storages } = recordStorages(() => connect(url, auth));
   client.sock.ev.on('messages.upsert', ({ messages }) => {
     seen += messages.filter(counts).length;
     if (seen > 0 && !first) first = performance.now();
@@ -92,5 +95,6 @@ export async function bareBacklogRound(
     firstMs: first - start,
   };
   client.end();
+  releaseStorages(storages);
   return round;
 }

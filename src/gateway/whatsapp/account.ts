@@ -13,19 +13,25 @@ import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract
 import { GatewayError } from '../errors';
 import type { RawInbound } from '../inbound/types';
 import { baileysLogger, type BaileysLogger } from './baileys-log';
-import { makeAccountSocket } from './account-socket';
+import { makeAccountSocket, type AccountSocket } from './account-socket';
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
 import { accountStatus, qrEvent } from './account-status';
 import { SEND_LIMIT_EVENTS, SendLimitsTracker } from './send-limits';
 import { closeOutcome, unreachableReason } from './lifecycle';
+import { releaseStorages } from './socket-storages';
 import { Waiters } from './waiters';
 import { ReconnectBudget, type ReconnectPolicy } from './reconnect-policy';
 
 const TIMELINE_LENGTH = 20;
 /** Every socket event the account listens to, all removed with the socket. */
 const SOCKET_EVENTS = ['creds.update', 'connection.update', 'messages.upsert', ...SEND_LIMIT_EVENTS] as const;
+/**
+ * How long a closed socket's storages stay enabled: what it was decrypting when it closed still runs its key
+ * transaction to the end, and must not lose its context halfway (socket-storages.ts).
+ */
+const RETIRED_GRACE_MS = 10_000;
 
 export interface AccountDeps {
   accountId: string;
@@ -54,6 +60,9 @@ export interface AccountDeps {
 export class WhatsAppAccount {
   private auth!: GatewayAuthState;
   private sock: WASocket | null = null;
+  private storages: AccountSocket['storages'] = [];
+  /** Storages of closed sockets, released on a later connect once past the grace, and all on stop. */
+  private readonly retired: Array<{ at: number; storages: AccountSocket['storages'] }> = [];
   private state: AccountState = 'unlinked';
   private readonly budget: ReconnectBudget;
   private connectionId = 0;
@@ -174,6 +183,7 @@ export class WhatsAppAccount {
     this.port.close();
     this.closeSocket();
     this.inbound.intake.flushHandled();
+    this.releaseRetired(Infinity);
     this.clearTimers();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
@@ -223,7 +233,8 @@ export class WhatsAppAccount {
     this.qrShown = 0;
     this.latestQr = null;
     this.setState(state);
-    const sock = makeAccountSocket(
+    this.releaseRetired(Date.now() - RETIRED_GRACE_MS);
+    const { value: sock, storages } = makeAccountSocket(
       this.deps.socketOptions(),
       this.auth,
       this.baileysLog,
@@ -231,6 +242,7 @@ export class WhatsAppAccount {
     );
     this.inbound.attach(sock);
     this.sock = sock;
+    this.storages = storages;
     this.socketSince = Date.now();
     sock.ev.on('creds.update', () => void this.auth.saveCreds());
     sock.ev.on('connection.update', (update) => void this.onUpdate(sock, update));
@@ -333,6 +345,8 @@ export class WhatsAppAccount {
     for (const event of SOCKET_EVENTS) sock.ev.removeAllListeners(event);
     if (this.sock === sock) {
       this.sock = null;
+      this.retired.push({ at: Date.now(), storages: this.storages });
+      this.storages = [];
       this.socketSince = null;
       // Its close event no longer reaches onClose: a logout or stop must not leave "connected since" behind.
       this.openedAt = null;
@@ -344,6 +358,12 @@ export class WhatsAppAccount {
     if (!sock) return;
     this.detach(sock);
     sock.end(undefined);
+  }
+
+  /** Releases the storages of sockets closed before `before`. */
+  private releaseRetired(before: number): void {
+    while (this.retired.length > 0 && this.retired[0]!.at < before)
+      releaseStorages(this.retired.shift()!.storages);
   }
 
   // ---- state, timers, heartbeat -------------------------------------------------------------------------------
