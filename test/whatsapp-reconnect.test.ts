@@ -5,9 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { AccountStatus } from '../src/shared/contract';
 import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { tokenFilePath } from '../src/gateway/control/token';
+import { RETIRED_GRACE_MS } from '../src/gateway/whatsapp/account';
 import { MAX_RESTARTS_IN_A_ROW } from '../src/gateway/whatsapp/reconnect-policy';
 import { startSim, type Sim } from '../e2e/wa-sim/index';
-import { makeTestEnv, type TestEnv } from './support/env';
+import { makeTestEnv, waitFor, type TestEnv } from './support/env';
 import { PER_PROMISE_HOOK, storagesOnNewPromises } from './support/storages';
 import { openRaw, type RawClient } from './support/ws-client';
 
@@ -127,6 +128,25 @@ describe('a server that asks for a restart (515) right after every login', () =>
     await gw.stop();
     await t.cleanup();
     expect(await storagesOnNewPromises()).toBe(before);
+  });
+
+  it("a running account keeps only its live socket's storage once a closed one's grace is over", async () => {
+    const before = await storagesOnNewPromises();
+    const client = await gateway(quick);
+    const e164 = '+15550300517';
+    await link(client, e164);
+    // A restart closes a socket that has run key transactions (its storage enabled) and opens the next at once.
+    const reopened = nextState(client, 'open');
+    await sim.fault.restartRequired(sim.phone(e164).account);
+    await reopened;
+    const live = PER_PROMISE_HOOK ? 1 : 0;
+    // Both on once the new socket has run its first transaction; the closed one stays on for its grace.
+    await waitFor(
+      async () => (await storagesOnNewPromises()) === before + 2 * live,
+      "the closed socket's storage and the new one's",
+    );
+    await new Promise((r) => setTimeout(r, RETIRED_GRACE_MS + 500));
+    expect(await storagesOnNewPromises()).toBe(before + live);
   });
 });
 

@@ -31,7 +31,7 @@ const SOCKET_EVENTS = ['creds.update', 'connection.update', 'messages.upsert', .
  * How long a closed socket's storages stay enabled: what it was decrypting when it closed still runs its key
  * transaction to the end, and must not lose its context halfway (socket-storages.ts).
  */
-const RETIRED_GRACE_MS = 10_000;
+export const RETIRED_GRACE_MS = 10_000;
 
 export interface AccountDeps {
   accountId: string;
@@ -61,8 +61,8 @@ export class WhatsAppAccount {
   private auth!: GatewayAuthState;
   private sock: WASocket | null = null;
   private storages: AccountSocket['storages'] = [];
-  /** Storages of closed sockets, released on a later connect once past the grace, and all on stop. */
-  private readonly retired: Array<{ at: number; storages: AccountSocket['storages'] }> = [];
+  /** Storages of closed sockets, each released by its timer once past the grace, and all on stop. */
+  private readonly retired = new Map<NodeJS.Timeout, AccountSocket['storages']>();
   private state: AccountState = 'unlinked';
   private readonly budget: ReconnectBudget;
   private connectionId = 0;
@@ -183,7 +183,7 @@ export class WhatsAppAccount {
     this.port.close();
     this.closeSocket();
     this.inbound.intake.flushHandled();
-    this.releaseRetired(Infinity);
+    this.releaseRetired();
     this.clearTimers();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
@@ -233,7 +233,6 @@ export class WhatsAppAccount {
     this.qrShown = 0;
     this.latestQr = null;
     this.setState(state);
-    this.releaseRetired(Date.now() - RETIRED_GRACE_MS);
     const { value: sock, storages } = makeAccountSocket(
       this.deps.socketOptions(),
       this.auth,
@@ -345,7 +344,7 @@ export class WhatsAppAccount {
     for (const event of SOCKET_EVENTS) sock.ev.removeAllListeners(event);
     if (this.sock === sock) {
       this.sock = null;
-      this.retired.push({ at: Date.now(), storages: this.storages });
+      this.retire(this.storages);
       this.storages = [];
       this.socketSince = null;
       // Its close event no longer reaches onClose: a logout or stop must not leave "connected since" behind.
@@ -360,10 +359,21 @@ export class WhatsAppAccount {
     sock.end(undefined);
   }
 
-  /** Releases the storages of sockets closed before `before`. */
-  private releaseRetired(before: number): void {
-    while (this.retired.length > 0 && this.retired[0]!.at < before)
-      releaseStorages(this.retired.shift()!.storages);
+  private retire(storages: AccountSocket['storages']): void {
+    const timer = setTimeout(() => {
+      this.retired.delete(timer);
+      releaseStorages(storages);
+    }, RETIRED_GRACE_MS);
+    timer.unref();
+    this.retired.set(timer, storages);
+  }
+
+  private releaseRetired(): void {
+    for (const [timer, storages] of this.retired) {
+      clearTimeout(timer);
+      releaseStorages(storages);
+    }
+    this.retired.clear();
   }
 
   // ---- state, timers, heartbeat -------------------------------------------------------------------------------
