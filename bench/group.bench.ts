@@ -39,8 +39,18 @@ async function prepareRound(sim: Sim, member: Phone, contacts: Contact[], tag: s
     admin: contacts[0]!,
     members: [member, ...contacts],
   });
+  let overflowed = false;
+  const full = () => (overflowed = true);
+  sim.server.on('queue-full', full);
   for (let i = 0; i < N; i++) await group.send(contacts[i % contacts.length]!, `${tag} group message ${i}`);
   await new Promise((r) => setTimeout(r, 100));
+  sim.server.off('queue-full', full);
+  // The group's own stanzas (its creation, the members added) share the offline queue with the messages: a round
+  // short of messages would wait for them forever.
+  if (overflowed)
+    throw new Error(
+      `BENCH_GROUP_N=${N}: the simulator's offline queue overflowed (the group's own stanzas need room beside the messages); use a smaller BENCH_GROUP_N`,
+    );
   return group;
 }
 
