@@ -19,7 +19,7 @@ describe('recordStorages / releaseStorages', () => {
     for (const { value: keys, storages } of made) {
       expect(storages).toHaveLength(1);
       expect(storages[0]).toBeInstanceOf(AsyncLocalStorage);
-      await keys.transaction(() => keys.get('session', ['x']), 'k');
+      await keys.transaction(async () => keys.get('session', ['x']), 'k');
     }
     // Enabled by their transactions: on Node 20 every new promise visits all five (none on Node 24).
     expect(await storagesOnNewPromises()).toBe(PER_PROMISE_HOOK ? before + 5 : 0);
