@@ -29,9 +29,10 @@ const TIMELINE_LENGTH = 20;
 const SOCKET_EVENTS = ['creds.update', 'connection.update', 'messages.upsert', ...SEND_LIMIT_EVENTS] as const;
 /**
  * How long a closed socket's storages stay enabled: what it was decrypting when it closed still runs its key
- * transaction to the end, and must not lose its context halfway (socket-storages.ts).
+ * transaction to the end (milliseconds; its offline queue stops at the close), and must not lose its context
+ * halfway (socket-storages.ts).
  */
-export const RETIRED_GRACE_MS = 10_000;
+export const RETIRED_GRACE_MS = 3_000;
 
 export interface AccountDeps {
   accountId: string;
