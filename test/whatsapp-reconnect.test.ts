@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { AccountStatus } from '../src/shared/contract';
 import { startGateway, type Gateway } from '../src/gateway/gateway';
 import { tokenFilePath } from '../src/gateway/control/token';
-import { RETIRED_GRACE_MS } from '../src/gateway/whatsapp/account';
+import { RETIRED_GRACE_MS } from '../src/gateway/whatsapp/socket-storages';
 import { MAX_RESTARTS_IN_A_ROW } from '../src/gateway/whatsapp/reconnect-policy';
 import { startSim, type Sim } from '../e2e/wa-sim/index';
 import { makeTestEnv, waitFor, type TestEnv } from './support/env';

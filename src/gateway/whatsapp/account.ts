@@ -4,66 +4,31 @@ import {
   DEFAULT_CONNECTION_CONFIG,
   jidDecode,
   type ConnectionState,
-  type UserFacingSocketConfig,
   type WASocket,
 } from '@whiskeysockets/baileys';
-import type Database from 'better-sqlite3';
-import type { Logger } from 'pino';
 import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract';
 import { GatewayError } from '../errors';
-import type { RawInbound } from '../inbound/types';
 import { baileysLogger, type BaileysLogger } from './baileys-log';
-import { makeAccountSocket, type AccountSocket } from './account-socket';
+import { makeAccountSocket } from './account-socket';
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
 import { accountStatus, qrEvent } from './account-status';
 import { SEND_LIMIT_EVENTS, SendLimitsTracker } from './send-limits';
 import { closeOutcome, unreachableReason } from './lifecycle';
-import { releaseStorages } from './socket-storages';
+import { SocketStorages } from './socket-storages';
 import { Waiters } from './waiters';
-import { ReconnectBudget, type ReconnectPolicy } from './reconnect-policy';
+import { ReconnectBudget } from './reconnect-policy';
+import type { AccountDeps } from './account-deps';
 
 const TIMELINE_LENGTH = 20;
 /** Every socket event the account listens to, all removed with the socket. */
 const SOCKET_EVENTS = ['creds.update', 'connection.update', 'messages.upsert', ...SEND_LIMIT_EVENTS] as const;
-/**
- * How long a closed socket's storages stay enabled: what it was decrypting when it closed still runs its key
- * transaction to the end (milliseconds; its offline queue stops at the close), and must not lose its context
- * halfway (socket-storages.ts).
- */
-export const RETIRED_GRACE_MS = 3_000;
-
-export interface AccountDeps {
-  accountId: string;
-  name?: string;
-  authDir: string;
-  db: Database.Database;
-  log: Logger;
-  heartbeatLog: Logger;
-  reconnectLog: Logger;
-  baileysLog: Logger;
-  policy(): ReconnectPolicy;
-  heartbeatSeconds(): number;
-  socketOptions(): Partial<UserFacingSocketConfig>;
-  random?: () => number;
-  onStatus(status: AccountStatus): void;
-  onQr(qr: QrEvent): void;
-  /** Inbound messages, converted, one batch per Baileys upsert, in the order Baileys delivered them. */
-  onInbound?(batch: RawInbound[]): boolean | void;
-  /** Where inbound media of this account is saved. */
-  mediaDir: string;
-  /** Extra fetch options for media downloads (the simulator's CA). */
-  mediaFetchOptions?: RequestInit;
-  inboundLog: Logger;
-}
 
 export class WhatsAppAccount {
   private auth!: GatewayAuthState;
   private sock: WASocket | null = null;
-  private storages: AccountSocket['storages'] = [];
-  /** Storages of closed sockets, each released by its timer once past the grace, and all on stop. */
-  private readonly retired = new Map<NodeJS.Timeout, AccountSocket['storages']>();
+  private readonly storages = new SocketStorages<WASocket>();
   private state: AccountState = 'unlinked';
   private readonly budget: ReconnectBudget;
   private connectionId = 0;
@@ -184,7 +149,7 @@ export class WhatsAppAccount {
     this.port.close();
     this.closeSocket();
     this.inbound.intake.flushHandled();
-    this.releaseRetired();
+    this.storages.releaseRetired();
     this.clearTimers();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
@@ -242,7 +207,7 @@ export class WhatsAppAccount {
     );
     this.inbound.attach(sock);
     this.sock = sock;
-    this.storages = storages;
+    this.storages.track(sock, storages);
     this.socketSince = Date.now();
     sock.ev.on('creds.update', () => void this.auth.saveCreds());
     sock.ev.on('connection.update', (update) => void this.onUpdate(sock, update));
@@ -345,8 +310,7 @@ export class WhatsAppAccount {
     for (const event of SOCKET_EVENTS) sock.ev.removeAllListeners(event);
     if (this.sock === sock) {
       this.sock = null;
-      this.retire(this.storages);
-      this.storages = [];
+      this.storages.retire(sock);
       this.socketSince = null;
       // Its close event no longer reaches onClose: a logout or stop must not leave "connected since" behind.
       this.openedAt = null;
@@ -358,23 +322,6 @@ export class WhatsAppAccount {
     if (!sock) return;
     this.detach(sock);
     sock.end(undefined);
-  }
-
-  private retire(storages: AccountSocket['storages']): void {
-    const timer = setTimeout(() => {
-      this.retired.delete(timer);
-      releaseStorages(storages);
-    }, RETIRED_GRACE_MS);
-    timer.unref();
-    this.retired.set(timer, storages);
-  }
-
-  private releaseRetired(): void {
-    for (const [timer, storages] of this.retired) {
-      clearTimeout(timer);
-      releaseStorages(storages);
-    }
-    this.retired.clear();
   }
 
   // ---- state, timers, heartbeat -------------------------------------------------------------------------------

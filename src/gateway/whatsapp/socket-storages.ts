@@ -47,3 +47,42 @@ export function recordStorages<T>(make: () => T): { value: T; storages: Storage[
 export function releaseStorages(storages: readonly Storage[]): void {
   for (const storage of storages) storage.disable();
 }
+
+/**
+ * How long a closed socket's storages stay enabled: what it was decrypting when it closed still runs its key
+ * transaction to the end (milliseconds; its offline queue stops at the close), and must not lose its context
+ * halfway.
+ */
+export const RETIRED_GRACE_MS = 3_000;
+
+/** The storages of one account's sockets: each closed socket's released once its grace is over, all on stop. */
+export class SocketStorages<Socket extends object> {
+  private readonly live = new WeakMap<Socket, Storage[]>();
+  private readonly retired = new Map<NodeJS.Timeout, Storage[]>();
+
+  track(sock: Socket, storages: Storage[]): void {
+    this.live.set(sock, storages);
+  }
+
+  /** The socket is over: its storages are released after the grace, by a timer that does not hold the process. */
+  retire(sock: Socket): void {
+    const storages = this.live.get(sock);
+    if (!storages) return;
+    this.live.delete(sock);
+    const timer = setTimeout(() => {
+      this.retired.delete(timer);
+      releaseStorages(storages);
+    }, RETIRED_GRACE_MS);
+    timer.unref();
+    this.retired.set(timer, storages);
+  }
+
+  /** Releases every retired socket's storages now (stop). */
+  releaseRetired(): void {
+    for (const [timer, storages] of this.retired) {
+      clearTimeout(timer);
+      releaseStorages(storages);
+    }
+    this.retired.clear();
+  }
+}
