@@ -27,7 +27,8 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-describe('a gateway that accepts connections but never answers', () => {
+// Concurrent: each command waits out the CLI's 5 s open timeout, and nothing they do depends on the others.
+describe.concurrent('a gateway that accepts connections but never answers', () => {
   const notAnswering = () =>
     new RegExp(
       `^The gateway at 127\\.0\\.0\\.1:${t.port} \\(pid ${pid}\\) is not answering; .*kill -CONT ${pid}.*openclaw gateway stop`,
