@@ -203,11 +203,7 @@ export class GroupMessages {
         continue;
       }
       try {
-        const plain = decode(
-          await simulated.decryptFrom(label, enc.attrs.type as 'pkmsg' | 'msg', enc.content),
-        );
-        const skdm = plain.senderKeyDistributionMessage?.axolotlSenderKeyDistributionMessage;
-        if (skdm) await this.partyOf(simulated).processDistribution(group.jid, senderName, skdm);
+        await this.openPairwise(simulated, group, { label, senderName }, enc, enc.content);
       } catch (err) {
         this.fail(group, simulated, err);
       }
@@ -270,11 +266,7 @@ export class GroupMessages {
       return;
     }
     try {
-      const message = decode(
-        await simulated.decryptFrom(label, enc.attrs.type as 'pkmsg' | 'msg', enc.content),
-      );
-      const skdm = message.senderKeyDistributionMessage?.axolotlSenderKeyDistributionMessage;
-      if (skdm) await this.partyOf(simulated).processDistribution(group.jid, senderName, skdm);
+      const message = await this.openPairwise(simulated, group, { label, senderName }, enc, enc.content);
       const encType = enc.attrs.type as 'pkmsg' | 'msg';
       found.user.record({ ...meta, device: found.device, chat: group.jid, message, encType });
       void conn.send({
@@ -284,6 +276,20 @@ export class GroupMessages {
     } catch (err) {
       this.fail(group, simulated, err);
     }
+  }
+
+  /** A member device opens its pairwise copy; a sender key folded into it is taken in. */
+  private async openPairwise(
+    device: SignalDevice,
+    group: GroupRecord,
+    { label, senderName }: { label: string; senderName: string },
+    enc: BinaryNode,
+    content: Uint8Array,
+  ): Promise<proto.IMessage> {
+    const message = decode(await device.decryptFrom(label, enc.attrs.type as 'pkmsg' | 'msg', content));
+    const skdm = message.senderKeyDistributionMessage?.axolotlSenderKeyDistributionMessage;
+    if (skdm) await this.partyOf(device).processDistribution(group.jid, senderName, skdm);
+    return message;
   }
 
   private async decryptInto(

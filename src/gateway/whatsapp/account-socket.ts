@@ -11,14 +11,12 @@ import { durableSends } from './durable-sends';
 import { keepOpenSessions } from './session-refresh';
 import { recordStorages } from './socket-storages';
 
-export type AccountSocket = ReturnType<typeof recordStorages<WASocket>>;
-
 export function makeAccountSocket(
   options: Partial<UserFacingSocketConfig>,
   auth: GatewayAuthState,
   logger: BaileysLogger,
   intake: DurableIntake,
-): AccountSocket {
+): ReturnType<typeof recordStorages<WASocket>> {
   return recordStorages(() =>
     makeWASocket({
       ...options,
