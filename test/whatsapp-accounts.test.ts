@@ -178,6 +178,35 @@ describe('the connection lifecycle', () => {
   });
 });
 
+describe('a server that never answers the handshake', () => {
+  it('ends the connect after the timeout with the reason, retries, and opens once the server answers', async () => {
+    const t = await makeTestEnv(fastReconnect);
+    t.env.OPENCLAW_WA_CONNECT_TIMEOUT_MS = '600';
+    const { client } = await gateway(t);
+    await link(client, '+15550100408');
+    const phone = sim.phone('+15550100408');
+    // Baileys' own connect timeout is off (account-socket.ts); without the account's, this connect hangs for good.
+    sim.fault.silentHandshakes();
+    try {
+      const reconnecting = accountState(client, 'default', 'reconnecting');
+      sim.fault.abruptClose(phone.account);
+      await reconnecting;
+      const timedOut = (await client.nextEvent(
+        'channels.state',
+        (p) => (p as AccountStatus).state === 'reconnecting' && (p as AccountStatus).reconnectAttempts === 2,
+        10_000,
+      )) as AccountStatus;
+      expect(timedOut.lastError).toMatch(
+        /^Cannot reach WhatsApp \(127\.0\.0\.1:\d+\): WhatsApp did not answer the connection within 0\.6 s \(timed out\)$/,
+      );
+    } finally {
+      sim.fault.answerHandshakes();
+    }
+    const open = (await accountState(client, 'default', 'open')) as AccountStatus;
+    expect(open.connected).toBe(true);
+  });
+});
+
 describe('client version', () => {
   it('a rejected WhatsApp Web version (405) stops with an error that names web.whatsappVersion', async () => {
     const t = await makeTestEnv(fastReconnect);

@@ -14,6 +14,7 @@ import { removeRuntimeInfo, writeRuntimeInfo } from './control/runtime-file';
 import {
   closerFor,
   describeLockHolder,
+  connectTimeoutMs,
   faultDelay,
   findUiDir,
   GatewayStartError,
@@ -187,6 +188,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<Gateway> {
       persistAccounts: async (ids) => {
         for (const id of ids) await config.set(`channels.whatsapp.accounts.${id}`, {});
       },
+      connectTimeoutMs: connectTimeoutMs(env),
     });
     const sending = new Outbox({
       db: store.db,

@@ -36,6 +36,16 @@ export function faultDelay(
   return Math.min(value, 10_000);
 }
 
+/**
+ * OPENCLAW_WA_CONNECT_TIMEOUT_MS: tests that meet a server which never answers shorten the connect timeout
+ * (whatsapp/account-socket.ts) instead of waiting out the default. Anything but a whole number of ms from 100 to
+ * 120 000 is ignored.
+ */
+export function connectTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
+  const value = Number(env.OPENCLAW_WA_CONNECT_TIMEOUT_MS);
+  return Number.isInteger(value) && value >= 100 && value <= 120_000 ? value : undefined;
+}
+
 export function parsePort(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);

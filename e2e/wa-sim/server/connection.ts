@@ -11,6 +11,8 @@ export interface ConnectionHooks {
   onLogin(conn: Connection, payload: proto.ClientPayload): void;
   onNode(conn: Connection, node: BinaryNode): void;
   onClose(conn: Connection): void;
+  /** False while the "silent handshakes" fault is on: a client's hello is read and never answered. */
+  answersHello(): boolean;
   /** Extra delay before each outgoing node (the "slow responses" fault). */
   delayMs(): number;
   /** A node was just written to the socket (benchmarks time the client from outside by it). */
@@ -56,6 +58,7 @@ export class Connection {
   private async onFrame(data: Buffer): Promise<void> {
     try {
       if (this.stage === 'hello') {
+        if (!this.hooks.answersHello()) return;
         this.noise.authenticate(this.reader.intro!);
         this.socket.send(frame(this.noise.respondToHello(data)));
         this.stage = 'finish';

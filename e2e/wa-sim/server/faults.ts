@@ -179,6 +179,18 @@ export class Faults {
     this.sim.refuseConnectionsFor(0);
   }
 
+  /**
+   * New connections are accepted and their hello never answered (a server that hangs mid-handshake) for `ms`, or
+   * until answerHandshakes(). A hello that arrived meanwhile stays unanswered.
+   */
+  silentHandshakes(ms = Number.POSITIVE_INFINITY): void {
+    this.sim.silenceHandshakesFor(ms);
+  }
+
+  answerHandshakes(): void {
+    this.sim.silenceHandshakesFor(0);
+  }
+
   /** WhatsApp refuses outdated clients with 405; `null` accepts every version again. */
   rejectClientVersions(predicate: ((version: string) => boolean) | null): void {
     this.sim.rejectVersion = predicate;

@@ -54,6 +54,7 @@ export class WaSimServer extends EventEmitter {
   private http!: Server;
   private wss!: WebSocketServer;
   private refusingUntil = 0;
+  private silentUntil = 0;
   /** The "outdated client" fault: logins from versions this rejects get `<failure reason=405>`. */
   rejectVersion: ((version: string) => boolean) | null = null;
   private slowMs = 0;
@@ -92,6 +93,7 @@ export class WaSimServer extends EventEmitter {
           onLogin: (c, p) => this.onLogin(c, p),
           onNode: (c, n) => this.onNode(c, n),
           onClose: (c) => this.onClose(c),
+          answersHello: () => Date.now() >= this.silentUntil,
           delayMs: () => this.slowMs,
           onSent: (c, n) => this.emit('sent', c, n),
         });
@@ -263,6 +265,10 @@ export class WaSimServer extends EventEmitter {
 
   refuseConnectionsFor(ms: number): void {
     this.refusingUntil = Date.now() + ms;
+  }
+
+  silenceHandshakesFor(ms: number): void {
+    this.silentUntil = Date.now() + ms;
   }
 
   setSlowResponses(ms: number): void {

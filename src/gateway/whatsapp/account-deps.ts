@@ -19,6 +19,8 @@ export interface AccountDeps {
   policy(): ReconnectPolicy;
   heartbeatSeconds(): number;
   socketOptions(): Partial<UserFacingSocketConfig>;
+  /** How long a connect may take before it is ended and retried; CONNECT_TIMEOUT_MS unless a test shortens it. */
+  connectTimeoutMs?: number;
   random?: () => number;
   onStatus(status: AccountStatus): void;
   onQr(qr: QrEvent): void;

@@ -9,7 +9,7 @@ import {
 import type { AccountState, AccountStatus, QrEvent } from '../../shared/contract';
 import { GatewayError } from '../errors';
 import { baileysLogger, type BaileysLogger } from './baileys-log';
-import { makeAccountSocket } from './account-socket';
+import { CONNECT_TIMEOUT_MS, connectTimedOut, makeAccountSocket } from './account-socket';
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
@@ -217,6 +217,13 @@ export class WhatsAppAccount {
       if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();
       this.inbound.handle(sock, messages, type);
     });
+    // The socket has no connect timeout of its own (account-socket.ts): one that has neither opened nor shown a QR
+    // code by now ends as a timed-out connect, and the close handling retries or says why.
+    const limitMs = this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    this.later(() => {
+      if (this.sock === sock && this.state !== 'open' && this.qrShown === 0)
+        void sock.end(connectTimedOut(limitMs));
+    }, limitMs);
   }
 
   private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {

@@ -37,6 +37,8 @@ export interface ManagerDeps {
   onInbound?(batch: RawInbound[]): boolean | void;
   /** Writes `channels.whatsapp.accounts.<id>: {}` to the config, so an account added for linking survives a restart. */
   persistAccounts(ids: string[]): Promise<void>;
+  /** Tests shorten the connect timeout (account-socket.ts); the default is Baileys' own. */
+  connectTimeoutMs?: number;
 }
 
 export class WhatsAppManager {
@@ -241,6 +243,7 @@ export class WhatsAppManager {
       baileysLog: logs.child('baileys').child({ accountId: id }, { level: 'warn' }),
       policy: () => this.deps.config().web.reconnect,
       heartbeatSeconds: () => this.deps.config().web.heartbeatSeconds,
+      connectTimeoutMs: this.deps.connectTimeoutMs,
       socketOptions: () => {
         const web = this.deps.config().web;
         return {
