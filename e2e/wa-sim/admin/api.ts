@@ -172,6 +172,12 @@ export function makeApi(sim: Sim, journal: Journal): Record<string, Handler> {
         case 'acceptConnections':
           sim.fault.acceptConnections();
           break;
+        case 'silentHandshakes':
+          sim.fault.silentHandshakes(b.ms);
+          break;
+        case 'answerHandshakes':
+          sim.fault.answerHandshakes();
+          break;
         case 'slowResponses':
           sim.fault.slowResponses(b.ms!);
           break;

@@ -73,6 +73,8 @@ export const DEVICE_FAULTS = [
 export const SERVER_FAULTS = [
   'refuseConnections',
   'acceptConnections',
+  'silentHandshakes',
+  'answerHandshakes',
   'slowResponses',
   'restartAfterEachLogin',
 ] as const;

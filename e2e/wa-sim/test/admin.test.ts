@@ -285,6 +285,20 @@ describe('admin API', () => {
     await expectError(post('/api/fault', { kind: 'abruptClose', phone: OWNER }), 409, /no connected device/);
   });
 
+  it('POST /api/fault silentHandshakes leaves new connections unanswered until answerHandshakes', async () => {
+    await postOk('/api/fault', { kind: 'silentHandshakes' });
+    try {
+      const hung = connect(sim.url, linked.auth, { connectTimeoutMs: 400 });
+      await hung.waitFor((u) => u.connection === 'close', 'the client timing out');
+      expect(hung.closeCode()).toBe(DisconnectReason.timedOut);
+    } finally {
+      await postOk('/api/fault', { kind: 'answerHandshakes' });
+    }
+    const later = connect(sim.url, linked.auth);
+    await later.waitFor((u) => u.connection === 'open', 'open once hellos are answered');
+    later.end();
+  });
+
   it('POST /api/fault rateOverlimit refuses the phone’s next sends, and needs a phone and a count', async () => {
     await expectError(post('/api/fault', { kind: 'rateOverlimit', phone: OWNER }), 400, /^count: /);
     await expectError(post('/api/fault', { kind: 'rateOverlimit', count: 1 }), 400, /^phone: /);

@@ -102,6 +102,22 @@ describe('faults', () => {
     later.end();
   });
 
+  it('silent handshakes leave the hello unanswered until the client gives up, then connections open again', async () => {
+    const { auth, client } = await linked('+15550000408');
+    client.end();
+    sim.fault.silentHandshakes();
+    try {
+      const hung = connect(sim.url, auth, { connectTimeoutMs: 500 });
+      await hung.waitFor((u) => u.connection === 'close', 'the client timing out');
+      expect(hung.closeCode()).toBe(DisconnectReason.timedOut);
+    } finally {
+      sim.fault.answerHandshakes();
+    }
+    const later = connect(sim.url, auth);
+    await later.waitFor((u) => u.connection === 'open', 'open once hellos are answered');
+    later.end();
+  });
+
   it('slow responses delay the login but it still completes', async () => {
     const { auth, client } = await linked('+15550000777');
     client.end();

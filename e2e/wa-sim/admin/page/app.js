@@ -287,7 +287,7 @@ for (const button of document.querySelectorAll('button[data-kind]')) {
     const kind = button.dataset.kind;
     const body = { kind };
     const ms = optional(field(form, 'ms'));
-    if (ms !== undefined && kind !== 'acceptConnections') body.ms = Number(ms);
+    if (ms !== undefined && kind !== 'acceptConnections' && kind !== 'answerHandshakes') body.ms = Number(ms);
     if (button.closest('#device-faults')) {
       body.phone = field(form, 'phone');
       const device = optional(field(form, 'device'));
