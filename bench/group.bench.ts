@@ -27,7 +27,8 @@ import { median } from './support/stats';
 import { linkBare, linkGatewayAccount, muteConsole } from './support/whatsapp';
 
 const N = backlogSize('BENCH_GROUP_N', 300);
-const ROUNDS = Number(process.env.BENCH_GROUP_ROUNDS ?? 3);
+// Five: the gateway's rounds last about 0.2 s each, and the median of three swung by a tenth from run to run.
+const ROUNDS = Number(process.env.BENCH_GROUP_ROUNDS ?? 5);
 
 type Verify = 'pure' | 'native';
 const setVerify = (v: Verify) => (v === 'native' ? installNativeVerify() : uninstallNativeVerify());
