@@ -106,6 +106,11 @@ export class SimGroup {
     return this.groups.messages.forgetReceivedKeys(this.record, member.user);
   }
 
+  /** How often linked clients asked the server for this group's metadata (subject, participants). */
+  metadataQueries(): number {
+    return this.record.metadataQueries;
+  }
+
   /** Group messages a simulated device could not decrypt (missing sender key, broken session). */
   failures(): GroupFailure[] {
     return this.groups.messages.failures.filter((f) => f.group === this.jid);

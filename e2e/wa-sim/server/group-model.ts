@@ -19,6 +19,8 @@ export interface GroupRecord {
   addressingMode: AddressingMode;
   /** In joining order, which is the order WhatsApp lists them in. */
   participants: Map<SimUser, Role>;
+  /** Metadata queries (`w:g2` get) linked clients made, so tests can see what a client's cache saves. */
+  metadataQueries: number;
 }
 
 /** A user, or one of its devices, as a group in `mode` names it. */

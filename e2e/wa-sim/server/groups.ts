@@ -62,6 +62,7 @@ export class GroupServer {
       creation: t,
       addressingMode,
       participants,
+      metadataQueries: 0,
     };
     this.groups.set(jid, group);
     // Members' companions learn of a new group the way WhatsApp tells them: a create notification with the
@@ -184,7 +185,10 @@ export class GroupServer {
     const group = this.groups.get(to);
     if (!group) return iqError(iq, 404, 'item-not-found');
     if (!group.participants.has(account)) return iqError(iq, 403, 'forbidden');
-    if (iq.attrs.type === 'get' && child?.tag === 'query') return iqReply(iq, to, [groupNode(group)]);
+    if (iq.attrs.type === 'get' && child?.tag === 'query') {
+      group.metadataQueries++;
+      return iqReply(iq, to, [groupNode(group)]);
+    }
     if (iq.attrs.type !== 'set' || !child) return iqError(iq, 501, 'feature-not-implemented');
     // Changes made from the linked client itself: only admins may make them, as in WhatsApp.
     if (!group.participants.get(account)) return iqError(iq, 403, 'not-authorized');

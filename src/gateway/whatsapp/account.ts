@@ -13,6 +13,7 @@ import { CONNECT_TIMEOUT_MS, connectTimedOut, makeAccountSocket } from './accoun
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
+import { GroupMetaCache } from './group-meta-cache';
 import { accountStatus, qrEvent } from './account-status';
 import { SEND_LIMIT_EVENTS, SendLimitsTracker } from './send-limits';
 import { closeOutcome, unreachableReason } from './lifecycle';
@@ -23,7 +24,15 @@ import type { AccountDeps } from './account-deps';
 
 const TIMELINE_LENGTH = 20;
 /** Every socket event the account listens to, all removed with the socket. */
-const SOCKET_EVENTS = ['creds.update', 'connection.update', 'messages.upsert', ...SEND_LIMIT_EVENTS] as const;
+const SOCKET_EVENTS = [
+  'creds.update',
+  'connection.update',
+  'messages.upsert',
+  'groups.upsert',
+  'groups.update',
+  'group-participants.update',
+  ...SEND_LIMIT_EVENTS,
+] as const;
 
 export class WhatsAppAccount {
   private auth!: GatewayAuthState;
@@ -49,6 +58,11 @@ export class WhatsAppAccount {
   private stopped = false;
   private readonly inbound: InboundListener;
   private readonly baileysLog: BaileysLogger;
+  /** Shared by the inbound side and the socket's group sends (group-meta-cache.ts). */
+  private readonly groups = new GroupMetaCache((jid) => {
+    if (!this.sock) return Promise.reject(new Error(`WhatsApp account "${this.id}" is not connected`));
+    return this.sock.groupMetadata(jid);
+  });
   readonly port: AccountPort;
 
   constructor(private readonly deps: AccountDeps) {
@@ -71,6 +85,7 @@ export class WhatsAppAccount {
       mediaDir: deps.mediaDir,
       fetchOptions: deps.mediaFetchOptions,
       log: deps.inboundLog,
+      groups: this.groups,
     });
   }
 
@@ -199,8 +214,10 @@ export class WhatsAppAccount {
     this.qrShown = 0;
     this.latestQr = null;
     this.setState(state);
+    // What changed in a group while no socket was open may never be told: asked again.
+    this.groups.clear();
     const { value: sock, storages } = makeAccountSocket(
-      this.deps.socketOptions(),
+      { ...this.deps.socketOptions(), cachedGroupMetadata: (jid) => this.groups.metadata(jid) },
       this.auth,
       this.baileysLog,
       this.inbound.intake,
@@ -212,6 +229,9 @@ export class WhatsAppAccount {
     sock.ev.on('creds.update', () => void this.auth.saveCreds());
     sock.ev.on('connection.update', (update) => void this.onUpdate(sock, update));
     this.sendLimits.watch(sock, this.deps.log, this.id, () => this.deps.onStatus(this.status()));
+    sock.ev.on('groups.upsert', (groups) => groups.forEach((g) => this.groups.put(g)));
+    sock.ev.on('groups.update', (updates) => updates.forEach((u) => u.id && this.groups.forget(u.id)));
+    sock.ev.on('group-participants.update', ({ id }) => this.groups.forget(id));
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       this.messagesHandled += messages.length;
       if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();

@@ -24,7 +24,7 @@ describe('GroupMetaCache', () => {
       },
       () => now,
     );
-    const info = await cache.get('1203@g.us');
+    const info = await cache.info('1203@g.us');
     expect(info).toEqual({
       subject: 'Team 1',
       participants: [
@@ -34,9 +34,9 @@ describe('GroupMetaCache', () => {
       ],
     });
     now = GROUP_META_TTL_MS - 1;
-    expect((await cache.get('1203@g.us'))?.subject).toBe('Team 1');
+    expect((await cache.info('1203@g.us'))?.subject).toBe('Team 1');
     now = GROUP_META_TTL_MS;
-    expect((await cache.get('1203@g.us'))?.subject).toBe('Team 2');
+    expect((await cache.info('1203@g.us'))?.subject).toBe('Team 2');
     expect(asked).toEqual(['1203@g.us', '1203@g.us']);
   });
 
@@ -46,8 +46,30 @@ describe('GroupMetaCache', () => {
       calls += 1;
       throw new Error('not a participant');
     });
-    expect(await cache.get('x@g.us')).toBeNull();
-    expect(await cache.get('x@g.us')).toBeNull();
+    expect(await cache.info('x@g.us')).toBeNull();
+    expect(await cache.info('x@g.us')).toBeNull();
     expect(calls).toBe(1);
+  });
+
+  it('serves what WhatsApp sent unasked, asks again after a change, and a fetch overtaken by one is not kept', async () => {
+    const asked: string[] = [];
+    let release: (m: GroupMetadata) => void = () => undefined;
+    const cache = new GroupMetaCache((jid) => {
+      asked.push(jid);
+      return new Promise((resolve) => (release = resolve));
+    });
+    cache.put(meta('Created'));
+    expect((await cache.metadata('1203@g.us'))?.subject).toBe('Created');
+    expect(asked).toEqual([]);
+
+    cache.forget('1203@g.us');
+    const stale = cache.metadata('1203@g.us');
+    cache.forget('1203@g.us'); // a member joined while the query was out
+    release(meta('Before the change'));
+    expect((await stale)?.subject).toBe('Before the change');
+    const fresh = cache.info('1203@g.us');
+    release(meta('After the change'));
+    expect((await fresh)?.subject).toBe('After the change');
+    expect(asked).toHaveLength(2);
   });
 });

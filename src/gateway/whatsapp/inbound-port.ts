@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { InboundPort, MediaDownload, SelfIdentity } from '../inbound/port';
 import type { MediaRef, RawInbound } from '../inbound/types';
-import { GroupMetaCache } from './group-meta-cache';
+import type { GroupMetaCache } from './group-meta-cache';
 import { downloadInboundMedia } from './media-download';
 import { ReadReceipts } from './read-receipts';
 
@@ -22,6 +22,8 @@ export interface PortDeps {
   /** Extra fetch options for media downloads (the simulator's CA). */
   fetchOptions?: RequestInit;
   log?: Logger;
+  /** The account's group metadata, which its socket's sends use too. */
+  groups: GroupMetaCache;
 }
 
 /** The port plus what only the account calls: owed read receipts after a reconnect, and shutdown. */
@@ -47,13 +49,7 @@ function keyOf(raw: RawInbound): WAMessageKey {
 }
 
 export function createInboundPort(deps: PortDeps): AccountPort {
-  const live = (): WASocket => {
-    const sock = deps.socket();
-    if (!sock) throw new Error(`WhatsApp account "${deps.accountId}" is not connected`);
-    return sock;
-  };
   const reads = new ReadReceipts(deps.socket, deps.log);
-  const groups = new GroupMetaCache((jid) => live().groupMetadata(jid));
   return {
     accountId: deps.accountId,
     self: () => selfIdentity(deps.socket()),
@@ -69,7 +65,7 @@ export function createInboundPort(deps: PortDeps): AccountPort {
         signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
       });
     },
-    groupInfo: (jid) => groups.get(jid),
+    groupInfo: (jid) => deps.groups.info(jid),
     flushOwedReceipts: () => reads.flushOwed(),
     close: () => reads.close(),
   };
