@@ -1,6 +1,7 @@
 // Text replies end to end: `message.send` on a real gateway (real Baileys client, real outbox in state.db) to the
 // simulator, asserted on what the simulated devices decrypted: chunk count and order, newline mode, Markdown turned
 // into WhatsApp formatting, and the response prefix in self-chat only.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../e2e/wa-sim/index';
 import { inboundSuite, textOf, type InboundGateway } from './support/inbound';
@@ -69,6 +70,33 @@ describe('message.send text', () => {
     }
   });
 
+  it('a text and a reaction it sends never come back through its own inbound path', async () => {
+    const g = await suite.gateway(
+      '+15550400006',
+      `channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"] } },`,
+    );
+    await g.set('logging.level', 'debug');
+    const alice = suite.sim.contact('+15550406001', { name: 'Alice' });
+    const theirs = await alice.send(g.phone, 'hello');
+    await g.settled(theirs);
+    const [text] = (await g.call<Sent>('message.send', { to: alice.e164, message: 'hi Alice' })).ids;
+    const react = await g.call<{ id: string }>('message.react', {
+      chat: alice.e164,
+      messageId: theirs,
+      emoji: '👍',
+    });
+    await Promise.all([text!, react.id].map((id) => alice.nextMessage((m) => m.id === id)));
+    // Handled after anything the sends themselves set off: a duplicate, which the same code logs as ignored.
+    await alice.send(g.phone, 'hello', { id: theirs });
+    await g.settled(await alice.send(g.phone, 'and again'));
+
+    const log = await readFile(g.t.logFile.replace('YYYY-MM-DD', today()), 'utf8');
+    expect(log).toContain('ignored: duplicate of a message already received');
+    // sendMessage would have handed each back as a messages.upsert of our own, recognized and dropped here.
+    const echoes = log.split('\n').filter((l) => l.includes('echo of a message we sent'));
+    expect(echoes.filter((l) => l.includes(text!) || l.includes(react.id))).toEqual([]);
+  });
+
   it('packs whole paragraphs in newline mode and keeps a code block in one message', async () => {
     const g = await suite.gateway(
       '+15550400002',
@@ -129,3 +157,9 @@ describe('message.send text', () => {
     expect(await send(g, g.phone.e164, g.phone, 'plain')).toEqual(['plain']);
   });
 });
+
+function today(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

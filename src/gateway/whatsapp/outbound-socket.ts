@@ -2,7 +2,18 @@
 // Baileys content here, and Baileys' errors become the outbox's four kinds of failure. The outbox has recorded each
 // id as ours before it asks (in the commit that marks the item sending), so the echo Baileys may emit before
 // sendMessage resolves is never taken as inbound.
-import { proto, type AnyMessageContent, type WASocket } from '@whiskeysockets/baileys';
+//
+// Texts and reactions skip that echo altogether: they are built and relayed as sendMessage builds and relays them
+// (generateWAMessage, relayMessage), without the `messages.upsert` of our own message that sendMessage emits next,
+// which the inbound side could only recognize and drop, a state.db read and the rest of the inbound path for every
+// message sent. Media still goes through sendMessage, which uploads it with the socket's own options.
+import {
+  generateWAMessage,
+  proto,
+  type AnyMessageContent,
+  type WAMessage,
+  type WASocket,
+} from '@whiskeysockets/baileys';
 import { access } from 'node:fs/promises';
 import { SendFailure, type OutboundPort } from '../outbound/port';
 import type { OutboundPayload } from '../outbound/types';
@@ -117,9 +128,12 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
       // Only media needs I/O to become content; a text or reaction does not wait a turn for it.
       const content = payload.kind === 'media' ? await toContent(payload) : inlineContent(payload);
       const acked = acks.wait(sock, messageId);
-      let sent: Awaited<ReturnType<WASocket['sendMessage']>>;
+      let sent: WAMessage | undefined;
       try {
-        sent = await sock.sendMessage(chat, content, { messageId });
+        sent =
+          payload.kind === 'media'
+            ? await sock.sendMessage(chat, content, { messageId })
+            : await relay(sock, chat, content, messageId);
       } catch (err) {
         acks.cancel(messageId);
         throw classify(err, deps.socket() === null);
@@ -133,6 +147,22 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
       await sock.sendPresenceUpdate(state, chat);
     },
   };
+}
+
+/** sendMessage for content that needs no upload, less the `messages.upsert` of our own message. */
+async function relay(
+  sock: WASocket,
+  chat: string,
+  content: AnyMessageContent,
+  messageId: string,
+): Promise<WAMessage> {
+  const message = await generateWAMessage(chat, content, {
+    userJid: sock.authState.creds.me!.id,
+    messageId,
+    upload: sock.waUploadToServer,
+  });
+  await sock.relayMessage(chat, message.message!, { messageId });
+  return message;
 }
 
 /** Text and reactions as Baileys content. */
