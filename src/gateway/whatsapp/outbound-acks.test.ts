@@ -1,5 +1,5 @@
 // The outbound socket's wait for WhatsApp's ack of each stanza, on a stand-in socket: an EventEmitter as its ws
-// (what Baileys' listeners use) and a sendMessage that only records. The real socket is covered end to end by
+// (what Baileys' listeners use) and a relayMessage (how texts go out) that only records. The real socket is covered end to end by
 // test/outbound-*.test.ts against the simulator; this pins down timers and failures that need 20 s to show.
 import type { WASocket } from '@whiskeysockets/baileys';
 import { EventEmitter } from 'node:events';
@@ -9,7 +9,13 @@ import { createOutboundSocket } from './outbound-socket';
 
 function standIn(): { sock: WASocket; ws: EventEmitter; ack(id: string, error?: string): void } {
   const ws = new EventEmitter();
-  const sock = { ws, sendMessage: vi.fn(async () => ({})) } as unknown as WASocket;
+  const sock = {
+    ws,
+    authState: { creds: { me: { id: '15550001111:1@s.whatsapp.net' } } },
+    relayMessage: vi.fn(
+      async (_jid: string, _message: unknown, opts: { messageId: string }) => opts.messageId,
+    ),
+  } as unknown as WASocket;
   return { sock, ws, ack: (id, error) => ws.emit('CB:ack,class:message', { attrs: { id, error } }) };
 }
 
@@ -33,6 +39,12 @@ describe('outbound socket acks', () => {
       ),
     );
     expect(vi.getTimerCount()).toBe(1);
+    // Built as sendMessage builds a text, relayed under the outbox's id.
+    expect(vi.mocked(s.sock.relayMessage).mock.calls[3]).toEqual([
+      '1@s.whatsapp.net',
+      expect.objectContaining({ extendedTextMessage: expect.objectContaining({ text: 'm3' }) }),
+      { messageId: 'ID3' },
+    ]);
     for (let i = 0; i < 50; i++) s.ack(`ID${i}`, i === 7 ? '429' : i === 8 ? '479' : undefined);
     const results = await Promise.all(sends.map((r) => outcome(r.acked)));
     expect(results.filter((r) => r === 'acked')).toHaveLength(48);
@@ -68,9 +80,9 @@ describe('outbound socket acks', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('stops waiting when sendMessage throws, releasing the timer', async () => {
+  it('stops waiting when the relay throws, releasing the timer', async () => {
     const s = standIn();
-    vi.mocked(s.sock.sendMessage).mockRejectedValueOnce(new Error('not-acceptable'));
+    vi.mocked(s.sock.relayMessage).mockRejectedValueOnce(new Error('not-acceptable'));
     const port = createOutboundSocket({ accountId: 'default', socket: () => s.sock });
     await expect(port.send('1@s.whatsapp.net', { kind: 'text', text: 'a' }, 'A')).rejects.toMatchObject({
       kind: 'permanent',
