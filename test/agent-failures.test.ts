@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../src/shared/contract-agent';
 import { agentSuite, modelConfig, OPEN_DMS, outcomeOf, SIM_MODEL } from './support/agent';
-import { waitFor } from './support/env';
+import { todaysLog, waitFor } from './support/env';
 import { textOf } from './support/inbound';
 
 const suite = agentSuite('agent-failures');
@@ -64,7 +64,7 @@ describe('model failures', () => {
     const status = await g.call<AgentStatus>('agent.status', {});
     expect(status.lastFailure).toMatchObject({ sessionKey: 'agent:main:main', reason: outcome.reason });
     const log = await waitFor(async () => {
-      const text = await readFile(g.t.logFile.replace('YYYY-MM-DD', today()), 'utf8');
+      const text = await readFile(todaysLog(g.t.logFile), 'utf8');
       return text.includes('agent run failed') ? text : null;
     }, 'the failure in the log');
     expect(log).toContain('agent:main:main');
@@ -148,9 +148,3 @@ describe('pendingMaxAgeMinutes', () => {
     expect(ivan.messages()).toEqual([]);
   });
 });
-
-function today(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../e2e/wa-sim/index';
+import { todaysLog } from './support/env';
 import { inboundSuite, textOf, type InboundGateway } from './support/inbound';
 
 const suite = inboundSuite('outbound-text');
@@ -90,7 +91,7 @@ describe('message.send text', () => {
     await alice.send(g.phone, 'hello', { id: theirs });
     await g.settled(await alice.send(g.phone, 'and again'));
 
-    const log = await readFile(g.t.logFile.replace('YYYY-MM-DD', today()), 'utf8');
+    const log = await readFile(todaysLog(g.t.logFile), 'utf8');
     expect(log).toContain('ignored: duplicate of a message already received');
     // sendMessage would have handed each back as a messages.upsert of our own, recognized and dropped here.
     const echoes = log.split('\n').filter((l) => l.includes('echo of a message we sent'));
@@ -157,9 +158,3 @@ describe('message.send text', () => {
     expect(await send(g, g.phone.e164, g.phone, 'plain')).toEqual(['plain']);
   });
 });
-
-function today(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}

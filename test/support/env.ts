@@ -85,6 +85,13 @@ export async function makeTestEnv(configBody = ''): Promise<TestEnv> {
   };
 }
 
+/** Today's file of a test's log (`logFile` names the pattern: one file per local day). */
+export function todaysLog(logFile: string): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return logFile.replace('YYYY-MM-DD', `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`);
+}
+
 /** Polls until `fn` returns a truthy value or the deadline passes; for state that changes asynchronously. */
 export async function waitFor<T>(
   fn: () => T | Promise<T>,

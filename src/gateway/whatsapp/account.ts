@@ -13,7 +13,7 @@ import { CONNECT_TIMEOUT_MS, connectTimedOut, makeAccountSocket } from './accoun
 import { InboundListener } from './inbound-listener';
 import { openAuthState, type GatewayAuthState } from './auth/auth-state';
 import { createInboundPort, type AccountPort } from './inbound-port';
-import { GroupMetaCache } from './group-meta-cache';
+import { GROUP_EVENTS, GroupMetaCache } from './group-meta-cache';
 import { accountStatus, qrEvent } from './account-status';
 import { SEND_LIMIT_EVENTS, SendLimitsTracker } from './send-limits';
 import { closeOutcome, unreachableReason } from './lifecycle';
@@ -28,9 +28,7 @@ const SOCKET_EVENTS = [
   'creds.update',
   'connection.update',
   'messages.upsert',
-  'groups.upsert',
-  'groups.update',
-  'group-participants.update',
+  ...GROUP_EVENTS,
   ...SEND_LIMIT_EVENTS,
 ] as const;
 
@@ -59,10 +57,7 @@ export class WhatsAppAccount {
   private readonly inbound: InboundListener;
   private readonly baileysLog: BaileysLogger;
   /** Shared by the inbound side and the socket's group sends (group-meta-cache.ts). */
-  private readonly groups = new GroupMetaCache((jid) => {
-    if (!this.sock) return Promise.reject(new Error(`WhatsApp account "${this.id}" is not connected`));
-    return this.sock.groupMetadata(jid);
-  });
+  private readonly groups: GroupMetaCache;
   readonly port: AccountPort;
 
   constructor(private readonly deps: AccountDeps) {
@@ -75,6 +70,7 @@ export class WhatsAppAccount {
       onInbound: deps.onInbound,
       onDecryptFailure: () => this.deps.onStatus(this.status()),
     });
+    this.groups = GroupMetaCache.over(() => this.sock, deps.accountId);
     this.port = createInboundPort({
       accountId: deps.accountId,
       db: deps.db,
@@ -229,9 +225,7 @@ export class WhatsAppAccount {
     sock.ev.on('creds.update', () => void this.auth.saveCreds());
     sock.ev.on('connection.update', (update) => void this.onUpdate(sock, update));
     this.sendLimits.watch(sock, this.deps.log, this.id, () => this.deps.onStatus(this.status()));
-    sock.ev.on('groups.upsert', (groups) => groups.forEach((g) => this.groups.put(g)));
-    sock.ev.on('groups.update', (updates) => updates.forEach((u) => u.id && this.groups.forget(u.id)));
-    sock.ev.on('group-participants.update', ({ id }) => this.groups.forget(id));
+    this.groups.watch(sock);
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       this.messagesHandled += messages.length;
       if (messages.some((m) => !m.key.fromMe)) this.lastInboundAt = Date.now();

@@ -4,10 +4,12 @@
 // the participants before every group message: a round trip before each reply, and traffic a careful client avoids.
 // A change to a group (members, subject, settings) drops its entry, so the next send goes to the members as they
 // are now; a new member's devices get the sender key with that very message. Bounded like every cache here.
-import { jidNormalizedUser, type GroupMetadata } from '@whiskeysockets/baileys';
+import { jidNormalizedUser, type GroupMetadata, type WASocket } from '@whiskeysockets/baileys';
 import type { GroupInfo } from '../inbound/port';
 
 export const GROUP_META_TTL_MS = 5 * 60_000;
+/** The socket events that keep the cache true (see watch()); removed with the socket. */
+export const GROUP_EVENTS = ['groups.upsert', 'groups.update', 'group-participants.update'] as const;
 const MAX_GROUPS = 1000;
 
 interface Entry {
@@ -24,6 +26,15 @@ export class GroupMetaCache {
     private readonly fetch: (jid: string) => Promise<GroupMetadata>,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** A cache that asks through whichever socket the account has at the time. */
+  static over(socket: () => WASocket | null, accountId: string): GroupMetaCache {
+    return new GroupMetaCache((jid) => {
+      const sock = socket();
+      if (!sock) return Promise.reject(new Error(`WhatsApp account "${accountId}" is not connected`));
+      return sock.groupMetadata(jid);
+    });
+  }
 
   /** The group's metadata, cached or asked for now; undefined when WhatsApp would not say. */
   metadata(jid: string): Promise<GroupMetadata | undefined> {
@@ -52,15 +63,19 @@ export class GroupMetaCache {
     this.entries.clear();
   }
 
+  /** Keeps the cache true to what `sock` hears: groups it is told about, and changes to them. */
+  watch(sock: WASocket): void {
+    sock.ev.on('groups.upsert', (groups) => groups.forEach((g) => this.put(g)));
+    sock.ev.on('groups.update', (updates) => updates.forEach((u) => u.id && this.forget(u.id)));
+    sock.ev.on('group-participants.update', ({ id }) => this.forget(id));
+  }
+
   private entry(jid: string): Entry {
     const hit = this.entries.get(jid);
     if (hit && this.now() - hit.at < GROUP_META_TTL_MS) return hit;
     return this.set(
       jid,
-      this.fetch(jid).then(
-        (meta) => meta,
-        () => undefined,
-      ),
+      this.fetch(jid).catch(() => undefined),
     );
   }
 

@@ -1,6 +1,6 @@
 // The outbound socket's wait for WhatsApp's ack of each stanza, on a stand-in socket: an EventEmitter as its ws
-// (what Baileys' listeners use) and a relayMessage (how texts go out) that only records. The real socket is covered end to end by
-// test/outbound-*.test.ts against the simulator; this pins down timers and failures that need 20 s to show.
+// (what Baileys' listeners use) and a relayMessage (how texts go out) that only records. The real socket is covered
+// end to end by test/outbound-*.test.ts against the simulator; this pins down timers and failures that need 20 s.
 import type { WASocket } from '@whiskeysockets/baileys';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
