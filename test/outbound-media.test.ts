@@ -23,7 +23,7 @@ import {
   pdf,
   photo12mp,
 } from '../src/gateway/outbound/media/test-fixtures';
-import { inboundSuite, textOf, type InboundGateway } from './support/inbound';
+import { inboundSuite, ownEchoes, textOf, type InboundGateway } from './support/inbound';
 
 const suite = inboundSuite('outbound-media');
 const MB = 1024 * 1024;
@@ -111,8 +111,12 @@ describe('message.send media', () => {
     expect(doc.bytes.equals(pdf())).toBe(true);
   });
 
-  it('a PNG with transparency arrives as that PNG', async () => {
-    const g = await suite.gateway('+15550700002');
+  it('a PNG with transparency arrives as that PNG, and does not come back to the inbound path', async () => {
+    const g = await suite.gateway(
+      '+15550700002',
+      `channels: { whatsapp: { dmPolicy: "open", allowFrom: ["*"] } },`,
+    );
+    await g.set('logging.level', 'debug');
     const bob = suite.sim.contact('+15550702001', { name: 'Bob' });
     const png = await alphaPng(600, 400);
     const sent = await g.call<Sent>('message.send', { to: bob.e164, media: [file('logo.png', png)] });
@@ -120,6 +124,7 @@ describe('message.send media', () => {
     expect(image.fields.mimetype).toBe('image/png');
     expect(image.bytes.equals(png)).toBe(true);
     expect((await sharp(image.bytes).metadata()).hasAlpha).toBe(true);
+    expect(await ownEchoes(g, bob, sent.ids)).toEqual([]);
   });
 
   it('audio arrives as a voice note labelled audio/ogg; codecs=opus, its caption sent as a text first', async () => {

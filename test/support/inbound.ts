@@ -9,7 +9,7 @@ import { startGateway, type Gateway } from '../../src/gateway/gateway';
 import { tokenFilePath } from '../../src/gateway/control/token';
 import { startSim, type Contact, type Phone, type Sim } from '../../e2e/wa-sim/index';
 import { Recorder } from '../../e2e/wa-sim/server/model';
-import { makeTestEnv, waitFor, type TestEnv } from './env';
+import { makeTestEnv, todaysLog, waitFor, type TestEnv } from './env';
 import { openRaw, type RawClient } from './ws-client';
 
 export interface InboxRow {
@@ -189,3 +189,25 @@ export { textOf } from '../../e2e/wa-sim/index';
 /** The read receipts (blue ticks) a contact got for message `id`. */
 export const readsOf = (c: Contact, id: string) =>
   c.user.receipts.items.filter((r) => r.type === 'read' && r.ids.includes(id));
+
+/**
+ * The debug log's "echo of a message we sent" lines for `ids`: each a message the gateway sent that came back to
+ * its own inbound path. Call with logging at debug. `contact` (one the gateway takes messages from) first sends a
+ * message and a duplicate of it, which the same code logs as ignored: the lines are read after everything the
+ * sends set off, and the log is shown to hold what it would have said.
+ */
+export async function ownEchoes(
+  g: InboundGateway,
+  contact: Contact,
+  ids: readonly string[],
+): Promise<string[]> {
+  const id = await contact.send(g.phone, 'after the sends');
+  await g.settled(id);
+  await contact.send(g.phone, 'after the sends', { id });
+  await g.settled(await contact.send(g.phone, 'and after the duplicate'));
+  const log = await readFile(todaysLog(g.t.logFile), 'utf8');
+  expect(log).toContain('ignored: duplicate of a message already received');
+  return log
+    .split('\n')
+    .filter((l) => l.includes('echo of a message we sent') && ids.some((sent) => l.includes(sent)));
+}

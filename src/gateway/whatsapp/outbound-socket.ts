@@ -1,12 +1,12 @@
 // Outbound's view of one account (outbound/port.ts) over its live Baileys socket: our plain payloads become
 // Baileys content here, and Baileys' errors become the outbox's four kinds of failure. The outbox has recorded each
-// id as ours before it asks (in the commit that marks the item sending), so the echo Baileys may emit before
-// sendMessage resolves is never taken as inbound.
+// id as ours before it asks (in the commit that marks the item sending), so an echo of it would never be taken as
+// inbound.
 //
-// Texts and reactions skip that echo altogether: they are built and relayed as sendMessage builds and relays them
-// (generateWAMessage, relayMessage), without the `messages.upsert` of our own message that sendMessage emits next,
-// which the inbound side could only recognize and drop, a state.db read and the rest of the inbound path for every
-// message sent. Media still goes through sendMessage, which uploads it with the socket's own options.
+// There is no such echo, though: each message is built and relayed as sendMessage builds and relays it
+// (generateWAMessage with the socket's own upload, relayMessage), without the `messages.upsert` of our own message
+// that sendMessage emits next, which the inbound side could only recognize and drop, a state.db read and the rest
+// of the inbound path for every message sent.
 import {
   generateWAMessage,
   proto,
@@ -39,7 +39,7 @@ interface Waiting {
 }
 
 /**
- * WhatsApp's ack of each message stanza, by id. Baileys resolves sendMessage once the stanza is written and only
+ * WhatsApp's ack of each message stanza, by id. Baileys' relay resolves once the stanza is written and only
  * reports failed acks, so a message counts as sent only when the server's ack says so (a reply "sent" into a dying
  * socket is retried, not lost). One listener per socket, dropped with it; entries live only while a send waits.
  * Every send waits the same time, so the map (insertion order) is in deadline order and one timer, armed for the
@@ -128,18 +128,15 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
       // Only media needs I/O to become content; a text or reaction does not wait a turn for it.
       const content = payload.kind === 'media' ? await toContent(payload) : inlineContent(payload);
       const acked = acks.wait(sock, messageId);
-      let sent: WAMessage | undefined;
+      let sent: WAMessage;
       try {
-        sent =
-          payload.kind === 'media'
-            ? await sock.sendMessage(chat, content, { messageId })
-            : await relay(sock, chat, content, messageId);
+        sent = await relay(sock, chat, content, messageId);
       } catch (err) {
         acks.cancel(messageId);
         throw classify(err, deps.socket() === null);
       }
       // What went out, for a resend the recipient may ask for (whatsapp/resend-source.ts).
-      return { acked, content: sent?.message ? proto.Message.encode(sent.message).finish() : undefined };
+      return { acked, content: sent.message ? proto.Message.encode(sent.message).finish() : undefined };
     },
     async presence(chat, state) {
       const sock = deps.socket();
@@ -149,7 +146,7 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
   };
 }
 
-/** sendMessage for content that needs no upload, less the `messages.upsert` of our own message. */
+/** sendMessage (media uploaded with the socket's own upload), less the `messages.upsert` of our own message. */
 async function relay(
   sock: WASocket,
   chat: string,
