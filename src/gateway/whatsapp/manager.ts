@@ -19,6 +19,7 @@ import type { InboundPort } from '../inbound/port';
 import type { RawInbound } from '../inbound/types';
 import type { OutboundPort } from '../outbound/port';
 import { createOutboundSocket } from './outbound-socket';
+import { baileysLogger } from './baileys-log';
 import { installFastAgreement } from './x25519-agreement';
 import { installSessionTrialCopies } from './session-trial';
 import { installNativeVerify } from './xeddsa-verify';
@@ -196,6 +197,7 @@ export class WhatsAppManager {
       port = createOutboundSocket({
         accountId,
         socket: () => this.accounts.get(accountId)?.socket() ?? null,
+        logger: baileysLogger(this.baileysLogOf(accountId)),
       });
       this.outbound.set(accountId, port);
     }
@@ -224,6 +226,11 @@ export class WhatsAppManager {
     return this.ensure(id);
   }
 
+  /** Where Baileys' own lines about an account go: warnings and worse. */
+  private baileysLogOf(accountId: string) {
+    return this.deps.logs.child('baileys').child({ accountId }, { level: 'warn' });
+  }
+
   private async ensure(id: string): Promise<WhatsAppAccount> {
     const existing = this.accounts.get(id);
     if (existing) return existing;
@@ -240,7 +247,7 @@ export class WhatsAppManager {
       log: this.log,
       heartbeatLog: logs.child('web-heartbeat'),
       reconnectLog: logs.child('web-reconnect'),
-      baileysLog: logs.child('baileys').child({ accountId: id }, { level: 'warn' }),
+      baileysLog: this.baileysLogOf(id),
       policy: () => this.deps.config().web.reconnect,
       heartbeatSeconds: () => this.deps.config().web.heartbeatSeconds,
       connectTimeoutMs: this.deps.connectTimeoutMs,

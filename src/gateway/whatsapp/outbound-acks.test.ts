@@ -80,6 +80,20 @@ describe('outbound socket acks', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('gives Baileys a logger for building messages, without a child logger per message', async () => {
+    const s = standIn();
+    const logger = { level: 'warn', child: vi.fn(), trace: vi.fn(), debug: vi.fn(), info: vi.fn() };
+    const warn = vi.fn();
+    const error = vi.fn();
+    const port = createOutboundSocket({
+      accountId: 'default',
+      socket: () => s.sock,
+      logger: { ...logger, warn, error },
+    });
+    for (let i = 0; i < 3; i++) await port.send('1@s.whatsapp.net', { kind: 'text', text: 'a' }, `ID${i}`);
+    expect(logger.child).not.toHaveBeenCalled();
+  });
+
   it('stops waiting when the relay throws, releasing the timer', async () => {
     const s = standIn();
     vi.mocked(s.sock.relayMessage).mockRejectedValueOnce(new Error('not-acceptable'));

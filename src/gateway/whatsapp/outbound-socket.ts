@@ -17,12 +17,15 @@ import {
 import { access } from 'node:fs/promises';
 import { SendFailure, type OutboundPort } from '../outbound/port';
 import type { OutboundPayload } from '../outbound/types';
+import type { BaileysLogger } from './baileys-log';
 import { newMessageId } from './message-id';
 
 export interface OutboundSocketDeps {
   accountId: string;
   /** The socket while the account is open, else null. */
   socket(): WASocket | null;
+  /** For what Baileys says while building a message (a thumbnail it could not make, say). */
+  logger?: BaileysLogger;
 }
 
 /** How long a send waits for WhatsApp's ack of its stanza; then it is retried (same id: relayed once). */
@@ -118,6 +121,7 @@ class Acks {
 
 export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
   const acks = new Acks();
+  const logger = deps.logger && childless(deps.logger);
   return {
     accountId: deps.accountId,
     connected: () => deps.socket() !== null,
@@ -130,7 +134,7 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
       const acked = acks.wait(sock, messageId);
       let sent: WAMessage;
       try {
-        sent = await relay(sock, chat, content, messageId);
+        sent = await relay(sock, chat, content, messageId, logger);
       } catch (err) {
         acks.cancel(messageId);
         throw classify(err, deps.socket() === null);
@@ -146,17 +150,42 @@ export function createOutboundSocket(deps: OutboundSocketDeps): OutboundPort {
   };
 }
 
+/**
+ * `logger` with child() answering itself: generateWAMessage asks for a child bound to each message id, a pino child
+ * per send for the few warnings it may write (a thumbnail or a duration it could not work out).
+ */
+function childless(logger: BaileysLogger): BaileysLogger {
+  const self: BaileysLogger = {
+    get level() {
+      return logger.level;
+    },
+    set level(value: string) {
+      logger.level = value;
+    },
+    child: () => self,
+    // baileys-log.ts's methods are closures of their own: handed on as they are.
+    trace: logger.trace,
+    debug: logger.debug,
+    info: logger.info,
+    warn: logger.warn,
+    error: logger.error,
+  };
+  return self;
+}
+
 /** sendMessage (media uploaded with the socket's own upload), less the `messages.upsert` of our own message. */
 async function relay(
   sock: WASocket,
   chat: string,
   content: AnyMessageContent,
   messageId: string,
+  logger: BaileysLogger | undefined,
 ): Promise<WAMessage> {
   const message = await generateWAMessage(chat, content, {
     userJid: sock.authState.creds.me!.id,
     messageId,
     upload: sock.waUploadToServer,
+    logger,
   });
   await sock.relayMessage(chat, message.message!, { messageId });
   return message;
