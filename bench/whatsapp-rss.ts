@@ -3,7 +3,7 @@
 // GC once the first account is open and again once all K are. The simulator stays in the parent, so only the client
 // side is counted here. QR codes go to the parent over IPC, which scans each with a fresh simulated phone.
 //
-// The parent runs it bundled (see bundleChild there):
+// The parent runs it bundled (bench/support/bundle-child.ts):
 //   node --expose-gc whatsapp-rss.mjs --mode bare|gateway --accounts K --sim ws://127.0.0.1:P/ws/chat
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';

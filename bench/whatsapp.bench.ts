@@ -18,11 +18,7 @@
 //    children gave ratios anywhere from 0.7× to 1.5× between runs). The simulator stays in this process, so only
 //    the client side is counted, and bare and gateway never share a process.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ConnectionState, WASocket } from '@whiskeysockets/baileys';
-import { build } from 'esbuild';
 import { connect, trustSimulator, type MemoryAuth } from '../e2e/wa-sim/client';
 import { startSim, type Sim } from '../e2e/wa-sim/index';
 import type { Connection } from '../e2e/wa-sim/server/connection';
@@ -33,6 +29,7 @@ import { makeTestEnv, type TestEnv } from '../test/support/env';
 import { accountStates, linkBare, linkGatewayAccount, muteConsole, type Scan } from './support/whatsapp';
 import type { ToChild, ToParent } from './whatsapp-rss';
 import { median, quantile } from './support/stats';
+import { bundleChild } from './support/bundle-child';
 
 const WARMUPS = 6;
 const SAMPLES = 36;
@@ -292,30 +289,6 @@ async function connectToOpen(sim: Sim): Promise<void> {
 
 // ---- 2. memory per extra linked account -----------------------------------------------------------------------
 
-/**
- * The child runs as plain JavaScript, bundled once with esbuild (which tsx compiles with anyway): under
- * `--import tsx` the TypeScript loader lives on a module-hooks thread with its own V8 heap, ~55 MB of RSS that
- * global.gc() never collects and that swings by ±10 MB between identical runs, more than what is measured here.
- * Packages stay external, so the bundle sits under node_modules/.cache and resolves them like the sources do.
- */
-async function bundleChild(): Promise<{ file: string; remove(): Promise<void> }> {
-  const cache = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
-  await mkdir(cache, { recursive: true });
-  const dir = await mkdtemp(join(cache, 'openclaw-wa-bench-'));
-  const file = join(dir, 'whatsapp-rss.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('./whatsapp-rss.ts', import.meta.url))],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
-}
-
 /** RSS (and heap) of one child after 1 and after ACCOUNTS linked accounts. */
 function runChild(sim: Sim, script: string, mode: 'bare' | 'gateway'): Promise<NodeJS.MemoryUsage[]> {
   const scan = scanWithNewPhone(sim);
@@ -359,7 +332,7 @@ function runChild(sim: Sim, script: string, mode: 'bare' | 'gateway'): Promise<N
 
 async function memoryPerAccount(sim: Sim): Promise<void> {
   const runs = { bare: [] as NodeJS.MemoryUsage[][], gateway: [] as NodeJS.MemoryUsage[][] };
-  const child = await bundleChild();
+  const child = await bundleChild(new URL('./whatsapp-rss.ts', import.meta.url));
   try {
     for (let r = 0; r < MEMORY_CHILDREN; r++) {
       for (const mode of r % 2 === 0 ? (['bare', 'gateway'] as const) : (['gateway', 'bare'] as const))

@@ -1,0 +1,144 @@
+// The gateway of bench/agent.bench.ts's latency figures, in its own process as it is deployed (`openclaw gateway`, or
+// Electron's main process): the simulator, the contacts' devices and the model stay in other processes, so their
+// CPU and their garbage collection pauses are not counted as the gateway's. Runs bundled (bench/support/bundle-child.ts).
+//
+// Over IPC, everything as wall-clock milliseconds (performance.timeOrigin + now):
+//   parent → { start, env }: start a gateway on the parent's config and state dir (linking the account if needed,
+//            with QR codes sent up as { scan } and answered by { scanned }), then answer { open };
+//   parent → { restart }: stop it and start again on the config as the parent rewrote it, then answer { open };
+//   parent → { watch, tag }: the message now being measured, answered by { watching } (so that the message is sent
+//            after the child knows it); { collect } answers { sample } for it:
+//            upsertAt   Baileys' messages.upsert of the message carrying the tag, on the gateway's socket;
+//            acceptedAt the gateway's inbound.accepted event after it;
+//            frames     every frame the gateway wrote to WhatsApp's socket meanwhile (the parent takes the first one
+//                       after the model's stream ended: the reply);
+//   parent → { stop }: stop the gateway and exit.
+import type { WASocket } from '@whiskeysockets/baileys';
+import { startGateway, type Gateway } from '../../src/gateway/gateway';
+import { WhatsAppManager } from '../../src/gateway/whatsapp/manager';
+import { tagsIn } from './replies';
+import { accountStates, linkGatewayAccount, muteConsole, type Scan } from './whatsapp';
+
+export type ToGatewayChild =
+  | { type: 'start'; env: Record<string, string | undefined> }
+  | { type: 'restart' }
+  | { type: 'scanned'; id: number; error?: string }
+  | { type: 'watch'; tag: string }
+  | { type: 'collect' }
+  | { type: 'stop' };
+
+export interface GatewaySample {
+  tag: string;
+  upsertAt?: number;
+  acceptedAt?: number;
+  frames: number[];
+}
+
+export type FromGatewayChild =
+  | { type: 'scan'; id: number; qr: string }
+  | { type: 'open' }
+  | { type: 'watching' }
+  | { type: 'sample'; sample: GatewaySample }
+  | { type: 'error'; message: string };
+
+const ACCOUNT = 'default';
+const wall = (): number => performance.timeOrigin + performance.now();
+const send = (msg: FromGatewayChild): void => void process.send!(msg);
+
+/** The gateway's WhatsApp manager, once it starts: the account's socket is reached through it. */
+const latest: { manager?: WhatsAppManager } = {};
+const start = WhatsAppManager.prototype.start;
+WhatsAppManager.prototype.start = function (this: WhatsAppManager) {
+  latest.manager = this;
+  return start.call(this);
+};
+
+let current: GatewaySample | null = null;
+let gw: Gateway | null = null;
+let env: Record<string, string | undefined> = {};
+
+const scans = new Map<number, { resolve(): void; reject(err: Error): void }>();
+let nextScan = 0;
+const scan: Scan = (qr) =>
+  new Promise<void>((resolve, reject) => {
+    const id = ++nextScan;
+    scans.set(id, { resolve, reject });
+    send({ type: 'scan', id, qr });
+  });
+
+/** Baileys' upsert and the frames leaving the socket; the hand-off comes from the gateway's own event. */
+function watchSocket(sock: WASocket): void {
+  sock.ev.on('messages.upsert', ({ messages }) => {
+    const s = current;
+    if (!s || s.upsertAt !== undefined) return;
+    for (const m of messages) {
+      const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text ?? '';
+      if (tagsIn(text).includes(s.tag)) s.upsertAt = wall();
+    }
+  });
+  // Baileys hands every encrypted frame to its WebSocketClient's `socket` (the ws library's WebSocket).
+  const ws = (sock.ws as unknown as { socket: { send: (...a: unknown[]) => void } }).socket;
+  const write = ws.send.bind(ws);
+  ws.send = (...args: unknown[]) => {
+    write(...args);
+    current?.frames.push(wall());
+  };
+}
+
+async function open(): Promise<void> {
+  gw = await startGateway({ env, serveUi: false });
+  gw.onEvent((event) => {
+    const s = current;
+    if (event === 'inbound.accepted' && s?.upsertAt !== undefined && s.acceptedAt === undefined)
+      s.acceptedAt = wall();
+  });
+  if ((await accountStates(gw)).get(ACCOUNT) !== 'open') {
+    let state: string | undefined;
+    for (let i = 0; i < 200 && state !== 'open' && state !== 'logged_out'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      state = (await accountStates(gw)).get(ACCOUNT);
+    }
+    if (state !== 'open') await linkGatewayAccount(gw, ACCOUNT, scan);
+  }
+  const sock = latest.manager?.account(ACCOUNT)?.socket();
+  if (!sock) throw new Error("the gateway's account has no open socket");
+  watchSocket(sock);
+}
+
+async function handle(msg: ToGatewayChild): Promise<void> {
+  switch (msg.type) {
+    case 'start':
+      env = msg.env;
+      await open();
+      return send({ type: 'open' });
+    case 'restart':
+      await gw?.stop();
+      await open();
+      return send({ type: 'open' });
+    case 'scanned': {
+      const waiter = scans.get(msg.id);
+      scans.delete(msg.id);
+      if (msg.error) waiter?.reject(new Error(msg.error));
+      else waiter?.resolve();
+      return;
+    }
+    case 'watch':
+      current = { tag: msg.tag, frames: [] };
+      return send({ type: 'watching' });
+    case 'collect':
+      if (current) send({ type: 'sample', sample: current });
+      current = null;
+      return;
+    case 'stop':
+      await gw?.stop();
+      process.disconnect();
+      // Baileys (rc14) leaves timers behind a closed socket (see bench/whatsapp-rss.ts); ours are all closed.
+      process.exit(0);
+  }
+}
+
+if (!process.send) throw new Error('bench/support/gateway-child.ts runs as a forked child (IPC)');
+muteConsole();
+process.on('message', (msg: ToGatewayChild) => {
+  handle(msg).catch((err: Error) => send({ type: 'error', message: err.stack ?? err.message }));
+});
