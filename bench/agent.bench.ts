@@ -13,10 +13,12 @@
 // Latency, one message at a time (rotating over the contacts), with the gateway in its own process as deployed
 // (bench/support/gateway-child.ts): in this process the simulator's and the contacts' allocations, about 1.2 MB per
 // answered message, bring a 5-10 ms young-generation pause every dozen messages or so, and one landing inside the
-// window would be counted as the gateway's. The issue's two spans, each between two processes' wall clocks:
-//   (a) Baileys' messages.upsert on the gateway's socket → the request reaches model-sim;
+// window would be counted as the gateway's. The issue's two spans:
+//   (a) Baileys' messages.upsert on the gateway's socket → the gateway's last write of the model request to its
+//       connection with model-sim has returned: the request is on the wire (both in the gateway process). When
+//       model-sim's handler has the request (after its process woke, read and parsed it) is printed next to it;
 //   (b) model-sim has written the end of the stream → the gateway writes its next frame to WhatsApp's socket (the
-//       reply's message stanza).
+//       reply's message stanza), between the two processes' wall clocks.
 // The same spans as wa-sim sees them (its write of the inbound stanza, its read of the reply) are printed too.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -140,10 +142,14 @@ class GatewayChild {
   static async start(
     file: string,
     env: Record<string, string | undefined>,
+    modelPort: number,
     scan: (qr: string) => Promise<void>,
   ): Promise<GatewayChild> {
-    const child = new GatewayChild(fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), scan);
-    await child.ask({ type: 'start', env }, 'open');
+    const child = new GatewayChild(
+      fork(file, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      scan,
+    );
+    await child.ask({ type: 'start', env, modelPort }, 'open');
     return child;
   }
 
@@ -274,18 +280,23 @@ function latencyLines(what: string, samples: LatencySample[]): string[] {
     const g = s.gateway;
     const upsert = local(g?.upsertAt);
     const accepted = local(g?.acceptedAt);
+    const written = g?.modelWrites
+      .map(local)
+      .filter((at) => at! <= s.requestAt!)
+      .at(-1);
     const frame = g?.frames.map(local).find((at) => at! >= s.streamEndAt!);
     const read = s.fromClientAt.find((at) => at >= s.streamEndAt!);
     const d = (from: number | undefined, to: number | undefined) =>
       from === undefined || to === undefined ? undefined : to - from;
     return {
-      a: d(upsert, s.requestAt),
+      a: d(upsert, written),
+      toModelSim: d(upsert, s.requestAt),
       b: d(s.streamEndAt, frame),
       simA: d(s.deliveredAt, s.requestAt),
       simB: d(s.streamEndAt, read),
       toUpsert: d(s.deliveredAt, upsert),
       toAccepted: d(upsert, accepted),
-      toRequest: d(accepted, s.requestAt),
+      toWire: d(accepted, written),
     };
   });
   const col = (k: keyof (typeof spans)[number]) =>
@@ -299,8 +310,8 @@ function latencyLines(what: string, samples: LatencySample[]): string[] {
   const lacking = samples.length - Math.min(a.length, b.length);
   return [
     `${what}, n=${samples.length}${lacking ? ` (${lacking} without every timestamp)` : ''}, the gateway in its own process:`,
-    `  (a) Baileys' messages.upsert → model request at model-sim:        ${fmt(a)} (target p99 < 10 ms)`,
-    `      split, p50/p99 ms: upsert → inbound.accepted ${pq('toAccepted')} · accepted → model request ${pq('toRequest')}`,
+    `  (a) Baileys' messages.upsert → the model request is on the wire: ${fmt(a)} (target p99 < 10 ms)`,
+    `      split, p50/p99 ms: upsert → inbound.accepted ${pq('toAccepted')} · accepted → on the wire ${pq('toWire')} · upsert → model-sim's handler has the request ${pq('toModelSim')}`,
     `  (b) model stream ended → the gateway's next frame to WhatsApp:     ${fmt(b)} (target p99 < 10 ms)`,
     `  as wa-sim sees them, p50/p99 ms: its stanza → Baileys' upsert (a bare client pays it too) ${pq('toUpsert')} · its stanza → model request ${pq('simA')} · stream end → its read of the reply ${pq('simB')}`,
   ];
@@ -407,7 +418,8 @@ async function main(): Promise<void> {
     const measure = async (api: Api, label: string, n: number) => {
       await tChild.writeConfig(config(tChild, model, api, 4));
       if (!child) {
-        child = await GatewayChild.start(bundle.file, { ...tChild.env, ...simEnv }, async (qr) => {
+        const modelPort = Number(new URL(model.url).port);
+        child = await GatewayChild.start(bundle.file, { ...tChild.env, ...simEnv }, modelPort, async (qr) => {
           await childPhone.scan(qr);
         });
       } else await child.restart();

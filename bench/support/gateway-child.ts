@@ -10,9 +10,12 @@
 //            after the child knows it); { collect } answers { sample } for it:
 //            upsertAt   Baileys' messages.upsert of the message carrying the tag, on the gateway's socket;
 //            acceptedAt the gateway's inbound.accepted event after it;
+//            modelWrites every write of the gateway to its connection with model-sim (the request is on the wire
+//                       once the last of them before model-sim read it has returned);
 //            frames     every frame the gateway wrote to WhatsApp's socket meanwhile (the parent takes the first one
 //                       after the model's stream ended: the reply);
 //   parent → { stop }: stop the gateway and exit.
+import net from 'node:net';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { startGateway, type Gateway } from '../../src/gateway/gateway';
 import { WhatsAppManager } from '../../src/gateway/whatsapp/manager';
@@ -20,7 +23,7 @@ import { tagsIn } from './replies';
 import { accountStates, linkGatewayAccount, muteConsole, type Scan } from './whatsapp';
 
 export type ToGatewayChild =
-  | { type: 'start'; env: Record<string, string | undefined> }
+  | { type: 'start'; env: Record<string, string | undefined>; modelPort: number }
   | { type: 'restart' }
   | { type: 'scanned'; id: number; error?: string }
   | { type: 'watch'; tag: string }
@@ -31,6 +34,7 @@ export interface GatewaySample {
   tag: string;
   upsertAt?: number;
   acceptedAt?: number;
+  modelWrites: number[];
   frames: number[];
 }
 
@@ -54,6 +58,15 @@ WhatsAppManager.prototype.start = function (this: WhatsAppManager) {
 };
 
 let current: GatewaySample | null = null;
+
+/** The model client's writes: whatever HTTP client the SDKs use ends in a net.Socket write. */
+let modelPort = -1;
+const write = net.Socket.prototype.write;
+net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+  const done = (write as (...a: unknown[]) => boolean).apply(this, args);
+  if (current && this.remotePort === modelPort) current.modelWrites.push(wall());
+  return done;
+} as typeof write;
 let gw: Gateway | null = null;
 let env: Record<string, string | undefined> = {};
 
@@ -109,6 +122,7 @@ async function handle(msg: ToGatewayChild): Promise<void> {
   switch (msg.type) {
     case 'start':
       env = msg.env;
+      modelPort = msg.modelPort;
       await open();
       return send({ type: 'open' });
     case 'restart':
@@ -123,7 +137,7 @@ async function handle(msg: ToGatewayChild): Promise<void> {
       return;
     }
     case 'watch':
-      current = { tag: msg.tag, frames: [] };
+      current = { tag: msg.tag, modelWrites: [], frames: [] };
       return send({ type: 'watching' });
     case 'collect':
       if (current) send({ type: 'sample', sample: current });
