@@ -1,11 +1,13 @@
 // The gateway of bench/agent.bench.ts's latency figures, in its own process as it is deployed (`openclaw gateway`, or
 // Electron's main process): the simulator, the contacts' devices and the model stay in other processes, so their
-// CPU and their garbage collection pauses are not counted as the gateway's. Runs bundled (bench/support/bundle-child.ts).
+// CPU and their garbage collection pauses are not counted as the gateway's. Runs bundled, as plain node
+// (bench/support/bundle-child.ts).
 //
 // Over IPC, everything as wall-clock milliseconds (performance.timeOrigin + now):
-//   parent → { start, env }: start a gateway on the parent's config and state dir (linking the account if needed,
-//            with QR codes sent up as { scan } and answered by { scanned }), then answer { open };
-//   parent → { restart }: stop it and start again on the config as the parent rewrote it, then answer { open };
+//   parent → { start, env, modelPort }: start a gateway on the parent's config and fresh state dir and link its account
+//            (QR codes sent up as { scan }, answered by { scanned }), then answer { open };
+//   parent → { restart }: stop it and start again on the config as the parent rewrote it; answer { open } once the
+//            linked account has reconnected;
 //   parent → { watch, tag }: the message now being measured, answered by { watching } (so that the message is sent
 //            after the child knows it); { collect } answers { sample } for it:
 //            upsertAt   Baileys' messages.upsert of the message carrying the tag, on the gateway's socket;
@@ -67,6 +69,7 @@ net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
   if (current && this.remotePort === modelPort) current.modelWrites.push(wall());
   return done;
 } as typeof write;
+
 let gw: Gateway | null = null;
 let env: Record<string, string | undefined> = {};
 
@@ -91,27 +94,24 @@ function watchSocket(sock: WASocket): void {
   });
   // Baileys hands every encrypted frame to its WebSocketClient's `socket` (the ws library's WebSocket).
   const ws = (sock.ws as unknown as { socket: { send: (...a: unknown[]) => void } }).socket;
-  const write = ws.send.bind(ws);
+  const sendFrame = ws.send.bind(ws);
   ws.send = (...args: unknown[]) => {
-    write(...args);
+    sendFrame(...args);
     current?.frames.push(wall());
   };
 }
 
-async function open(): Promise<void> {
+async function open(link: boolean): Promise<void> {
   gw = await startGateway({ env, serveUi: false });
   gw.onEvent((event) => {
     const s = current;
     if (event === 'inbound.accepted' && s?.upsertAt !== undefined && s.acceptedAt === undefined)
       s.acceptedAt = wall();
   });
-  if ((await accountStates(gw)).get(ACCOUNT) !== 'open') {
-    let state: string | undefined;
-    for (let i = 0; i < 200 && state !== 'open' && state !== 'logged_out'; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      state = (await accountStates(gw)).get(ACCOUNT);
-    }
-    if (state !== 'open') await linkGatewayAccount(gw, ACCOUNT, scan);
+  if (link) await linkGatewayAccount(gw, ACCOUNT, scan);
+  for (let i = 0; (await accountStates(gw)).get(ACCOUNT) !== 'open'; i++) {
+    if (i === 600) throw new Error("the gateway's account did not reconnect within 15 s");
+    await new Promise((r) => setTimeout(r, 25));
   }
   const sock = latest.manager?.account(ACCOUNT)?.socket();
   if (!sock) throw new Error("the gateway's account has no open socket");
@@ -123,11 +123,11 @@ async function handle(msg: ToGatewayChild): Promise<void> {
     case 'start':
       env = msg.env;
       modelPort = msg.modelPort;
-      await open();
+      await open(true);
       return send({ type: 'open' });
     case 'restart':
       await gw?.stop();
-      await open();
+      await open(false);
       return send({ type: 'open' });
     case 'scanned': {
       const waiter = scans.get(msg.id);
