@@ -50,6 +50,9 @@ export class WhatsAppAccount {
   private latestQr: QrEvent | null = null;
   private readonly timeline: AccountStatus['timeline'] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Timers that watch the current socket (its connect limit, the attempt budget's reset): cleared when it goes,
+   * since each holds the socket and, left to run out, would keep a closed one (keys, caches) alive for its term. */
+  private readonly socketTimers = new Set<NodeJS.Timeout>();
   private readonly waiters = new Waiters();
   private readonly sendLimits = new SendLimitsTracker();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -234,10 +237,11 @@ export class WhatsAppAccount {
     // The socket has no connect timeout of its own (account-socket.ts): one that has neither opened nor shown a QR
     // code by now ends as a timed-out connect, and the close handling retries or says why.
     const limitMs = this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-    this.later(() => {
+    const timedOut = () => {
       if (this.sock === sock && this.state !== 'open' && this.qrShown === 0)
         void sock.end(connectTimedOut(limitMs));
-    }, limitMs);
+    };
+    this.later(timedOut, limitMs, this.socketTimers);
   }
 
   private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
@@ -251,10 +255,11 @@ export class WhatsAppAccount {
       void this.port.flushOwedReceipts();
       // A connection that stays up for a heartbeat interval has earned a fresh set of attempts and restarts;
       // until then a close (even a 515) counts against the budget, so a server that drops each login cannot loop.
-      this.later(() => {
-        if (this.sock !== sock || this.state !== 'open' || !this.budget.reset()) return;
-        this.deps.onStatus(this.status());
-      }, this.deps.heartbeatSeconds() * 1000);
+      const earned = () => {
+        if (this.sock === sock && this.state === 'open' && this.budget.reset())
+          this.deps.onStatus(this.status());
+      };
+      this.later(earned, this.deps.heartbeatSeconds() * 1000, this.socketTimers);
     }
     if (update.connection === 'close') {
       const error = update.lastDisconnect?.error;
@@ -331,6 +336,7 @@ export class WhatsAppAccount {
     for (const event of SOCKET_EVENTS) sock.ev.removeAllListeners(event);
     if (this.sock === sock) {
       this.sock = null;
+      this.clear(this.socketTimers);
       this.storages.retire(sock);
       this.socketSince = null;
       // Its close event no longer reaches onClose: a logout or stop must not leave "connected since" behind.
@@ -361,18 +367,23 @@ export class WhatsAppAccount {
     this.waiters.notify();
   }
 
-  private later(fn: () => void, ms: number): void {
+  private later(fn: () => void, ms: number, group = this.timers): void {
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      group.delete(timer);
       fn();
     }, ms);
-    this.timers.add(timer);
+    group.add(timer);
   }
 
   private clearTimers(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.clear(this.timers);
+    this.clear(this.socketTimers);
     this.nextAttemptAt = null;
+  }
+
+  private clear(group: Set<NodeJS.Timeout>): void {
+    for (const t of group) clearTimeout(t);
+    group.clear();
   }
 
   private startHeartbeat(): void {
