@@ -1,7 +1,10 @@
 // A socket the account is done with is released: nothing of ours keeps a closed Baileys socket (its keys, caches and
 // event emitter, about 0.15 MB) alive. Linking closes one for good: the QR socket ends with WhatsApp's 515 restart
-// and a new one opens. The account's connect limit (20 s) used to hold it until it ran out. Real gateway, real
-// Baileys, wa-sim; a WeakRef and a forced garbage collection say whether the socket can still be reached.
+// and a new one opens. The account's connect limit (20 s) used to hold it until it ran out; the reset of the attempt
+// budget, a heartbeat interval after 'open', held an open socket the same way. (A socket a reconnect replaces is
+// also held by Baileys' own 30 s race timer around its pre-key upload, which is not ours to clear, so this test
+// links rather than reconnects.) Real gateway, real Baileys, wa-sim; a WeakRef and a forced garbage collection say
+// whether the socket can still be reached.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { WASocket } from '@whiskeysockets/baileys';
