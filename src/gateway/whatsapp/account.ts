@@ -19,6 +19,7 @@ import { SEND_LIMIT_EVENTS, SendLimitsTracker } from './send-limits';
 import { closeOutcome, unreachableReason } from './lifecycle';
 import { SocketStorages } from './socket-storages';
 import { Waiters } from './waiters';
+import { TimerGroup } from './timer-group';
 import { ReconnectBudget } from './reconnect-policy';
 import type { AccountDeps } from './account-deps';
 
@@ -49,10 +50,10 @@ export class WhatsAppAccount {
   private qrShown = 0;
   private latestQr: QrEvent | null = null;
   private readonly timeline: AccountStatus['timeline'] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new TimerGroup();
   /** Timers that watch the current socket (its connect limit, the attempt budget's reset): cleared when it goes,
    * since each holds the socket and, left to run out, would keep a closed one (keys, caches) alive for its term. */
-  private readonly socketTimers = new Set<NodeJS.Timeout>();
+  private readonly socketTimers = new TimerGroup();
   private readonly waiters = new Waiters();
   private readonly sendLimits = new SendLimitsTracker();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -241,7 +242,7 @@ export class WhatsAppAccount {
       if (this.sock === sock && this.state !== 'open' && this.qrShown === 0)
         void sock.end(connectTimedOut(limitMs));
     };
-    this.later(timedOut, limitMs, this.socketTimers);
+    this.socketTimers.later(timedOut, limitMs);
   }
 
   private async onUpdate(sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
@@ -259,7 +260,7 @@ export class WhatsAppAccount {
         if (this.sock === sock && this.state === 'open' && this.budget.reset())
           this.deps.onStatus(this.status());
       };
-      this.later(earned, this.deps.heartbeatSeconds() * 1000, this.socketTimers);
+      this.socketTimers.later(earned, this.deps.heartbeatSeconds() * 1000);
     }
     if (update.connection === 'close') {
       const error = update.lastDisconnect?.error;
@@ -302,7 +303,7 @@ export class WhatsAppAccount {
       `${this.lastError ?? 'connection closed'}; ${degraded ? 'reconnect attempts exhausted, trying again at the slow rate' : 'reconnecting'}`,
     );
     this.setState(step.state);
-    this.later(() => this.connect('connecting'), step.delayMs);
+    this.timers.later(() => this.connect('connecting'), step.delayMs);
   }
 
   private async showQr(qr: string): Promise<void> {
@@ -336,7 +337,7 @@ export class WhatsAppAccount {
     for (const event of SOCKET_EVENTS) sock.ev.removeAllListeners(event);
     if (this.sock === sock) {
       this.sock = null;
-      this.clear(this.socketTimers);
+      this.socketTimers.clear();
       this.storages.retire(sock);
       this.socketSince = null;
       // Its close event no longer reaches onClose: a logout or stop must not leave "connected since" behind.
@@ -367,23 +368,10 @@ export class WhatsAppAccount {
     this.waiters.notify();
   }
 
-  private later(fn: () => void, ms: number, group = this.timers): void {
-    const timer = setTimeout(() => {
-      group.delete(timer);
-      fn();
-    }, ms);
-    group.add(timer);
-  }
-
   private clearTimers(): void {
-    this.clear(this.timers);
-    this.clear(this.socketTimers);
+    this.timers.clear();
+    this.socketTimers.clear();
     this.nextAttemptAt = null;
-  }
-
-  private clear(group: Set<NodeJS.Timeout>): void {
-    for (const t of group) clearTimeout(t);
-    group.clear();
   }
 
   private startHeartbeat(): void {
