@@ -44,9 +44,12 @@ it('the QR socket is released once linking has moved the account to its next soc
     return start.call(this);
   };
   const t = await makeTestEnv();
-  const gw = await startGateway({ env: { ...t.env, OPENCLAW_WA_SIMULATOR: sim.url }, serveUi: false });
+  // Put back once this gateway's manager is caught, also when starting it fails.
+  const gw = await startGateway({
+    env: { ...t.env, OPENCLAW_WA_SIMULATOR: sim.url },
+    serveUi: false,
+  }).finally(() => (WhatsAppManager.prototype.start = start));
   try {
-    WhatsAppManager.prototype.start = start;
     const call = async (method: string, params: unknown) => {
       const res = await gw.call(method, params, CALLER);
       if (!res.ok) throw new Error(`${method}: ${JSON.stringify(res.error)}`);
@@ -63,7 +66,6 @@ it('the QR socket is released once linking has moved the account to its next soc
 
     expect(await released(qrSocket)).toBe(true);
   } finally {
-    WhatsAppManager.prototype.start = start;
     await gw.stop();
     await t.cleanup();
   }
